@@ -1,0 +1,177 @@
+"""The enrich stage: one article's tagged paragraphs into quotes, figures, events, entities.
+
+Why the stage waits for the whole article: speakers are named after their
+quotes as often as before ("…," he said), acronyms are defined anywhere
+("Syrian Democratic Forces (SDF)"), and the main place of an article is known
+only at its end. So the agent keeps each article's tagged paragraphs in a
+changelog-backed table (``article-context``) until all ``count`` have arrived,
+then calls :func:`enrich_article` once. Because `wiredesk process` calls the
+very same function on the same paragraphs, output through Kafka and output of
+``process`` are the same records.
+
+Invariant: every output span lies inside the article body and every id is
+deterministic (article id, revision, pipeline version, kind, span).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.ids import record_id
+from agents.lexicon import Lexicon
+from agents.nlp.aliases import resolve_entities
+from agents.nlp.dates import resolve_dates
+from agents.nlp.events import extract_events
+from agents.nlp.figures import extract_figures
+from agents.nlp.speakers import attribute_quotes
+from agents.nlp.types import DateExpr, Doc, ResolvedEntity, Span
+from agents.tag import tags_to_values
+from schemas.outputs import Entity, Event, Figure, Quote
+from schemas.paragraph import TaggedParagraph
+
+__all__ = ["Enriched", "add_paragraph", "build_doc", "enrich_article"]
+
+
+@dataclass
+class Enriched:
+    """Everything the enrich stage derives from one article."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind (for logs, status and replay reports)."""
+        return {k: len(getattr(self, k)) for k in ("entities", "quotes", "figures", "events")}
+
+
+def add_paragraph(
+    buffered: list[TaggedParagraph], paragraph: TaggedParagraph
+) -> tuple[list[TaggedParagraph], bool]:
+    """Add a paragraph to an article's buffer.
+
+    A paragraph of a newer revision discards an older revision's buffer; a
+    duplicate (same index, redelivered) replaces its earlier copy, so
+    at-least-once delivery cannot double a paragraph.
+
+    Returns:
+        The new buffer, sorted by index, and whether the article is complete.
+    """
+    kept = [p for p in buffered if p.revision == paragraph.revision and p.index != paragraph.index]
+    if any(p.revision > paragraph.revision for p in buffered):
+        return buffered, False  # a stale paragraph of an older revision
+    kept.append(paragraph)
+    kept.sort(key=lambda p: p.index)
+    return kept, len(kept) == paragraph.count
+
+
+def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:
+    """Rebuild the article body and every tag, in body offsets, from its paragraphs."""
+    parts: list[str] = []
+    cursor = 0
+    for p in paragraphs:
+        parts.append("\n" * (p.start - cursor))
+        parts.append(p.text)
+        cursor = p.end
+    first = paragraphs[0]
+    doc = Doc(
+        body="".join(parts),
+        published=first.published.date() if first.published else None,
+        paragraphs=[Span(p.start, p.end) for p in paragraphs],
+        sentences=[Span(s, e) for p in paragraphs for s, e in p.sentences],
+        headline=first.headline,
+        byline=tuple(first.byline),
+    )
+    for p in paragraphs:
+        mentions, numbers, dates, quotes = tags_to_values(p.tags)
+        doc.mentions.extend(mentions)
+        doc.numbers.extend(numbers)
+        doc.dates.extend(dates)
+        doc.quote_spans.extend(quotes)
+    return doc
+
+
+def _sentence_text(doc: Doc, span: Span) -> str:
+    return doc.body[span.start : span.end]
+
+
+def _date_dict(d: DateExpr) -> dict[str, Any]:
+    return {
+        "text": d.text,
+        "date": d.date.isoformat() if d.date else None,
+        "start": d.range_start.isoformat() if d.range_start else None,
+        "end": d.range_end.isoformat() if d.range_end else None,
+        "relative": d.relative,
+        "span": [d.start, d.end],
+    }
+
+
+def _first_span(entity: ResolvedEntity) -> list[int]:
+    first = min(entity.mentions, key=lambda s: s.start) if entity.mentions else Span(0, 0)
+    return [first.start, first.end]
+
+
+def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enriched:
+    """Resolve one complete article.
+
+    Args:
+        paragraphs: All tagged paragraphs of one article revision, in order.
+        lexicon: The shipped knowledge (gazetteer, NER backend).
+
+    Returns:
+        The article's entities, quotes, figures, events and resolved dates.
+    """
+    if not paragraphs:
+        return Enriched()
+    doc = build_doc(paragraphs)
+    doc.dates = resolve_dates(doc.dates, doc.published)
+    entities = resolve_entities(doc, lexicon.gazetteer)
+    first = paragraphs[0]
+    base = {
+        "article_id": first.article_id,
+        "revision": first.revision,
+        "pipeline_version": first.pipeline_version,
+        "received_at": first.received_at,
+    }
+
+    def ident(kind: str, start: int, end: int) -> str:
+        return record_id(first.article_id, first.revision, first.pipeline_version, kind,
+                         start, end)
+
+    out = Enriched()
+    for e in entities:
+        span = _first_span(e)
+        out.entities.append(Entity(
+            id=ident("entity", *span), span=span, sentence=_sentence_of(doc, span[0]),
+            name=e.name, type=e.type, aliases=list(e.aliases), mentions=len(e.mentions), **base))
+    for q in attribute_quotes(doc, entities):
+        out.quotes.append(Quote(
+            id=ident("quote", q.start, q.end), span=[q.start, q.end],
+            sentence=_sentence_text(doc, q.sentence), text=q.text, kind=q.kind,
+            speaker=q.speaker, speaker_title=q.speaker_title, cue=q.cue, **base))
+    for f in extract_figures(doc):
+        out.figures.append(Figure(
+            id=ident("figure", f.start, f.end), span=[f.start, f.end],
+            sentence=_sentence_text(doc, f.sentence), text=f.text, value=f.value, low=f.low,
+            high=f.high, approx=f.approx, bound=f.bound, unit=f.unit, **base))
+    for ev in extract_events(doc, entities):
+        out.events.append(Event(
+            id=ident("event", ev.start, ev.end), span=[ev.start, ev.end],
+            sentence=_sentence_text(doc, ev.sentence), type=ev.type, trigger=ev.trigger,
+            actor=ev.actor, target=ev.target, place=ev.place,
+            date=ev.date.isoformat() if ev.date else None, **base))
+    out.dates = [
+        {"id": ident("date", d.start, d.end), **_date_dict(d)} for d in doc.dates
+    ]
+    return out
+
+
+def _sentence_of(doc: Doc, offset: int) -> str:
+    for s in doc.sentences:
+        if s.start <= offset < s.end:
+            return doc.body[s.start : s.end]
+    return ""

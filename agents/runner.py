@@ -1,0 +1,83 @@
+"""``run_stage``: the one loop body every agent shares (call, send, dead-letter).
+
+A stage call either returns the messages to send or raises. A ``StageError``
+(bad input) sends the original message to the stage's dead-letter topic, logs
+a WARNING and goes on; any other exception from the stage function is a bug:
+the message goes to the dead letters too, logged at ERROR with its traceback,
+so one bad article never stops an agent. Errors while *sending* (the broker
+is down, the producer failed) and cancellation are re-raised: the worker
+should crash and be restarted rather than hide an outage and lose messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka.errors import KafkaError
+
+from agents.errors import StageError
+from streams.deadletter import dlq_headers
+
+__all__ = ["Out", "message_headers", "run_stage"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Out:
+    """One message a stage wants sent."""
+
+    topic: Any  # a faust TopicT
+    key: str
+    value: Any  # bytes, or a faust Record for a typed topic
+    headers: list[tuple[str, bytes]] | None = None
+
+
+def message_headers(event: Any) -> list[tuple[str, bytes]]:
+    """The event's headers as a list of ``(str, bytes)`` pairs."""
+    raw = event.message.headers or []
+    pairs = raw.items() if isinstance(raw, dict) else raw
+    return [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in pairs]
+
+
+async def run_stage(
+    stage: str, event: Any, call: Callable[[], Iterable[Out]], *, dlq: Any
+) -> bool:
+    """Run one stage call for one event and send its results.
+
+    Args:
+        stage: The stage name (``normalize``, ``split``, ``tag``, ``enrich``).
+        event: The Faust event being processed.
+        call: A no-argument callable wrapping the pure stage function.
+        dlq: The stage's dead-letter topic.
+
+    Returns:
+        True when the results were sent, False when the message became a dead letter.
+    """
+    msg = event.message
+    try:
+        outputs = list(call())
+    except (asyncio.CancelledError, KafkaError):
+        raise
+    except Exception as exc:
+        if isinstance(exc, StageError):
+            logger.warning(
+                "Dead letter stage=%s topic=%s partition=%s offset=%s error_type=%s error=%s",
+                stage, msg.topic, msg.partition, msg.offset, type(exc).__name__, exc,
+            )
+        else:
+            logger.error(
+                "Unexpected error, dead letter stage=%s topic=%s partition=%s offset=%s",
+                stage, msg.topic, msg.partition, msg.offset, exc_info=exc,
+            )
+        headers = dlq_headers(stage=stage, topic=msg.topic, partition=msg.partition,
+                              offset=msg.offset, error=exc, original=message_headers(event))
+        await dlq.send(key=msg.key, value=msg.value, headers=headers)
+        return False
+    for out in outputs:
+        await out.topic.send(key=out.key, value=out.value, headers=out.headers)
+    return True

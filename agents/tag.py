@@ -1,0 +1,80 @@
+"""The tag stage: find names, numbers, dates and quotations in one paragraph.
+
+Invariant: every tag's ``[start, end)`` lies inside the paragraph and is given
+in article-body offsets, with ``text == body[start:end]``. Tagging needs no
+article context; everything that does (aliases, speakers, relative dates)
+happens in the enrich stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from agents.lexicon import Lexicon
+from agents.nlp.dates import find_dates
+from agents.nlp.numbers import find_numbers
+from agents.nlp.quotes import find_quote_spans
+from agents.nlp.types import DateExpr, Mention, NumberExpr, QuoteSpan
+from schemas.paragraph import Paragraph, Tag, TaggedParagraph
+
+__all__ = ["tag_paragraph", "tags_to_values"]
+
+_NUMBER_ATTRS = ("value", "low", "high", "approx", "bound", "unit")
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
+    """Tag one paragraph.
+
+    Args:
+        paragraph: A paragraph from the split stage.
+        lexicon: Gazetteer and NER backend.
+
+    Returns:
+        The paragraph with entity, number, date and quote tags in body offsets.
+    """
+    text, offset = paragraph.text, paragraph.start
+    tags: list[Tag] = []
+    for m in lexicon.ner.mentions(text):
+        tags.append(Tag(kind="entity", start=m.start + offset, end=m.end + offset, text=m.text,
+                        label=m.type, attrs={"canonical": m.canonical, "source": m.source}))
+    for n in find_numbers(text):
+        tags.append(Tag(kind="number", start=n.start + offset, end=n.end + offset, text=n.text,
+                        label=n.kind, attrs={k: getattr(n, k) for k in _NUMBER_ATTRS}))
+    for d in find_dates(text):
+        attrs = {k: _plain(v) for k, v in asdict(d).items() if k not in ("start", "end", "text")}
+        tags.append(Tag(kind="date", start=d.start + offset, end=d.end + offset, text=d.text,
+                        label="date", attrs=attrs))
+    for q in find_quote_spans(text):
+        tags.append(Tag(kind="quote", start=q.start + offset, end=q.end + offset, text=q.text,
+                        label="open" if q.open_end else "closed"))
+    tags.sort(key=lambda t: (t.start, t.end, t.kind))
+    return TaggedParagraph(**paragraph.asdict(), tags=tags)
+
+
+def tags_to_values(
+    tags: list[Tag],
+) -> tuple[list[Mention], list[NumberExpr], list[DateExpr], list[QuoteSpan]]:
+    """Turn tag records back into the NLP value types (the enrich side)."""
+    from datetime import date
+
+    mentions, numbers, dates, quotes = [], [], [], []
+    for t in tags:
+        a = t.attrs
+        if t.kind == "entity":
+            mentions.append(Mention(t.start, t.end, t.text, t.label,  # type: ignore[arg-type]
+                                    str(a.get("canonical", t.text)), str(a.get("source", ""))))
+        elif t.kind == "number":
+            numbers.append(NumberExpr(t.start, t.end, t.text, kind=t.label,  # type: ignore[arg-type]
+                                      **{k: a.get(k) for k in _NUMBER_ATTRS}))  # type: ignore[arg-type]
+        elif t.kind == "date":
+            day = {k: date.fromisoformat(str(a[k])) if a.get(k) else None
+                   for k in ("date", "range_start", "range_end")}
+            dates.append(DateExpr(t.start, t.end, t.text, relative=bool(a.get("relative")), **day))
+        elif t.kind == "quote":
+            quotes.append(QuoteSpan(t.start, t.end, t.text, open_end=t.label == "open"))
+    return mentions, numbers, dates, quotes

@@ -1,0 +1,107 @@
+"""The Faust app, built from ``Settings``, and the channels the agents use.
+
+``faust -A streams.app worker`` and ``wiredesk worker`` both load this module.
+The stage functions live in ``agents/`` and never import it; only the thin
+agents (``agents/streaming.py``) and the web views (``streams/web.py``) do,
+and the app discovers both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+from faust.types import TopicT
+
+from streams import topics as t
+from streams.logging import configure_logging
+from streams.settings import Settings, get_settings
+
+__all__ = ["Channels", "app", "channels", "create_app", "settings"]
+
+
+def create_app(settings: Settings) -> faust.App:
+    """Build the Faust app from settings.
+
+    The app id with its version names the consumer group and every changelog
+    (``{id}-v{version}`` from version 2), so a new pipeline version is a new
+    group that reads the raw topic from the beginning and builds fresh tables.
+    """
+    return faust.App(
+        settings.app_id,
+        version=settings.pipeline_version,
+        broker=settings.kafka_url,
+        store=settings.store,
+        datadir=str(settings.data_dir),
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication,
+        topic_allow_declare=True,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        web_host=settings.web_host,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
+        broker_commit_interval=1.0,
+        producer_linger_ms=1,
+        autodiscover=["agents.streaming", "streams.web"],
+        origin="streams.app",
+    )
+
+
+@dataclass(frozen=True)
+class Channels:
+    """The Faust topic objects of the pipeline (names from ``streams.topics``)."""
+
+    raw: TopicT
+    articles: TopicT
+    paragraphs: TopicT
+    tagged: TopicT
+    events: TopicT
+    quotes: TopicT
+    figures: TopicT
+    entities: TopicT
+    dlq: dict[str, TopicT]
+
+
+def declare_channels(app: faust.App, settings: Settings) -> Channels:
+    """Declare every topic on the app: bytes in and out, records between stages.
+
+    Every topic is bytes at the agent boundary (``value_serializer="raw"``):
+    decoding happens in the stage function, so a payload that does not decode
+    is a ``StageError`` and a dead letter, not an exception thrown inside the
+    agent's ``async for`` (where Faust would ack and drop it silently).
+    """
+    from schemas.outputs import Entity, Event, Figure, Quote
+
+    def raw(suffix: str) -> TopicT:
+        return app.topic(t.full_name(settings, suffix), key_type=str, value_type=bytes,
+                         value_serializer="raw", partitions=settings.topic_partitions)
+
+    def typed(suffix: str, model: type[faust.Record]) -> TopicT:
+        return app.topic(t.full_name(settings, suffix), key_type=str, value_type=model,
+                         partitions=settings.topic_partitions)
+
+    return Channels(
+        raw=raw(t.ARTICLES_RAW),
+        articles=raw(t.ARTICLES),
+        paragraphs=raw(t.PARAGRAPHS),
+        tagged=raw(t.PARAGRAPHS_TAGGED),
+        events=typed(t.EVENTS, Event),
+        quotes=typed(t.QUOTES, Quote),
+        figures=typed(t.FIGURES, Figure),
+        entities=typed(t.ENTITIES, Entity),
+        dlq={
+            stage: app.topic(t.full_name(settings, t.dlq(stage)), key_type=bytes,
+                             value_type=bytes, key_serializer="raw", value_serializer="raw",
+                             partitions=settings.topic_partitions)
+            for stage in t.DLQ_STAGES
+        },
+    )
+
+
+settings = get_settings()
+configure_logging(settings)
+app = create_app(settings)
+channels = declare_channels(app, settings)

@@ -1,0 +1,309 @@
+"""The ``wiredesk`` command: broker, worker, ingest, process, eval, topics, tail, dlq.
+
+Each sub-command imports what it needs when it runs, so ``wiredesk --help``
+and ``wiredesk process`` start fast and never build the Faust app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+
+from streams.settings import get_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="wiredesk",
+    help=(
+        "wiredesk: an event-sourced stream processor that turns wire copy into events, "
+        "quotes and figures. Settings come from WIREDESK_* environment variables "
+        "(see README); WIREDESK_BROKER_URL points every command at a Kafka cluster."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+broker_app = typer.Typer(help="Run the local single-node Apache Kafka broker (KRaft).",
+                         no_args_is_help=True)
+topics_app = typer.Typer(help="Create and list the pipeline's topics.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Look at dead letters: messages a stage rejected, with why.",
+                      no_args_is_help=True)
+app.add_typer(broker_app, name="broker")
+app.add_typer(topics_app, name="topics")
+app.add_typer(dlq_app, name="dlq")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+# --------------------------------------------------------------------------- broker
+def _broker_config():  # type: ignore[no-untyped-def]
+    from streams.broker import BrokerConfig
+
+    s = get_settings()
+    return BrokerConfig(port=s.broker_port, controller_port=s.controller_port,
+                        data_dir=s.broker_data_dir, cache_dir=s.cache_dir,
+                        kafka_version=s.kafka_version, heap=s.broker_heap)
+
+
+@broker_app.command("start")
+def broker_start(
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the broker.")] = 180.0,
+) -> None:
+    """Start the local broker (resolving Kafka with Maven the first time); idempotent."""
+    from streams.broker import BrokerError, start
+
+    cfg = _broker_config()
+    try:
+        with err.status(f"Starting Apache Kafka {cfg.kafka_version} on "
+                        f"{cfg.host}:{cfg.port} ..."):
+            status = start(cfg, timeout=timeout)
+    except BrokerError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"Kafka {cfg.kafka_version} answers on [bold]{cfg.host}:{cfg.port}[/] "
+              f"(pid {status.pid}); data in {cfg.data_dir}")
+
+
+@broker_app.command("stop")
+def broker_stop(
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a clean shutdown.")] = 60.0,
+) -> None:
+    """Stop the local broker this project started (by its pid file)."""
+    from streams.broker import stop
+
+    stopped = stop(_broker_config(), timeout=timeout)
+    out.print("Broker stopped." if stopped else "No broker of ours was running.")
+
+
+@broker_app.command("status")
+def broker_status() -> None:
+    """Exit 0 only if the local broker answers a metadata request."""
+    from streams.broker import status
+
+    st = status(_broker_config())
+    out.print(st)
+    raise typer.Exit(0 if st.answers else 1)
+
+
+# --------------------------------------------------------------------------- topics
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create every missing pipeline topic (partitions and retention from settings)."""
+    from streams.topics import ensure_topics
+
+    s = get_settings()
+    try:
+        created = asyncio.run(ensure_topics(s))
+    except Exception as exc:
+        raise _fail(f"cannot reach Kafka at {s.broker_url}: {exc}") from None
+    out.print(f"Created {len(created)} topics." if created else "All topics exist.")
+
+
+@topics_app.command("list")
+def topics_list() -> None:
+    """List the pipeline's topics with partitions and retention."""
+    from streams.topics import topic_specs
+
+    for spec in topic_specs(get_settings()):
+        keep = "forever" if spec.retention_ms < 0 else f"{spec.retention_ms / 86_400_000:g} days"
+        out.print(f"{spec.name:45} partitions={spec.partitions} retention={keep}")
+
+
+# --------------------------------------------------------------------------- worker
+@app.command()
+def worker(
+    loglevel: Annotated[str | None, typer.Option(help="Override WIREDESK_LOG_LEVEL.")] = None,
+) -> None:
+    """Run the Faust worker: every stage agent plus the HTTP server (GET /health)."""
+    from streams.topics import ensure_topics
+
+    s = get_settings()
+    try:
+        asyncio.run(ensure_topics(s))
+    except Exception as exc:
+        raise _fail(f"cannot reach Kafka at {s.broker_url}: {exc}. Start it with "
+                    "`wiredesk broker start` or set WIREDESK_BROKER_URL.") from None
+    from faust.worker import Worker
+
+    from streams.app import app as faust_app
+
+    err.print(f"wiredesk worker: http://{s.web_host}:{s.web_port}/health")
+    Worker(faust_app, loglevel=(loglevel or s.log_level).lower()).execute_from_commandline()
+
+
+# --------------------------------------------------------------------------- ingest
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if str(p) == "-":
+            files.append(p)
+        elif p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                                and not f.name.startswith(".")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise _fail(f"no such file or folder: {p}")
+    return files
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders; - reads stdin.")],
+    fmt: Annotated[str, typer.Option("--format", help="Article format.")] = "text",
+    source: Annotated[str, typer.Option(help="Source name; with the file name it makes the "
+                                        "stable article id.")] = "file",
+) -> None:
+    """Send articles to the raw topic (the event store), keyed by stable article id."""
+    from rich.progress import Progress
+
+    from streams.kafka_io import RawArticle, send_raw_articles
+    from streams.topics import ARTICLES_RAW, ensure_topics, full_name
+
+    s = get_settings()
+    files = _expand(paths)
+    articles = [
+        RawArticle(sys.stdin.buffer.read() if str(f) == "-" else f.read_bytes(), source,
+                   "stdin" if str(f) == "-" else f.name, fmt)
+        for f in files
+    ]
+    topic = full_name(s, ARTICLES_RAW)
+    try:
+        asyncio.run(ensure_topics(s))
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Sending", total=len(articles))
+            sent = asyncio.run(send_raw_articles(
+                s.bootstrap_servers, topic, articles,
+                on_sent=lambda _: progress.advance(task)))
+    except Exception as exc:
+        raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
+    for art in articles:
+        out.print(f"{art.key}  {art.source_id}")
+    err.print(f"Sent {sent} article(s) to {topic}.")
+
+
+# --------------------------------------------------------------------------- process
+@app.command()
+def process(
+    file: Annotated[Path, typer.Argument(help="An article file; - reads stdin.")],
+    fmt: Annotated[str, typer.Option("--format", help="Article format.")] = "text",
+    source: Annotated[str, typer.Option(help="Source name for the article id.")] = "file",
+    compact: Annotated[bool, typer.Option(help="One line of JSON.")] = False,
+) -> None:
+    """Run one article through the pure pipeline (no broker) and print JSON."""
+    from agents.errors import StageError
+    from agents.lexicon import load_lexicon
+    from agents.parse import RawMeta
+    from agents.pipeline import process_article, to_document
+
+    s = get_settings()
+    raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    meta = RawMeta(source=source, source_id="stdin" if str(file) == "-" else file.name,
+                   format=fmt)
+    try:
+        result = process_article(raw, meta, lexicon=load_lexicon(s.ner_backend),
+                                 now=datetime.now(UTC), pipeline_version=s.pipeline_version,
+                                 max_bytes=s.max_article_bytes)
+    except StageError as exc:
+        raise _fail(f"{type(exc).__name__}: {exc}", code=2) from None
+    option = 0 if compact else orjson.OPT_INDENT_2
+    sys.stdout.buffer.write(orjson.dumps(to_document(result), option=option) + b"\n")
+
+
+# --------------------------------------------------------------------------- eval
+@app.command("eval")
+def evaluate_cmd(
+    gold: Annotated[list[Path], typer.Argument(help="Gold files or folders (FORMAT.md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    explain: Annotated[bool, typer.Option(help="List misses and false positives.")] = False,
+) -> None:
+    """Score the pipeline against gold annotations and print the scores."""
+    from streams.evalcmd import run_eval
+
+    raise typer.Exit(run_eval(gold, as_json=as_json, explain=explain, console=out))
+
+
+# --------------------------------------------------------------------------- tail / dlq
+@app.command()
+def tail(
+    topic: Annotated[str, typer.Argument(help="Topic suffix (quotes.v1) or full name.")],
+    limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N.")] = None,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="Wait for more.")] = False,
+    headers: Annotated[bool, typer.Option(help="Show headers.")] = False,
+) -> None:
+    """Print a topic's messages from the beginning, one JSON line each."""
+    from streams.kafka_io import read_topic
+
+    s = get_settings()
+    name = topic if topic.startswith(f"{s.topic_prefix}.") else f"{s.topic_prefix}.{topic}"
+
+    async def run() -> int:
+        n = 0
+        async for m in read_topic(s.bootstrap_servers, name, follow=follow, limit=limit):
+            n += 1
+            line: dict[str, object] = {"partition": m.partition, "offset": m.offset,
+                                       "key": (m.key or b"").decode("utf-8", "replace")}
+            try:
+                line["value"] = orjson.loads(m.value or b"null")
+            except orjson.JSONDecodeError:
+                line["value"] = (m.value or b"")[:200].decode("utf-8", "replace")
+            if headers:
+                line["headers"] = {k: v.decode("utf-8", "replace") for k, v in m.headers}
+            sys.stdout.buffer.write(orjson.dumps(line) + b"\n")
+        return n
+
+    try:
+        count = asyncio.run(run())
+    except Exception as exc:
+        raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
+    err.print(f"{count} message(s) in {name}")
+
+
+@dlq_app.command("list")
+def dlq_list(
+    stage: Annotated[str | None, typer.Option(help="Only this stage's dead letters.")] = None,
+) -> None:
+    """List dead letters with their stage, source offset, error type and reason."""
+    from streams.kafka_io import read_topic
+    from streams.topics import DLQ_STAGES, dlq, full_name
+
+    s = get_settings()
+    stages = [stage] if stage else list(DLQ_STAGES)
+
+    async def run() -> int:
+        n = 0
+        for st in stages:
+            async for m in read_topic(s.bootstrap_servers, full_name(s, dlq(st)),
+                                      idle_timeout=1.5):
+                h = {k: v.decode("utf-8", "replace") for k, v in m.headers}
+                out.print(f"[bold]{st}[/] {h.get('dlq.topic')}:{h.get('dlq.partition')}@"
+                          f"{h.get('dlq.offset')} {h.get('dlq.error-type')}: "
+                          f"{h.get('dlq.error')} ({len(m.value or b'')} bytes, "
+                          f"{h.get('dlq.failed-at')})", highlight=False)
+                n += 1
+        return n
+
+    count = asyncio.run(run())
+    err.print(f"{count} dead letter(s)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

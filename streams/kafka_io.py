@@ -1,0 +1,136 @@
+"""Plain aiokafka clients for the command line: send raw articles, read a topic.
+
+The CLI needs no Faust worker to ingest or to look at a topic, so these use
+aiokafka directly (faster to start, and no consumer group is joined when
+reading: ``tail`` never moves the pipeline's offsets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from agents.parse import RawMeta, article_id
+
+__all__ = ["RawArticle", "TopicMessage", "read_topic", "send_raw_articles"]
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """One article to ingest: its bytes and where they came from."""
+
+    payload: bytes
+    source: str
+    source_id: str
+    format: str = "text"
+
+    @property
+    def key(self) -> str:
+        """The stable article id, used as the Kafka key."""
+        return article_id(self.source, self.source_id)
+
+
+@dataclass(frozen=True)
+class TopicMessage:
+    """A message read back from a topic."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+
+
+async def send_raw_articles(
+    bootstrap: str,
+    topic: str,
+    articles: Iterable[RawArticle],
+    *,
+    on_sent: Callable[[RawArticle], None] | None = None,
+) -> int:
+    """Send raw articles to the raw topic, keyed by article id; return how many.
+
+    ``acks="all"`` and idempotence: an ingest that returns has its articles
+    stored by the broker, exactly once per call.
+    """
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
+                                enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    sent = 0
+    try:
+        pending = []
+        for art in articles:
+            meta = RawMeta(source=art.source, source_id=art.source_id, format=art.format,
+                           received_at=datetime.now(UTC))
+            fut = await producer.send(topic, art.payload, key=art.key.encode(),
+                                      headers=meta.to_headers())
+            pending.append((fut, art))
+            if len(pending) >= 500:
+                sent += await _settle(pending, on_sent)
+        sent += await _settle(pending, on_sent)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def _settle(pending: list, on_sent: Callable[[RawArticle], None] | None) -> int:
+    for fut, art in pending:
+        await fut
+        if on_sent:
+            on_sent(art)
+    count = len(pending)
+    pending.clear()
+    return count
+
+
+async def read_topic(
+    bootstrap: str,
+    topic: str,
+    *,
+    from_beginning: bool = True,
+    idle_timeout: float = 3.0,
+    follow: bool = False,
+    limit: int | None = None,
+) -> AsyncIterator[TopicMessage]:
+    """Yield a topic's messages without joining a consumer group.
+
+    Stops after ``idle_timeout`` seconds without a message unless ``follow``.
+    """
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                                enable_auto_commit=False,
+                                auto_offset_reset="earliest" if from_beginning else "latest")
+    await consumer.start()
+    try:
+        await consumer.topics()  # fetch metadata for every topic
+        partitions = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        if not tps:
+            return
+        consumer.assign(tps)
+        if from_beginning:
+            await consumer.seek_to_beginning(*tps)
+        else:
+            await consumer.seek_to_end(*tps)
+        count = 0
+        while True:
+            batch = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
+            if not batch:
+                if follow:
+                    continue
+                return
+            for records in batch.values():
+                for r in records:
+                    yield TopicMessage(r.topic, r.partition, r.offset, r.timestamp, r.key,
+                                       r.value, list(r.headers or []))
+                    count += 1
+                    if limit is not None and count >= limit:
+                        return
+            await asyncio.sleep(0)
+    finally:
+        await consumer.stop()

@@ -1,0 +1,106 @@
+"""The one typed configuration of wiredesk, read from ``WIREDESK_*`` variables.
+
+Every field has a default that works on a developer's machine with the local
+broker (``wiredesk broker start``). Nothing else in the code reads
+``os.environ``: the CLI and the Faust app call :func:`get_settings`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+
+#: The checkout the package runs from; local state (broker data, tables, jar
+#: cache) lives below it unless a setting says otherwise.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """wiredesk settings; each field is set by the env var named in its description."""
+
+    model_config = SettingsConfigDict(env_prefix="WIREDESK_", extra="ignore")
+
+    broker_url: str = Field(
+        "127.0.0.1:9092",
+        description="WIREDESK_BROKER_URL: Kafka bootstrap servers, host:port[,host:port].",
+    )
+    app_id: str = Field("wiredesk", description="WIREDESK_APP_ID: Faust app id and group.")
+    pipeline_version: int = Field(
+        1,
+        ge=1,
+        description=(
+            "WIREDESK_PIPELINE_VERSION: Faust app version; a new version is a new consumer "
+            "group and new changelogs, i.e. a full reprocess from the raw topic."
+        ),
+    )
+    topic_prefix: str = Field(
+        "wiredesk", pattern=r"^[a-z0-9][a-z0-9-]*$", description="WIREDESK_TOPIC_PREFIX."
+    )
+    topic_partitions: int = Field(
+        4, ge=1, le=256, description="WIREDESK_TOPIC_PARTITIONS: partitions of every topic."
+    )
+    topic_replication: int = Field(1, ge=1, description="WIREDESK_TOPIC_REPLICATION.")
+    derived_retention_days: float = Field(
+        30.0,
+        gt=0,
+        description=(
+            "WIREDESK_DERIVED_RETENTION_DAYS: retention of derived topics; the raw article "
+            "topic and the dead letters keep everything (they are the source of truth)."
+        ),
+    )
+    store: str = Field(
+        "rocksdb://", description="WIREDESK_STORE: table store, rocksdb:// or memory://."
+    )
+    data_dir: Path = Field(
+        PROJECT_ROOT / ".wiredesk" / "worker",
+        description="WIREDESK_DATA_DIR: where the worker keeps its RocksDB tables.",
+    )
+    web_host: str = Field("127.0.0.1", description="WIREDESK_WEB_HOST: HTTP bind address.")
+    web_port: int = Field(6066, ge=1, le=65535, description="WIREDESK_WEB_PORT.")
+    log_level: str = Field("INFO", description="WIREDESK_LOG_LEVEL.")
+    max_article_bytes: int = Field(
+        2_000_000,
+        ge=1_000,
+        description="WIREDESK_MAX_ARTICLE_BYTES: larger raw articles go to the dead letters.",
+    )
+    ner_backend: str = Field(
+        "rules", description="WIREDESK_NER_BACKEND: rules (default) or spacy (if installed)."
+    )
+    api_token: SecretStr | None = Field(
+        None, description="WIREDESK_API_TOKEN: bearer token for POST endpoints."
+    )
+    # The local broker started by `wiredesk broker start`.
+    kafka_version: str = Field("4.1.1", description="WIREDESK_KAFKA_VERSION.")
+    broker_port: int = Field(9092, description="WIREDESK_BROKER_PORT: local broker port.")
+    controller_port: int = Field(9093, description="WIREDESK_CONTROLLER_PORT.")
+    broker_data_dir: Path = Field(
+        PROJECT_ROOT / ".wiredesk" / "kafka",
+        description="WIREDESK_BROKER_DATA_DIR: local broker data, logs and pid file.",
+    )
+    cache_dir: Path = Field(
+        PROJECT_ROOT / ".cache" / "kafka",
+        description="WIREDESK_CACHE_DIR: Kafka jars resolved by Maven, reused across runs.",
+    )
+    broker_heap: str = Field("512m", description="WIREDESK_BROKER_HEAP: local broker JVM heap.")
+
+    @property
+    def kafka_url(self) -> str:
+        """The broker list in Faust's URL form (``kafka://h1:p1;h2:p2``)."""
+        hosts = [h.strip() for h in self.broker_url.split(",") if h.strip()]
+        return ";".join(h if "://" in h else f"kafka://{h}" for h in hosts)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The broker list in aiokafka's form (``h1:p1,h2:p2``)."""
+        return ",".join(h.split("://", 1)[-1] for h in self.broker_url.split(",") if h.strip())
+
+
+@cache
+def get_settings() -> Settings:
+    """Read the settings once per process."""
+    return Settings()

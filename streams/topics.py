@@ -1,0 +1,122 @@
+"""Every topic of the pipeline: its name, partitions, retention and clean-up policy.
+
+A topic's name is spelled once, here, as the suffix constant below; the full
+name is ``<prefix>.<suffix>`` (prefix from ``WIREDESK_TOPIC_PREFIX``, default
+``wiredesk``) so a test or a second deployment gets its own set. Faust creates
+only its internal topics, so wiredesk creates these itself at start-up
+(:func:`ensure_topics`) with the right partition counts; the local broker has
+auto-creation off, and a topic made by a stray producer would get the wrong
+partition count and break co-partitioning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from streams.settings import Settings
+
+__all__ = [
+    "ALERTS",
+    "ARTICLES",
+    "ARTICLES_RAW",
+    "DLQ_STAGES",
+    "ENTITIES",
+    "EVENTS",
+    "FIGURES",
+    "PARAGRAPHS",
+    "PARAGRAPHS_TAGGED",
+    "QUOTES",
+    "TopicSpec",
+    "dlq",
+    "ensure_topics",
+    "full_name",
+    "topic_specs",
+]
+
+logger = logging.getLogger(__name__)
+
+ARTICLES_RAW = "articles.raw.v1"
+ARTICLES = "articles.v1"
+PARAGRAPHS = "paragraphs.v1"
+PARAGRAPHS_TAGGED = "paragraphs.tagged.v1"
+EVENTS = "events.v1"
+QUOTES = "quotes.v1"
+FIGURES = "figures.v1"
+ENTITIES = "entities.v1"
+ALERTS = "alerts.v1"
+#: Stages that consume a topic, each with a dead-letter topic of its own.
+DLQ_STAGES = ("normalize", "split", "tag", "enrich")
+
+_DAY_MS = 86_400_000
+
+
+def dlq(stage: str) -> str:
+    """The dead-letter suffix of a stage: ``dlq.<stage>.v1``."""
+    return f"dlq.{stage}.v1"
+
+
+def full_name(settings: Settings, suffix: str) -> str:
+    """``<prefix>.<suffix>``: the name on the broker."""
+    return f"{settings.topic_prefix}.{suffix}"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """How a topic is created: ``retention_ms=-1`` keeps everything."""
+
+    name: str
+    partitions: int
+    retention_ms: int
+    cleanup_policy: str = "delete"
+
+    @property
+    def config(self) -> dict[str, str]:
+        """Topic-level configs for CreateTopics."""
+        return {"retention.ms": str(self.retention_ms), "cleanup.policy": self.cleanup_policy}
+
+
+def topic_specs(settings: Settings) -> list[TopicSpec]:
+    """Every topic wiredesk writes or reads, with its settings.
+
+    The raw article topic and the dead letters keep everything: the raw topic
+    is the event store every derived topic and table is rebuilt from, and a
+    dead letter is kept until someone fixes and replays it.
+    """
+    parts = settings.topic_partitions
+    derived = int(settings.derived_retention_days * _DAY_MS)
+    keep = [ARTICLES_RAW, *(dlq(s) for s in DLQ_STAGES)]
+    rolling = [ARTICLES, PARAGRAPHS, PARAGRAPHS_TAGGED, EVENTS, QUOTES, FIGURES, ENTITIES, ALERTS]
+    return [TopicSpec(full_name(settings, s), parts, -1) for s in keep] + [
+        TopicSpec(full_name(settings, s), parts, derived) for s in rolling
+    ]
+
+
+async def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
+    """Create every missing topic of :func:`topic_specs`; return the names created.
+
+    Idempotent: topics that exist are left as they are (a partition count that
+    differs from the settings is logged, never changed behind the user's back).
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers,
+                                request_timeout_ms=int(timeout * 1000))
+    await asyncio.wait_for(admin.start(), timeout)
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [s for s in topic_specs(settings) if s.name not in existing]
+        created: list[str] = []
+        if wanted:
+            new = [NewTopic(s.name, s.partitions, settings.topic_replication,
+                            topic_configs=s.config) for s in wanted]
+            with contextlib.suppress(TopicAlreadyExistsError):  # another worker was first
+                await admin.create_topics(new, timeout_ms=int(timeout * 1000))
+            created = [s.name for s in wanted]
+            logger.info("Created topics count=%s names=%s", len(created), ",".join(created))
+        return created
+    finally:
+        await admin.close()

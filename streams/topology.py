@@ -1,0 +1,61 @@
+"""The stage graph as data: what each stage consumes, produces and keeps.
+
+``python -m streams.topology`` prints it; a unit test checks it against the
+agents, topics and tables the app really declares, so the picture in the
+README cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams import topics as t
+
+__all__ = ["STAGES", "Stage", "describe"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage: its agent, pure function, topics and tables."""
+
+    name: str
+    agent: str
+    function: str
+    consumes: str
+    produces: tuple[str, ...]
+    reads_tables: tuple[str, ...] = ()
+    writes_tables: tuple[str, ...] = ()
+
+    @property
+    def dead_letters(self) -> str:
+        """Where this stage's rejected input goes."""
+        return t.dlq(self.name)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("normalize", "normalize_agent", "agents.parse.parse_article",
+          t.ARTICLES_RAW, (t.ARTICLES,)),
+    Stage("split", "split_agent", "agents.split.split_article", t.ARTICLES, (t.PARAGRAPHS,)),
+    Stage("tag", "tag_agent", "agents.tag.tag_paragraph", t.PARAGRAPHS, (t.PARAGRAPHS_TAGGED,)),
+    Stage("enrich", "enrich_agent", "agents.enrich.enrich_article", t.PARAGRAPHS_TAGGED,
+          (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES),
+          reads_tables=("article-context",), writes_tables=("article-context",)),
+)
+
+
+def describe() -> str:
+    """The graph as text, one stage a block."""
+    lines = []
+    for s in STAGES:
+        lines.append(f"{s.name}  ({s.agent} -> {s.function})")
+        lines.append(f"  consumes  {s.consumes}")
+        lines.append(f"  produces  {', '.join(s.produces)}")
+        lines.append(f"  dead letters  {s.dead_letters}")
+        if s.reads_tables or s.writes_tables:
+            lines.append(f"  tables  reads {', '.join(s.reads_tables) or '-'}; "
+                         f"writes {', '.join(s.writes_tables) or '-'}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(describe())

@@ -1,0 +1,148 @@
+"""Unit tests for agents.nlp.dates: spans follow the gold convention, news means the past."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.nlp.dates import find_dates, resolve_dates
+from agents.nlp.types import DateExpr
+
+PUB = date(2019, 3, 13)  # a Wednesday
+
+
+def texts(text: str) -> list[str]:
+    return [d.text for d in find_dates(text)]
+
+
+def one(text: str, published: date | None = PUB) -> DateExpr:
+    found = resolve_dates(find_dates(text), published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("By Jeff Seldin March 13, 2019", ["March 13, 2019"]),
+        ("The vote was held on 13 March 2019 in Dhaka.", ["13 March 2019"]),
+        ("The filing, dated 2019-03-13, was released.", ["2019-03-13"]),
+        ("Talks resume on Dec. 5 in Geneva.", ["Dec. 5"]),
+        ("The summit is set for March 20-21, 2019 in Hanoi.", ["March 20-21, 2019"]),
+        ("Inflation rose in March 2019, the bank said.", ["March 2019"]),
+        ("The video was likely recorded in February in the town.", ["February"]),
+        ("The ceasefire has held since May, officials said.", ["May"]),
+        ("The army launched an offensive in 2018.", ["2018"]),
+        ("Rebels attacked the base Wednesday, officials said.", ["Wednesday"]),
+        ("He told the station on Tuesday that talks failed.", ["Tuesday"]),
+        ("Earlier Wednesday, the spokesman said the town fell.", ["Earlier Wednesday"]),
+        ("Troops entered the enclave late Sunday.", ["late Sunday"]),
+        ("Shelling resumed Sunday night after a lull.", ["Sunday night"]),
+        ("Police arrested him last Friday in Lagos.", ["last Friday"]),
+        ("Two soldiers died yesterday and more today.", ["yesterday", "today"]),
+        ("The general briefed lawmakers last week.", ["last week"]),
+        ("Prices fell this week and will rise next week.", ["this week", "next week"]),
+        ("Floods struck two days ago; aid arrived three weeks ago.", ["two days ago",
+                                                                      "three weeks ago"]),
+        ("Protests erupted earlier this month in the capital.", ["earlier this month"]),
+        ("Reports issued starting last year warned of a comeback.", ["last year"]),
+        ("Fighting eased in mid-March, residents said.", ["mid-March"]),
+        ("The truce collapsed in early March 2019.", ["early March 2019"]),
+    ],
+)
+def test_find_dates_spans(sentence: str, expected: list[str]) -> None:
+    assert texts(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Officials said the strike may have killed dozens.",
+        "Thousands joined a march on the capital.",
+        "Protesters planned to march to parliament.",
+        "Prime Minister Theresa May met the envoy.",
+        "Ministers loyal to May and Johnson met.",
+        "The count rose to 2019 votes.",
+        "March organisers said police blocked the route.",
+        "June Almeida, a virologist, spoke to reporters.",
+    ],
+)
+def test_find_dates_ignores_words_that_are_not_dates(sentence: str) -> None:
+    assert texts(sentence) == []
+
+
+def test_offsets_point_into_text() -> None:
+    text = "Clashes broke out on Tuesday near the border."
+    (found,) = find_dates(text)
+    assert text[found.start:found.end] == "Tuesday"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("told al-Hadath TV on Tuesday", date(2019, 3, 12)),
+        ("tweeted Wednesday", date(2019, 3, 13)),
+        ("Earlier Wednesday, he said", date(2019, 3, 13)),
+        ("posted online Sunday", date(2019, 3, 10)),
+        ("the enclave late Sunday", date(2019, 3, 10)),
+        ("arrested last Wednesday", date(2019, 3, 6)),
+        ("will vote next Tuesday", date(2019, 3, 19)),
+        ("died yesterday", date(2019, 3, 12)),
+        ("attacked last night", date(2019, 3, 12)),
+        ("spoke today", date(2019, 3, 13)),
+        ("struck two days ago", date(2019, 3, 11)),
+        ("fell three weeks ago", date(2019, 2, 20)),
+        ("signed on March 1", date(2019, 3, 1)),
+        ("elections due on March 20", date(2019, 3, 20)),
+    ],
+)
+def test_resolve_single_days(sentence: str, day: date) -> None:
+    found = one(sentence)
+    assert (found.date, found.range_start, found.relative) == (day, None, True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "high"),
+    [
+        ("lawmakers last week", date(2019, 3, 4), date(2019, 3, 10)),
+        ("talks this week", date(2019, 3, 11), date(2019, 3, 17)),
+        ("recorded in February", date(2019, 2, 1), date(2019, 2, 28)),
+        ("began in May", date(2018, 5, 1), date(2018, 5, 31)),
+        ("starting last year", date(2018, 1, 1), date(2018, 12, 31)),
+        ("last month", date(2019, 2, 1), date(2019, 2, 28)),
+        ("earlier this month", date(2019, 3, 1), date(2019, 3, 13)),
+        ("last weekend", date(2019, 3, 9), date(2019, 3, 10)),
+    ],
+)
+def test_resolve_relative_ranges(sentence: str, low: date, high: date) -> None:
+    found = one(sentence)
+    assert (found.date, found.range_start, found.range_end, found.relative) == (
+        None, low, high, True)
+
+
+def test_absolute_forms_resolve_without_article_date() -> None:
+    assert one("By Jeff Seldin March 13, 2019", None).date == date(2019, 3, 13)
+    assert one("on 2019-03-13", None).date == date(2019, 3, 13)
+    full = one("the 2018 war: in 2018", None)
+    assert (full.range_start, full.range_end, full.relative) == (
+        date(2018, 1, 1), date(2018, 12, 31), False)
+    month = one("in March 2019", None)
+    assert (month.range_start, month.range_end) == (date(2019, 3, 1), date(2019, 3, 31))
+
+
+def test_relative_forms_stay_unresolved_without_article_date() -> None:
+    found = one("clashes on Tuesday", None)
+    assert (found.date, found.range_start, found.relative) == (None, None, True)
+
+
+def test_month_day_near_new_year_picks_previous_year() -> None:
+    assert one("attacked on Dec. 28", date(2019, 1, 4)).date == date(2018, 12, 28)
+
+
+def test_resolve_keeps_order_and_offsets() -> None:
+    text = "On Tuesday troops advanced; by Sunday night they had withdrawn."
+    found = resolve_dates(find_dates(text), PUB)
+    assert [(d.text, d.date) for d in found] == [
+        ("Tuesday", date(2019, 3, 12)), ("Sunday night", date(2019, 3, 10))]
+    assert all(text[d.start:d.end] == d.text for d in found)

@@ -1,0 +1,315 @@
+"""Tests for find_mentions: gazetteer names, shape rules, offsets, precision, backends."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from agents.nlp.entities import (
+    BackendUnavailableError,
+    RuleBackend,
+    SpacyBackend,
+    find_mentions,
+    get_backend,
+)
+from agents.nlp.gazetteer import Gazetteer, load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return load_gazetteer()
+
+
+def found(text: str, gaz: Gazetteer) -> list[tuple[str, str]]:
+    mentions = find_mentions(text, gaz)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    return [(m.text, m.type) for m in mentions]
+
+
+def canon(text: str, gaz: Gazetteer) -> dict[str, str]:
+    return {m.text: m.canonical for m in find_mentions(text, gaz)}
+
+
+# --- gazetteer names -------------------------------------------------------------------
+
+
+def test_seed_lead_sentence(gaz: Gazetteer) -> None:
+    text = (
+        "Islamic State fighters launched new counterattacks against U.S.-backed forces "
+        "Wednesday, as the militants clung to the terror group's last scrap of territory in "
+        "northeastern Syria."
+    )
+    assert found(text, gaz) == [("Islamic State", "ORG"), ("U.S.", "GPE"), ("Syria", "GPE")]
+    assert canon(text, gaz)["U.S."] == "United States"
+
+
+def test_aliases_resolve_to_canonical(gaz: Gazetteer) -> None:
+    text = '"Daesh (IS) carried out two counterattacks," the Kurdish YPG militia said.'
+    assert found(text, gaz) == [
+        ("Daesh", "ORG"),
+        ("IS", "ORG"),
+        ("Kurdish", "NORP"),
+        ("YPG", "ORG"),
+    ]
+    names = canon(text, gaz)
+    assert names["Daesh"] == names["IS"] == "Islamic State"
+    assert names["YPG"] == "People's Protection Units"
+
+
+def test_longest_match_wins(gaz: Gazetteer) -> None:
+    text = "Sudan's Rapid Support Forces seized the Gaza Strip town, the Security Council heard."
+    assert found(text, gaz) == [
+        ("Sudan", "GPE"),
+        ("Rapid Support Forces", "ORG"),
+        ("Gaza Strip", "LOC"),
+        ("Security Council", "ORG"),
+    ]
+
+
+def test_possessive_is_not_part_of_name(gaz: Gazetteer) -> None:
+    text = "IS had tried to blunt the SDF's advance into the IS-held enclave."
+    assert found(text, gaz) == [("IS", "ORG"), ("SDF", "ORG"), ("IS", "ORG")]
+
+
+def test_is_verb_and_shouting_capitals_are_not_islamic_state(gaz: Gazetteer) -> None:
+    assert found("THIS IS A TEST OF THE SYSTEM, officials said.", gaz) == []
+    assert found("What Is Known About the Attack", gaz) == []
+    assert found("He said it is what US officials expected.", gaz) == [("US", "GPE")]
+
+
+def test_news_agencies_and_dateline(gaz: Gazetteer) -> None:
+    text = "KYIV, Ukraine (AP) — Russian forces pounded Bakhmut, Reuters and AFP reported."
+    assert found(text, gaz) == [
+        ("KYIV", "GPE"),
+        ("Ukraine", "GPE"),
+        ("AP", "ORG"),
+        ("Russian", "NORP"),
+        ("Bakhmut", "GPE"),
+        ("Reuters", "ORG"),
+        ("AFP", "ORG"),
+    ]
+
+
+def test_particle_names(gaz: Gazetteer) -> None:
+    text = "Kino Gabriel told al-Hadath TV on Tuesday that al-Shabaab was not involved."
+    assert ("al-Hadath TV", "ORG") in found(text, gaz)
+    assert ("al-Shabaab", "ORG") in found(text, gaz)
+
+
+# --- titles, speech, appositions, bylines ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        (
+            "Earlier Wednesday, SDF spokesman Mustafa Bali told Reuters the attack failed.",
+            "Mustafa Bali",
+        ),
+        (
+            "The commander of U.S. forces in the Middle East, Gen. Joseph Votel, warned lawmakers.",
+            "Joseph Votel",
+        ),
+        ("French President Emmanuel Macron arrived in Beirut on Thursday.", "Emmanuel Macron"),
+        ("Foreign Minister Sergei Lavrov told reporters the talks had stalled.", "Sergei Lavrov"),
+        ("U.S. Secretary of State Antony Blinken met his counterpart.", "Antony Blinken"),
+        ("Saudi Crown Prince Mohammed bin Salman hosted the summit.", "Mohammed bin Salman"),
+        (
+            "Iraqi Prime Minister Mohammed Shia al-Sudani met Iranian officials.",
+            "Mohammed Shia al-Sudani",
+        ),
+        ("Sen. Lindsey Graham said the aid package would pass.", "Lindsey Graham"),
+        ("Houthi rebels fired missiles, said Brig. Gen. Yahya Saree.", "Yahya Saree"),
+    ],
+)
+def test_titles_before_names(gaz: Gazetteer, text: str, person: str) -> None:
+    mentions = find_mentions(text, gaz)
+    people = [m for m in mentions if m.type == "PERSON"]
+    assert [m.text for m in people] == [person]
+    assert people[0].source == "title"
+
+
+def test_apposition_and_speech_verbs(gaz: Gazetteer) -> None:
+    text = (
+        '"They are taking advantage of the smoke," Zana Amedi, a media official with the '
+        "Kurdish YPG militia, tweeted Wednesday."
+    )
+    assert ("Zana Amedi", "PERSON") in found(text, gaz)
+    text = '"We will not give up a single inch," said Oleksandr Syrskyi, the top commander.'
+    assert ("Oleksandr Syrskyi", "PERSON") in found(text, gaz)
+    assert found('"This is a disaster," Guterres told the Security Council.', gaz) == [
+        ("Guterres", "PERSON"),
+        ("Security Council", "ORG"),
+    ]
+    assert ("Ahmed Hassan Ali", "PERSON") in found(
+        "Police said Ahmed Hassan Ali, 34, had been detained near the border.", gaz
+    )
+
+
+def test_byline(gaz: Gazetteer) -> None:
+    mentions = find_mentions("By Jeff Seldin March 13, 2019", gaz)
+    assert [(m.text, m.type, m.source) for m in mentions] == [("Jeff Seldin", "PERSON", "byline")]
+
+
+def test_given_name_marks_a_person(gaz: Gazetteer) -> None:
+    text = "Negotiators led by Abdullah Nasser Fadhil arrived after the ceasefire collapsed."
+    assert found(text, gaz) == [("Abdullah Nasser Fadhil", "PERSON")]
+
+
+def test_place_name_inside_persons_name(gaz: Gazetteer) -> None:
+    # "Bali" and "Washington" are places, but here they end a person's name
+    assert found("SDF spokesman Mustafa Bali said.", gaz) == [
+        ("SDF", "ORG"),
+        ("Mustafa Bali", "PERSON"),
+    ]
+    assert ("George Washington", "PERSON") in found("A statue of George Washington fell.", gaz)
+
+
+# --- organisations and places by shape -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("The Interior Ministry said 12 people were killed.", "Interior Ministry"),
+        ("according to a translation by the SITE Intelligence Group.", "SITE Intelligence Group"),
+        ("Syrian Democratic Force officials voiced optimism.", "Syrian Democratic Force"),
+        (
+            "the Department of Disaster Management Affairs said.",
+            "Department of Disaster Management Affairs",
+        ),
+        ("The Coalition for Democratic Change won 40 seats.", "Coalition for Democratic Change"),
+        ("a statement from the Tigray Regional Council on Monday.", "Tigray Regional Council"),
+        ("Addis Standard TV broadcast the speech.", "Addis Standard TV"),
+    ],
+)
+def test_organisations_by_shape(gaz: Gazetteer, text: str, org: str) -> None:
+    assert (org, "ORG") in found(text, gaz)
+
+
+def test_acronym_defined_in_text_beats_gazetteer(gaz: Gazetteer) -> None:
+    text = (
+        "The Coalition for Democratic Change (CDC) won, the National Elections Commission "
+        "(NEC) said."
+    )
+    names = canon(text, gaz)
+    assert names["CDC"] == "Coalition for Democratic Change"
+    assert names["NEC"] == "National Elections Commission"
+    # a bracketed agency name is no acronym of the place before it
+    assert canon("KYIV, Ukraine (AP) — Shelling resumed.", gaz)["AP"] == "Associated Press"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("An unknown number of fighters hid by the town of Baghuz covered in campsites.", "Baghuz"),
+        ("likely recorded in February in Baghuz, another fighter says", "Baghuz"),
+        ("The attack in Kafr Nabl, a town in Idlib province, killed five.", "Kafr Nabl"),
+        ("Troops moved into part of Hajin abandoned by fighters.", "Hajin"),
+        ("Gunmen attacked a market near Mafa on Sunday.", "Mafa"),
+        ("Clashes erupted outside Tal Tamr overnight.", "Tal Tamr"),
+    ],
+)
+def test_places_by_context(gaz: Gazetteer, text: str, place: str) -> None:
+    assert (place, "GPE") in found(text, gaz)
+
+
+# --- precision: sentence openers, months, weekdays -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earlier Wednesday, the fighters said they would surrender.",
+        "Still, officials said about 3,000 people left on Tuesday.",
+        "Officials also reported that women and children were rescued.",
+        "Despite losing control over almost all the land, militants remain.",
+        "Prior to the latest counterattacks, officials voiced optimism.",
+        "Hundreds of fighters also surrendered in March.",
+        "In a video, likely recorded in February, another fighter speaks.",
+        '"Kill them and displace them in revenge," the fighter said.',
+        "There were suicide vest attacks by a group of bombers, he said.",
+        "But despite a continual bombardment, fighters refused to give in.",
+        "Witnesses said the convoy was hit on Monday morning.",
+        "At least 40 people died after Cyclone Freddy struck, rescuers said.",
+    ],
+)
+def test_no_junk_from_common_capitalised_words(gaz: Gazetteer, text: str) -> None:
+    assert found(text, gaz) == []
+
+
+def test_no_overlaps_and_sorted(gaz: Gazetteer) -> None:
+    text = (
+        "U.S. President Donald Trump and Russian Defense Minister Sergei Shoigu spoke as the "
+        "Syrian Observatory for Human Rights (SOHR) reported clashes in Deir ez-Zor."
+    )
+    mentions = find_mentions(text, gaz)
+    assert all(a.end <= b.start for a, b in pairwise(mentions))
+    assert ("Donald Trump", "PERSON") in found(text, gaz)
+    assert ("Sergei Shoigu", "PERSON") in found(text, gaz)
+    assert canon(text, gaz)["SOHR"] == "Syrian Observatory for Human Rights"
+    assert canon(text, gaz)["Deir ez-Zor"] == "Deir el-Zour"
+
+
+def test_empty_and_lowercase_text(gaz: Gazetteer) -> None:
+    assert find_mentions("", gaz) == []
+    assert find_mentions("no names at all here, just words.", gaz) == []
+
+
+# --- backends ----------------------------------------------------------------------------------
+
+
+def test_rule_backend_is_default(gaz: Gazetteer) -> None:
+    backend = get_backend()
+    assert isinstance(backend, RuleBackend)
+    text = "Hezbollah fired rockets into Israel."
+    assert backend.mentions(text) == find_mentions(text, gaz)
+
+
+def test_unknown_backend_raises() -> None:
+    with pytest.raises(BackendUnavailableError):
+        get_backend("no-such-backend")
+
+
+def test_spacy_backend_import_guard() -> None:
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        with pytest.raises(BackendUnavailableError):
+            SpacyBackend()
+    else:  # pragma: no cover - only where spaCy is installed
+        pytest.skip("spaCy installed; model availability varies")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        (
+            "The Constitutional Council validated the results, the state-run Agence de Presse "
+            "Senegalaise reported.",
+            ("Agence de Presse Senegalaise", "ORG"),
+            "PERSON",
+        ),
+        ("Analysts at Capital Economics said the pound could weaken.", None, "PERSON"),
+        (
+            "Georgian Dream, the ruling party, says the law will increase transparency.",
+            None,
+            "PERSON",
+        ),
+        (
+            "Heavy rains triggered landslides in Kerala's Wayanad district, officials said.",
+            ("Wayanad", "GPE"),
+            "PERSON",
+        ),
+        ("Faye, 44, was released from prison last month.", ("Faye", "PERSON"), "GPE"),
+    ],
+)
+def test_wire_copy_heads_and_appositions(
+    gaz: Gazetteer, text: str, expected: tuple[str, str] | None, absent: str
+) -> None:
+    mentions = found(text, gaz)
+    if expected is not None:
+        assert expected in mentions
+    assert absent not in {t for _, t in mentions}

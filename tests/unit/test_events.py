@@ -1,0 +1,266 @@
+"""Unit tests for agents.nlp.events: ACLED types, arguments, places, dates and precision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from event_doc import NameList, make_doc
+
+from agents.nlp.events import extract_events, load_lexicon
+from agents.nlp.types import EventRecord
+
+NAMES: NameList = [
+    ("Islamic State", "ORG", "Islamic State"),
+    ("IS", "ORG", "Islamic State"),
+    ("Daesh", "ORG", "Islamic State"),
+    ("Syrian Democratic Forces", "ORG", "Syrian Democratic Forces"),
+    ("SDF", "ORG", "Syrian Democratic Forces"),
+    ("Taliban", "ORG", "Taliban"),
+    ("al-Shabab", "ORG", "al-Shabab"),
+    ("Boko Haram", "ORG", "Boko Haram"),
+    ("Houthi", "ORG", "Houthis"),
+    ("Houthis", "ORG", "Houthis"),
+    ("Yazidi", "NORP", "Yazidi"),
+    ("Kabul", "GPE", "Kabul"),
+    ("Kunduz", "GPE", "Kunduz"),
+    ("Afghanistan", "GPE", "Afghanistan"),
+    ("Mogadishu", "GPE", "Mogadishu"),
+    ("Somalia", "GPE", "Somalia"),
+    ("Maiduguri", "GPE", "Maiduguri"),
+    ("Nigeria", "GPE", "Nigeria"),
+    ("Hodeidah", "GPE", "Hodeidah"),
+    ("Yemen", "GPE", "Yemen"),
+    ("Khartoum", "GPE", "Khartoum"),
+    ("Sudan", "GPE", "Sudan"),
+    ("Baghuz", "GPE", "Baghuz"),
+    ("Syria", "GPE", "Syria"),
+    ("United States", "GPE", "United States"),
+    ("U.S.", "GPE", "United States"),
+    ("Middle East", "LOC", "Middle East"),
+]
+
+
+def events(text: str, published: date | None = date(2019, 3, 13)) -> list[EventRecord]:
+    doc, entities = make_doc(text, NAMES, published)
+    return extract_events(doc, entities)
+
+
+def types(text: str) -> list[tuple[str, str]]:
+    return [(e.type, e.trigger) for e in events(text)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Taliban fighters attacked a police checkpoint in Kunduz on Tuesday, killing five.",
+         [("Battles", "attacked")]),
+        ("Heavy fighting broke out in Kunduz late Sunday.", [("Battles", "Heavy fighting")]),
+        ("Soldiers clashed with Boko Haram militants near Maiduguri on Monday.",
+         [("Battles", "clashed")]),
+        ("Insurgents ambushed an army convoy outside Kunduz, officials said.",
+         [("Battles", "ambushed")]),
+        ("Saudi-led airstrikes hit Houthi positions in Hodeidah on Monday.",
+         [("Explosions/Remote violence", "airstrikes")]),
+        ("A car bomb exploded near a hotel in Mogadishu on Friday, killing 12 people.",
+         [("Explosions/Remote violence", "car bomb")]),
+        ("Houthis fired a missile strike at an air base in Yemen on Tuesday.",
+         [("Explosions/Remote violence", "missile strike")]),
+        ("A suicide bombing at a wedding in Kabul killed 63 people on Saturday.",
+         [("Explosions/Remote violence", "suicide bombing")]),
+        ("Gunmen kidnapped 20 students from a school near Maiduguri on Monday.",
+         [("Violence against civilians", "kidnapped")]),
+        ("Boko Haram militants massacred villagers in Nigeria last week.",
+         [("Violence against civilians", "massacred")]),
+        ("Thousands of protesters rallied in Khartoum on Sunday to demand civilian rule.",
+         [("Protests", "protesters")]),
+        ("Rioters looted shops and torched cars in Khartoum overnight.",
+         [("Riots", "Rioters")]),
+        ("Protesters clashed with police in Khartoum on Thursday.",
+         [("Riots", "clashed with police")]),
+        ("The two sides agreed a ceasefire in Hodeidah on Tuesday.",
+         [("Strategic developments", "ceasefire")]),
+        ("Police arrested 15 opposition activists in Khartoum on Monday.",
+         [("Strategic developments", "arrested")]),
+        ("Hundreds of Taliban fighters surrendered to Afghan forces in Kunduz.",
+         [("Strategic developments", "surrendered")]),
+    ],
+)
+def test_trigger_types(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert types(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger"),
+    [
+        ("There were suicide vest attacks by a group of bombers amid our forces in Baghuz.",
+         "suicide vest attacks"),
+        ("A rocket attack on the airport in Kabul wounded two soldiers.", "rocket attack"),
+        ("A roadside bomb attack killed three soldiers in Kunduz.", "roadside bomb attack"),
+    ],
+)
+def test_bomb_words_make_attacks_remote_violence(sentence: str, trigger: str) -> None:
+    assert types(sentence) == [("Explosions/Remote violence", trigger)]
+
+
+def test_attack_on_civilians_is_violence_against_civilians() -> None:
+    found = types("Gunmen attacked villagers in northeastern Nigeria, killing 30.")
+    assert found == [("Violence against civilians", "attacked")]
+
+
+def test_killing_civilians_without_other_trigger() -> None:
+    found = types("Militants killed 14 civilians near Maiduguri on Monday, police said.")
+    assert found == [("Violence against civilians", "killed")]
+    assert types("Airstrikes killed 14 civilians in Hodeidah on Monday.") == [
+        ("Explosions/Remote violence", "Airstrikes")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The senator suffered a heart attack in Kabul on Monday.",
+        "Officials warned the Taliban could attack Kabul next week.",
+        "Al-Shabab threatened to attack Mogadishu on Friday.",
+        "The army plans to launch an offensive against IS in Syria.",
+        "There was no fighting in Kunduz on Tuesday, residents said.",
+        "The opposition launched a scathing attack on the budget in Kabul on Monday.",
+        "Shares rallied in Kabul on Monday as oil prices rose.",
+        "The man bought an assault rifle in Kabul on Monday.",
+        "The candidate withdrew from the race in Sudan on Monday.",
+        "Is the ceasefire in Hodeidah going to hold?",
+        "The U.N. called for a ceasefire in Hodeidah on Tuesday.",
+        "Residents were evacuated from Khartoum as floods rose on Monday.",
+    ],
+)
+def test_non_events_are_skipped(sentence: str) -> None:
+    assert events(sentence) == []
+
+
+def test_generic_battle_needs_an_anchor() -> None:
+    assert events("Officials said the battle against IS was nearing an end.") == []
+    assert types("IS fighters battled SDF troops in Baghuz on Tuesday.") == [
+        ("Battles", "battled")]
+
+
+def test_actor_and_target_active_and_passive() -> None:
+    (attack,) = events("Islamic State fighters launched new counterattacks against the SDF "
+                       "in Baghuz on Wednesday.")
+    assert (attack.actor, attack.target, attack.place, attack.date) == (
+        "Islamic State", "Syrian Democratic Forces", "Baghuz", date(2019, 3, 13))
+    (rescue,) = events("Three Yazidi women were rescued by SDF troops as they moved "
+                       "into part of Baghuz.")
+    assert (rescue.type, rescue.actor, rescue.target) == (
+        "Strategic developments", "Syrian Democratic Forces", "Yazidi")
+    (assault,) = events("The SDF launched its final assault on the IS enclave late Sunday.")
+    assert (assault.trigger, assault.actor, assault.target, assault.date) == (
+        "final assault", "Syrian Democratic Forces", "Islamic State", date(2019, 3, 10))
+
+
+def test_possessive_mention_maps_to_entity() -> None:
+    (event,) = events("The Taliban's offensive on Kunduz killed dozens on Monday.")
+    assert (event.actor, event.place) == ("Taliban", "Kunduz")
+
+
+def test_place_falls_back_to_main_place() -> None:
+    text = ("Fighting raged in Baghuz on Tuesday.\n\n"
+            "Residents of Baghuz fled. Officials in Baghuz spoke.\n\n"
+            "Hundreds of fighters also surrendered.")
+    found = events(text)
+    assert [(e.type, e.place) for e in found] == [
+        ("Battles", "Baghuz"), ("Strategic developments", "Baghuz")]
+
+
+def test_country_gives_way_to_specific_main_place() -> None:
+    text = ("Air strikes hit Baghuz on Monday. Medics in Baghuz said 10 died.\n\n"
+            "IS fighters launched counterattacks in northeastern Syria on Wednesday.")
+    found = events(text)
+    assert [(e.type, e.place) for e in found] == [
+        ("Explosions/Remote violence", "Baghuz"), ("Battles", "Baghuz")]
+
+
+def test_modifier_gpe_is_not_a_place() -> None:
+    (event,) = events("IS attacked U.S.-backed forces in Baghuz on Wednesday.")
+    assert event.place == "Baghuz"
+
+
+def test_range_date_gives_no_event_date() -> None:
+    (event,) = events("Airstrikes hit Hodeidah last week, killing 12.")
+    assert event.date is None
+
+
+def test_restatements_merge_and_coordination_is_one_event() -> None:
+    text = ("IS fighters launched two counterattacks in Baghuz on Wednesday.\n\n"
+            "Both counterattacks were repelled, the SDF said.\n\n"
+            "Airstrikes and artillery fire pounded Baghuz on Wednesday.")
+    found = events(text)
+    assert [(e.type, e.trigger) for e in found] == [
+        ("Battles", "counterattacks"), ("Explosions/Remote violence", "Airstrikes")]
+
+
+def test_lexicon_loads_once_and_expands_inflections() -> None:
+    lex = load_lexicon()
+    assert load_lexicon() is lex
+    assert {"attack", "attacks", "attacked", "attacking", "airstrike"} <= set(lex.triggers)
+    assert lex.triggers["counterattacks"].type == "Battles"
+    assert lex.pattern.fullmatch("air-strikes") is not None
+    assert "syria" in lex.countries
+
+
+def test_place_carries_over_within_the_paragraph() -> None:
+    text = ("Taliban fighters attacked a police checkpoint in Kunduz on Sunday, killing nine. "
+            "Afghan forces repelled the assault after two hours of heavy fighting.\n\n"
+            "Separately, protesters marched through Kabul. Riot police fired tear gas.")
+    found = events(text)
+    assert [(e.type, e.place) for e in found] == [
+        ("Battles", "Kunduz"), ("Protests", "Kabul")]
+
+
+def test_back_references_restate_earlier_events() -> None:
+    text = ("A suicide bomber blew himself up at a wedding hall in Kabul on Saturday, killing "
+            "63 people, in the deadliest attack in Kabul this year.\n\n"
+            "The Taliban condemned the bombing. Police arrested three suspects in connection "
+            "with the wedding bombing in Kabul on Monday.")
+    found = events(text)
+    assert [(e.type, e.trigger, e.date) for e in found] == [
+        ("Explosions/Remote violence", "blew himself up", date(2019, 3, 9)),
+        ("Strategic developments", "arrested", date(2019, 3, 11))]
+
+
+def test_first_definite_mention_is_still_an_event() -> None:
+    (event,) = events("The attack on a police post in Kunduz killed four soldiers on Monday.")
+    assert (event.type, event.place, event.date) == ("Battles", "Kunduz", date(2019, 3, 11))
+
+
+def test_planned_agreements_and_protests_are_skipped() -> None:
+    assert events("A new round of peace talks could take place next month in Khartoum.") == []
+    assert events("The truce is due to take effect in Hodeidah on Friday.") == []
+    assert events("Organisers said protests will be held in Khartoum on Friday.") == []
+
+
+def test_specific_region_beats_distant_city() -> None:
+    (event,) = events_with(
+        "Russia and Ukraine agreed on Friday to a ceasefire in the eastern Donbas region, "
+        "after talks mediated in Paris.",
+        [("Donbas", "LOC", "Donbas"), ("Paris", "GPE", "Paris"),
+         ("Russia", "GPE", "Russia"), ("Ukraine", "GPE", "Ukraine")])
+    assert (event.type, event.place) == ("Strategic developments", "Donbas")
+
+
+def test_world_region_gives_way_to_main_place() -> None:
+    text = ("Shelling hit Baghuz on Monday. Medics in Baghuz said 10 died.\n\n"
+            "The commander of U.S. forces in the Middle East said fighters surrendered.")
+    assert [(e.type, e.place) for e in events(text)] == [
+        ("Explosions/Remote violence", "Baghuz"), ("Strategic developments", "Baghuz")]
+
+
+def test_dateline_and_credit_are_not_the_actor() -> None:
+    names: NameList = [("Kabul", "GPE", "Kabul"), ("KABUL", "GPE", "Kabul"),
+                       ("Afghanistan", "GPE", "Afghanistan"), ("Reuters", "ORG", "Reuters")]
+    (event,) = events_with("KABUL, Afghanistan (Reuters) - A suicide bomber blew himself up "
+                           "in Kabul on Saturday, killing 63 people.", names)
+    assert event.actor is None
+
+
+def events_with(text: str, names: NameList) -> list[EventRecord]:
+    doc, entities = make_doc(text, names)
+    return extract_events(doc, entities)

@@ -1,0 +1,158 @@
+"""extract_figures on a Doc built from wire-copy paragraphs, and on the seed article's gold."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from agents.nlp.figures import extract_figures
+from agents.nlp.numbers import find_numbers
+from agents.nlp.sentences import split_sentences
+from agents.nlp.types import Doc, Figure, Span, shift
+
+SEED_GOLD = Path("/work/shared/gold/seed.json")
+_PARAGRAPH = re.compile(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]*)*")
+
+
+def make_doc(body: str) -> Doc:
+    """Split on blank lines, then tag each paragraph and shift tags to body offsets."""
+    paragraphs, sentences, numbers = [], [], []
+    for m in _PARAGRAPH.finditer(body):
+        off, text = m.start(), m.group()
+        paragraphs.append(Span(off, m.end()))
+        sentences += [Span(s.start + off, s.end + off) for s in split_sentences(text)]
+        numbers += [shift(x, off) for x in find_numbers(text)]
+    return Doc(
+        body=body, published=None, paragraphs=paragraphs, sentences=sentences, numbers=numbers
+    )
+
+
+def _figures(body: str) -> list[tuple[str, str | None]]:
+    return [(f.text, f.unit) for f in extract_figures(make_doc(body))]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Daesh carried out two counterattacks with heavy weapons.",
+            [("two counterattacks", "counterattacks")],
+        ),
+        (
+            "Officials said three Yazidi women and four Yazidi children were rescued.",
+            [("three Yazidi women", "Yazidi women"), ("four Yazidi children", "Yazidi children")],
+        ),
+        (
+            "to allow more than 20,000 civilians, many related to IS fighters, to leave",
+            [("more than 20,000 civilians", "civilians")],
+        ),
+        (
+            "the SDF said about 3,000 people, almost all IS fighters, left",
+            [("about 3,000 people", "people")],
+        ),
+        (
+            "IS could have as many as 30,000 followers and fighters in Syria.",
+            [("as many as 30,000 followers and fighters", "followers and fighters")],
+        ),
+        ("Hundreds of fighters also surrendered.", [("Hundreds of fighters", "fighters")]),
+        (
+            'officials caution IS still has "tens of thousands" of fighters working in cells',
+            [('tens of thousands" of fighters', "fighters")],
+        ),
+        ("Rescuers pulled 17 survivors from the rubble.", [("17 survivors", "survivors")]),
+        (
+            "The army sent 50 armoured vehicles to the border.",
+            [("50 armoured vehicles", "armoured vehicles")],
+        ),
+        (
+            "At least 25 people were killed and 40 others wounded.",
+            [("At least 25 people", "people"), ("40 others", "people")],
+        ),
+        (
+            "Of the 300 passengers, 20 of the victims were children.",
+            [("300 passengers", "passengers"), ("20 of the victims", "victims")],
+        ),
+        ("The army deployed a 10,000-strong force.", [("10,000-strong force", "force")]),
+    ],
+)
+def test_counts_with_what_is_counted(body: str, expected: list[tuple[str, str]]) -> None:
+    assert _figures(body) == expected
+
+
+def test_vague_range_keeps_its_interval() -> None:
+    (fig,) = extract_figures(make_doc("Dozens of soldiers deserted."))
+    assert (fig.value, fig.low, fig.high, fig.bound, fig.approx) == (None, 24, 99, "range", True)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("The World Bank approved a $3.5 billion loan.", [("$3.5 billion loan", "USD")]),
+        (
+            "The EU pledged €200 million in humanitarian aid.",
+            [("€200 million in humanitarian aid", "EUR")],
+        ),
+        ("About 12% of voters were undecided.", [("About 12% of voters", "percent")]),
+        ("Officials blamed a 3% rise in fuel costs.", [("3% rise in fuel costs", "percent")]),
+        ("Inflation reached 12.5% in March.", [("12.5%", "percent")]),
+    ],
+)
+def test_money_and_percentages(body: str, expected: list[tuple[str, str]]) -> None:
+    assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Security Council Resolution 2254 calls for elections.",
+        "Flight 370 vanished over the sea.",
+        "A 25-year-old man was arrested.",
+        "A woman aged 30 was detained.",
+        "The government announced a 10-day ceasefire.",
+        "He served 20 years in prison.",
+        "The talks paused for nearly a week.",
+        "The town lies 30 km from the capital.",
+        "The vote was held on March 13, 2019, in the third round.",
+        "The attack killed 20.",
+        "1. Troops withdraw from the city.",
+    ],
+)
+def test_not_figures(body: str) -> None:
+    assert _figures(body) == []
+
+
+def test_sentence_span_holds_the_figure() -> None:
+    body = "Fighting raged.\n\nStill, the SDF said about 3,000 people left. Others stayed."
+    (fig,) = extract_figures(make_doc(body))
+    assert body[fig.sentence.start : fig.sentence.end] == (
+        "Still, the SDF said about 3,000 people left."
+    )
+    assert body[fig.start : fig.end] == fig.text == "about 3,000 people"
+
+
+def _matches(gold: dict[str, object], fig: Figure) -> bool:
+    """FORMAT.md: same value (ranges overlap) and a shared content word in unit or text."""
+    if gold["low"] is not None:
+        lo, hi = fig.low, fig.high
+        if lo is None or hi is None or hi < gold["low"] or lo > gold["high"]:  # type: ignore[operator]
+            return False
+    elif fig.value != gold["value"]:
+        return False
+    words = set(re.findall(r"[a-z]{3,}", str(gold["unit"]).lower()))
+    return bool(words & set(re.findall(r"[a-z]{3,}", f"{fig.unit} {fig.text}".lower())))
+
+
+@pytest.mark.skipif(not SEED_GOLD.is_file(), reason="shared gold not present")
+def test_seed_article_figures() -> None:
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    body = (SEED_GOLD.parent / gold["article"]["file"]).read_text(encoding="utf-8")
+    figures = extract_figures(make_doc(body))
+    required = [g for g in gold["figures"] if not g.get("optional")]
+    found = [g for g in required if any(_matches(g, f) for f in figures)]
+    stray = [f for f in figures if not any(_matches(g, f) for g in gold["figures"])]
+    print(f"seed figures: {len(found)}/{len(required)} required, {len(stray)} unmatched")
+    assert len(found) == len(required) == 8
+    assert stray == []

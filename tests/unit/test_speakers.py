@@ -1,0 +1,325 @@
+"""Speaker attribution on hand-built wire-style documents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agents.nlp.speakers import attribute_quotes
+from agents.nlp.types import EntityType, Quote
+from tests.unit.quote_doc import make_doc
+
+Name = tuple[str, EntityType, str]
+Names = list[Name]
+
+
+def run(body: str, names: Sequence[Name] = (), byline: tuple[str, ...] = ()) -> list[Quote]:
+    doc, entities = make_doc(body, names, byline)
+    return attribute_quotes(doc, entities)
+
+
+def who(q: Quote) -> tuple[str | None, str | None, str | None]:
+    return q.speaker, q.speaker_title, q.cue
+
+
+# --- direct quotes, attribution after the quote -----------------------------------
+
+
+def test_name_with_apposition_stops_at_relative_clause() -> None:
+    body = (
+        '"Rebels shelled the airport twice overnight," Ali Hassan, a spokesman for the '
+        "Houthi movement, which controls the capital, told reporters on Friday."
+    )
+    [q] = run(body, [("Ali Hassan", "PERSON", "Ali Hassan"), ("Houthi", "ORG", "Houthis")])
+    assert q.kind == "direct" and q.text == "Rebels shelled the airport twice overnight,"
+    assert who(q) == ("Ali Hassan", "a spokesman for the Houthi movement", "told")
+    assert q.speaker_span is not None
+    assert body[q.speaker_span.start : q.speaker_span.end] == "Ali Hassan"
+    assert q.sentence.start == 0 and q.sentence.end == len(body)
+
+
+def test_title_before_name() -> None:
+    body = '"The ceasefire is holding," Army spokesman Brig. Gen. Yahya Rasool told state TV.'
+    [q] = run(body, [("Yahya Rasool", "PERSON", "Yahya Rasool")])
+    assert who(q) == ("Yahya Rasool", "Army spokesman", "told")
+
+
+def test_inverted_said_with_title_and_with_apposition() -> None:
+    body = (
+        '"We will not negotiate under fire," said Prime Minister Benjamin Netanyahu.\n\n'
+        '"The convoy was hit twice," said Jens Laerke, a spokesman for the U.N. aid office.'
+    )
+    names: Names = [
+        ("Benjamin Netanyahu", "PERSON", "Benjamin Netanyahu"),
+        ("Jens Laerke", "PERSON", "Jens Laerke"),
+        ("U.N.", "ORG", "United Nations"),
+    ]
+    first, second = run(body, names)
+    assert who(first) == ("Benjamin Netanyahu", "Prime Minister", "said")
+    assert who(second) == ("Jens Laerke", "a spokesman for the U.N. aid office", "said")
+
+
+def test_pronoun_resolves_to_last_named_person_not_byline() -> None:
+    body = (
+        "By Maria Lopez\n\n"
+        'Interior Minister Kamal Ahmed said the border would reopen. "Trucks are waiting,"'
+        " he added."
+    )
+    names: Names = [
+        ("Maria Lopez", "PERSON", "Maria Lopez"),
+        ("Kamal Ahmed", "PERSON", "Kamal Ahmed"),
+    ]
+    quotes = run(body, names, byline=("Maria Lopez",))
+    assert [q.kind for q in quotes] == ["indirect", "direct"]
+    assert who(quotes[1]) == ("Kamal Ahmed", None, "added")
+
+
+def test_two_passages_in_one_sentence_share_speaker_and_cue() -> None:
+    body = (
+        '"The dam could fail within hours," the governor said. "Everyone downstream must '
+        'leave now."'
+    )
+    first, second = run(body)
+    assert first.text == "The dam could fail within hours,"
+    assert second.text == "Everyone downstream must leave now."
+    assert who(first) == who(second) == (None, "the governor", "said")
+
+
+def test_one_passage_with_two_sentences_is_one_quote() -> None:
+    body = '"The polls are closed. Counting starts at dawn," an election official said.'
+    [q] = run(body)
+    assert q.text == "The polls are closed. Counting starts at dawn,"
+    assert who(q) == (None, "an election official", "said")
+
+
+def test_inverted_description_with_a_place_name_is_unnamed() -> None:
+    body = '"I lost everything," said a farmer in the village of Sarbuland, who gave his name.'
+    [q] = run(body, [("Sarbuland", "GPE", "Sarbuland")])
+    assert who(q) == (None, "a farmer in the village of Sarbuland", "said")
+
+
+def test_quote_after_colon() -> None:
+    body = 'Putin said on Tuesday: "Russia will respond to any attack."'
+    [q] = run(body, [("Putin", "PERSON", "Vladimir Putin")])
+    assert q.kind == "direct" and who(q) == ("Vladimir Putin", None, "said")
+
+
+def test_terminal_quote_does_not_take_next_sentence_as_attribution() -> None:
+    body = (
+        'Aid chief Martin Griffiths said supplies had run out. "We cannot feed them." The'
+        " U.N. said 40 trucks were waiting."
+    )
+    quotes = run(
+        body,
+        [("Martin Griffiths", "PERSON", "Martin Griffiths"), ("U.N.", "ORG", "United Nations")],
+    )
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert [who(q)[0] for q in direct] == ["Martin Griffiths"]
+    assert direct[0].cue is None
+
+
+def test_question_with_short_attribution() -> None:
+    body = 'Opposition leader Ana Ruiz spoke first. "Who will pay for this?" she asked.'
+    [q] = run(body, [("Ana Ruiz", "PERSON", "Ana Ruiz")])
+    assert who(q) == ("Ana Ruiz", None, "asked")
+
+
+# --- multi-paragraph and cueless quotes -------------------------------------------------
+
+
+def test_open_quote_joins_the_next_paragraph() -> None:
+    body = (
+        '"We lost everything in the flood,'
+        " said farmer Joseph Mwangi.\n\n"
+        '"The water came at night and took the cattle."'
+    )
+    # the first paragraph closes nothing, so both paragraphs are one passage
+    body = (
+        '"We lost everything in the flood.\n\n"The water came at night," farmer Joseph Mwangi said.'
+    )
+    [q] = run(body, [("Joseph Mwangi", "PERSON", "Joseph Mwangi")])
+    assert q.text == "We lost everything in the flood. The water came at night,"
+    assert who(q) == ("Joseph Mwangi", "farmer", "said")
+
+
+def test_quote_paragraph_without_cue_continues_last_speaker() -> None:
+    body = (
+        "Health Minister Jane Achieng said cholera cases had doubled in a week.\n\n"
+        '"We need clean water before anything else."'
+    )
+    quotes = run(body, [("Jane Achieng", "PERSON", "Jane Achieng")])
+    assert quotes[-1].speaker == "Jane Achieng" and quotes[-1].cue is None
+
+
+# --- organisations, groups and unnamed speakers ----------------------------------------
+
+
+def test_organisation_speaks_through_alias_and_office() -> None:
+    body = (
+        '"Aid cannot reach Gaza," UNRWA said.\n\n'
+        "The UNRWA press office told the AFP news agency that two warehouses were hit."
+    )
+    names: Names = [("UNRWA", "ORG", "UN Relief and Works Agency"), ("AFP", "ORG", "AFP")]
+    first, second = run(body, names)
+    assert who(first) == ("UN Relief and Works Agency", None, "said")
+    assert who(second) == ("UN Relief and Works Agency", "UNRWA press office", "told")
+    assert second.kind == "indirect" and second.text == "two warehouses were hit"
+
+
+def test_it_refers_to_last_organisation() -> None:
+    body = (
+        "The World Health Organization said it had recorded 300 attacks on clinics.\n\n"
+        '"These are not targets," it said.'
+    )
+    quotes = run(body, [("World Health Organization", "ORG", "World Health Organization")])
+    assert who(quotes[-1]) == ("World Health Organization", None, "said")
+
+
+def test_unnamed_individual_and_definite_anaphora() -> None:
+    body = (
+        "In a video posted online, a masked militant commander called on fighters to hold "
+        "the line.\n\n"
+        '"Do not retreat," the commander said.\n\n'
+        '"The bridge held," a witness said.'
+    )
+    first, second = run(body)
+    assert who(first) == (None, "a masked militant commander", "said")
+    assert who(second) == (None, "a witness", "said") and second.speaker_span is None
+
+
+def test_description_anaphora_reuses_earlier_description() -> None:
+    body = (
+        "A senior rebel fighter based in Idlib told Reuters the group had new drones.\n\n"
+        '"They reach 100 km," the fighter said.'
+    )
+    quotes = run(body, [("Idlib", "GPE", "Idlib"), ("Reuters", "ORG", "Reuters")])
+    assert quotes[-1].speaker_title == "A senior rebel fighter based in Idlib"
+
+
+def test_plural_group_phrase_is_the_speaker() -> None:
+    body = "Western diplomats say the sanctions have barely dented Moscow's oil revenue."
+    [q] = run(body, [("Moscow", "GPE", "Moscow")])
+    assert who(q) == ("Western diplomats", None, "say") and q.kind == "indirect"
+
+
+def test_org_officials_are_the_organisation() -> None:
+    body = "Hamas officials said the proposal was still being studied."
+    [q] = run(body, [("Hamas", "ORG", "Hamas")])
+    assert who(q) == ("Hamas", "Hamas officials", "said")
+
+
+def test_country_speaks() -> None:
+    body = "Still, Russia said it would keep supplying gas through the pipeline."
+    [q] = run(body, [("Russia", "GPE", "Russia")])
+    assert who(q) == ("Russia", None, "said") and q.text.startswith("it would keep")
+
+
+# --- partial quotes ---------------------------------------------------------------------
+
+
+def test_partial_quote_with_cue_before() -> None:
+    body = (
+        "The head of the U.N. nuclear watchdog, Rafael Grossi, warned the board the "
+        'situation at the plant was "extremely fragile" after the strike.'
+    )
+    names: Names = [("Rafael Grossi", "PERSON", "Rafael Grossi"), ("U.N.", "ORG", "United Nations")]
+    [q] = run(body, names)
+    assert q.kind == "partial" and q.text == "extremely fragile"
+    assert who(q) == ("Rafael Grossi", "head of the U.N. nuclear watchdog", "warned")
+
+
+def test_honorific_outside_the_name_mention() -> None:
+    body = (
+        "The commander of U.S. forces in the Middle East, Gen. Michael Kurilla, told "
+        'senators the militia was "regrouping fast" in the desert.'
+    )
+    names: Names = [("Michael Kurilla", "PERSON", "Michael Kurilla"), ("U.S.", "GPE", "US")]
+    [q] = run(body, names)
+    assert who(q) == ("Michael Kurilla", "commander of U.S. forces in the Middle East", "told")
+
+
+def test_partial_quote_with_cue_after() -> None:
+    body = 'The strike was a "grave violation" of the truce, Foreign Minister Ayman Safadi said.'
+    [q] = run(body, [("Ayman Safadi", "PERSON", "Ayman Safadi")])
+    assert q.kind == "partial" and who(q) == ("Ayman Safadi", "Foreign Minister", "said")
+
+
+def test_partial_quote_in_with_clause_and_participle_is_no_cue() -> None:
+    body = (
+        "Reports say the militia could have 5,000 men, with analysts cautioning they remain "
+        '"well-armed" and a commander claiming to be in the city.'
+    )
+    [q] = run(body)
+    assert q.text == "well-armed" and who(q) == ("analysts", None, "cautioning")
+
+
+def test_partial_quote_without_reporting_context_is_dropped() -> None:
+    assert run('The army launched a "decisive" offensive at dawn.') == []
+
+
+def test_scare_quotes_and_titles_are_dropped_even_with_a_cue() -> None:
+    body = (
+        'Officials said the so-called "caliphate" had collapsed.\n\n'
+        'The documentary "Lost in Mosul" was praised by critics, a festival juror told AFP.'
+    )
+    quotes = run(body, [("AFP", "ORG", "AFP")])
+    assert [q.kind for q in quotes] == ["indirect", "indirect"]
+    assert quotes[0].text == 'the so-called "caliphate" had collapsed'
+    assert who(quotes[1]) == (None, "a festival juror", "told")
+
+
+# --- indirect quotes ----------------------------------------------------------------------
+
+
+def test_indirect_told_that_with_title() -> None:
+    body = (
+        "Earlier Wednesday, army spokesman Col. Omar Diallo told Reuters that the rebels "
+        "had withdrawn from two villages."
+    )
+    names: Names = [("Omar Diallo", "PERSON", "Omar Diallo"), ("Reuters", "ORG", "Reuters")]
+    [q] = run(body, names)
+    assert q.kind == "indirect" and q.text == "the rebels had withdrawn from two villages"
+    assert who(q) == ("Omar Diallo", "army spokesman", "told")
+
+
+def test_indirect_according_to_both_orders() -> None:
+    body = (
+        "According to the Health Ministry, 45 people were killed in the strikes.\n\n"
+        "Turnout reached 61 percent, according to the electoral commission."
+    )
+    first, second = run(body, [("Health Ministry", "ORG", "Ministry of Health")])
+    assert first.text == "45 people were killed in the strikes"
+    assert who(first) == ("Ministry of Health", None, "According to")
+    assert second.text == "Turnout reached 61 percent"
+    assert who(second) == (None, "the electoral commission", "according to")
+
+
+def test_indirect_before_attribution() -> None:
+    body = "Both attacks were repelled overnight, the army said."
+    [q] = run(body)
+    assert q.text == "Both attacks were repelled overnight" and q.kind == "indirect"
+
+
+def test_indirect_before_attribution_with_trailing_clause_and_at_least() -> None:
+    body = (
+        "The death toll rose above 2,000 on Sunday, a government spokesman said, as "
+        "rescuers dug through rubble.\n\n"
+        "Mujahid said at least 9,000 people had been injured."
+    )
+    first, second = run(body, [("Mujahid", "PERSON", "Zabihullah Mujahid")])
+    assert first.text == "The death toll rose above 2,000 on Sunday"
+    assert who(first) == (None, "a government spokesman", "said")
+    assert second.text == "at least 9,000 people had been injured"
+    assert second.speaker == "Zabihullah Mujahid"
+
+
+def test_no_indirect_in_quoted_sentence_or_without_clause() -> None:
+    body = (
+        'The group claimed responsibility for the bombing. "We did it," a spokesman said.\n\n'
+        "The mayor urged residents to stay indoors."
+    )
+    assert [q.kind for q in run(body)] == ["direct"]
+
+
+def test_documents_are_not_speakers() -> None:
+    body = "A report issued last year warned the militants could have 30,000 fighters."
+    assert run(body) == []
