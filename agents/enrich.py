@@ -138,15 +138,16 @@ def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enric
         "received_at": first.received_at,
     }
 
-    def ident(kind: str, start: int, end: int) -> str:
-        return record_id(first.article_id, first.revision, first.pipeline_version, kind,
-                         start, end)
+    def ident(kind: str, *span: int | str) -> str:
+        return record_id(first.article_id, first.revision, first.pipeline_version, kind, *span)
 
     out = Enriched()
     for e in entities:
         span = _first_span(e)
+        # A name known only from the byline has no span in the body: [0, 0], no sentence.
+        sentence = _sentence_of(doc, span[0]) if e.mentions else ""
         out.entities.append(Entity(
-            id=ident("entity", *span), span=span, sentence=_sentence_of(doc, span[0]),
+            id=ident("entity", e.name, *span), span=span, sentence=sentence,
             name=e.name, type=e.type, aliases=list(e.aliases), mentions=len(e.mentions), **base))
     for q in attribute_quotes(doc, entities):
         out.quotes.append(Quote(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from agents.errors import DecodeError, EmptyArticle, TooLarge, UnsupportedFormat
-from agents.formats.text import parse_text
+from agents.formats.text import dateline_date, parse_text
 from schemas.article import Article
 
 __all__ = [
@@ -139,9 +139,11 @@ def parse_article(
     content_hash = hashlib.sha256(
         f"{parsed.headline}\n{parsed.body}".encode()
     ).hexdigest()[:20]
+    received_at = meta.received_at or now
+    if parsed.published is None:
+        parsed.published = dateline_date(parsed.dateline, received_at)
     published_day = parsed.published.date().isoformat() if parsed.published else ""
     source_id = meta.source_id or f"{parsed.headline}|{published_day}"
-    received_at = meta.received_at or now
     return Article(
         id=article_id(meta.source, source_id),
         source=meta.source,

@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         None, description="WIREDESK_API_TOKEN: bearer token for POST endpoints."
     )
     # The local broker started by `wiredesk broker start`.
-    kafka_version: str = Field("4.1.1", description="WIREDESK_KAFKA_VERSION.")
+    kafka_version: str = Field("4.4.0", description="WIREDESK_KAFKA_VERSION: local broker.")
     broker_port: int = Field(9092, description="WIREDESK_BROKER_PORT: local broker port.")
     controller_port: int = Field(9093, description="WIREDESK_CONTROLLER_PORT.")
     broker_data_dir: Path = Field(

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from agents.errors import EmptyArticle, MissingField
 from agents.formats.furniture import is_furniture
 
-__all__ = ["ParsedText", "parse_text"]
+__all__ = ["ParsedText", "dateline_date", "parse_text"]
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -61,6 +61,32 @@ _MONTH_NUM = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
         start=1)
 }
+
+
+_DATELINE_DAY = re.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})\b")
+
+
+def dateline_date(dateline: str | None, received: datetime) -> datetime | None:
+    """The story date of an AP-style dateline ("GENEVA, Aug. 14 (AP)"), which has no year.
+
+    The year is the one in which the story arrived, or the year before when
+    that would put the date more than a day after its arrival (a story filed
+    on Dec. 31 and received on Jan. 1).
+    """
+    found = _DATELINE_DAY.search(dateline or "")
+    if not found:
+        return None
+    month = _MONTH_NUM.get(found.group("month")[:3].lower())
+    if month is None:
+        return None
+    for year in (received.year, received.year - 1):
+        try:
+            day = datetime(year, month, int(found.group("day")), tzinfo=UTC)
+        except ValueError:
+            return None
+        if (day - received).days <= 1:
+            return day
+    return None
 
 
 @dataclass

@@ -120,9 +120,11 @@ _ANCHOR_RE = re.compile(r"\b(?:" + _trie(
      *(w.capitalize() for w in _RELATIVE_WORDS)]) + r"|\d{4})\b")
 _WORD = re.compile(r"\w+")
 # Words that can open a date before its anchor word ("in", "earlier", "two", "13").
-_LEADS = frozenset(
-    ["in", "since", "until", "till", "during", "through", "throughout", "before", "after", "from", "of", "between", "by", "early", "mid", "late", "the", "end", "last", "this", "next", "past", "earlier", "later", "coming", "a", "an", "several", "few"]
-) | frozenset(_TWELVE) | frozenset(_MONTH_NUM)
+_LEADS = frozenset([
+    "in", "since", "until", "till", "during", "through", "throughout", "before", "after", "from",
+    "of", "between", "by", "early", "mid", "late", "the", "end", "last", "this", "next", "past",
+    "earlier", "later", "coming", "a", "an", "several", "few"
+]) | frozenset(_TWELVE) | frozenset(_MONTH_NUM)
 _TOKEN_RE = re.compile(r"[a-z]+|\d+")
 
 

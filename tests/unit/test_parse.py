@@ -97,3 +97,11 @@ def test_large_but_allowed_text_parses() -> None:
 def test_raw_meta_round_trips_through_headers() -> None:
     meta = RawMeta(source="ap", source_id="x1", format="text", received_at=NOW)
     assert RawMeta.from_headers(meta.to_headers()) == meta
+
+
+def test_ap_dateline_without_year_dates_the_story_in_the_year_it_arrived() -> None:
+    raw = (b"Talks resume\n\nGENEVA, Aug. 14 (AP) \xe2\x80\x94 Mediators reopened talks on "
+           b"Wednesday.")
+    a = parse(raw)  # received 2019-03-13: Aug. 14 would be in the future, so 2018
+    assert a.published is not None and a.published.date().isoformat() == "2018-08-14"
+    assert a.dateline == "GENEVA, Aug. 14 (AP)"
