@@ -136,6 +136,7 @@ def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enric
         "revision": first.revision,
         "pipeline_version": first.pipeline_version,
         "received_at": first.received_at,
+        "published": first.published,
     }
 
     def ident(kind: str, *span: int | str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import faust
+import orjson
 
 from agents.enrich import Enriched, add_paragraph, enrich_article
 from agents.errors import InvalidRecord
@@ -69,22 +70,25 @@ def process_article(
     return Processed(article=article, enriched=enrich_article(buffered, lexicon))
 
 
-def _article_dict(article: Article) -> dict[str, Any]:
-    data = article.to_json_dict()
-    for key in ("published", "received_at"):
-        value = getattr(article, key)
-        data[key] = value.isoformat() if value else None
+def _wire(record: faust.Record) -> dict[str, Any]:
+    """A record exactly as it is on its topic: encoded by the topic's codec, decoded as JSON."""
+    data: dict[str, Any] = orjson.loads(record.dumps())
+    data.pop("__faust", None)
     return data
 
 
 def to_document(result: Processed) -> dict[str, Any]:
-    """The JSON document ``wiredesk process`` prints (field names of gold/FORMAT.md)."""
+    """The JSON document ``wiredesk process`` prints (field names of gold/FORMAT.md).
+
+    Records are encoded with the same codec as on their topics, so the document
+    holds byte-for-byte the values a Kafka consumer reads.
+    """
     e = result.enriched
     return {
-        "article": _article_dict(result.article),
-        "entities": [r.to_json_dict() for r in e.entities],
-        "quotes": [r.to_json_dict() for r in e.quotes],
-        "figures": [r.to_json_dict() for r in e.figures],
+        "article": _wire(result.article),
+        "entities": [_wire(r) for r in e.entities],
+        "quotes": [_wire(r) for r in e.quotes],
+        "figures": [_wire(r) for r in e.figures],
         "dates": e.dates,
-        "events": [r.to_json_dict() for r in e.events],
+        "events": [_wire(r) for r in e.events],
     }

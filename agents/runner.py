@@ -46,7 +46,7 @@ def message_headers(event: Any) -> list[tuple[str, bytes]]:
 
 async def run_stage(
     stage: str, event: Any, call: Callable[[], Iterable[Out]], *, dlq: Any
-) -> bool:
+) -> Exception | None:
     """Run one stage call for one event and send its results.
 
     Args:
@@ -56,7 +56,8 @@ async def run_stage(
         dlq: The stage's dead-letter topic.
 
     Returns:
-        True when the results were sent, False when the message became a dead letter.
+        None when the results were sent; the error when the message became a dead
+        letter (so the agent can record the failure, e.g. in the articles table).
     """
     msg = event.message
     try:
@@ -77,7 +78,7 @@ async def run_stage(
         headers = dlq_headers(stage=stage, topic=msg.topic, partition=msg.partition,
                               offset=msg.offset, error=exc, original=message_headers(event))
         await dlq.send(key=msg.key, value=msg.value, headers=headers)
-        return False
+        return exc
     for out in outputs:
         await out.topic.send(key=out.key, value=out.value, headers=out.headers)
-    return True
+    return None

@@ -20,6 +20,7 @@ from typing import Any
 
 from agents.enrich import add_paragraph, enrich_article
 from agents.lexicon import load_lexicon
+from agents.materialize import article_failed, article_processed, article_received, subject_key
 from agents.parse import RawMeta, parse_article
 from agents.pipeline import decode_record
 from agents.runner import Out, message_headers, run_stage
@@ -28,7 +29,7 @@ from agents.tag import tag_paragraph
 from schemas.article import Article
 from schemas.paragraph import ArticleBuffer, Paragraph, TaggedParagraph
 from streams.app import app, channels, settings
-from streams.tables import article_context
+from streams.tables import article_context, articles
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 
@@ -39,10 +40,24 @@ def _timestamp(event: Any) -> datetime:
     return datetime.fromtimestamp(event.message.timestamp, UTC)
 
 
+def _record_failure(event: Any, stage: str, error: Exception | None) -> None:
+    """Mark the article failed in the ``articles`` table when a stage dead-lettered it.
+
+    Every internal topic is keyed by article id, so the message key names the article.
+    """
+    key = event.message.key
+    if error is None or not key:
+        return
+    article_id = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+    articles[article_id] = article_failed(articles.get(article_id), article_id, stage,
+                                          f"{type(error).__name__}: {error}")
+
+
 def _normalize(event: Any) -> Iterator[Out]:
     meta = RawMeta.from_headers(message_headers(event))
     article = parse_article(event.message.value, meta, now=_timestamp(event),
                             max_bytes=settings.max_article_bytes)
+    articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
     yield Out(channels.articles, article.id, article.dumps())
 
 
@@ -69,16 +84,20 @@ def _enrich(event: Any) -> list[Out]:
     result = enrich_article(buffered, load_lexicon(settings.ner_backend))
     if held is not None:
         del article_context[key]  # only once the article is done: a failure keeps it
+    articles[key] = article_processed(articles.get(key), key, paragraph.revision, result.counts)
     now = datetime.now(UTC)
     outs: list[Out] = []
+    # Outputs are keyed by what their consumers group by (and the views are keyed by).
     for entity in result.entities:
-        outs.append(Out(channels.entities, entity.name, entity.derive(emitted_at=now)))
+        outs.append(Out(channels.entities, entity.name, entity.derive(emitted_at=now).dumps()))
     for quote in result.quotes:
-        outs.append(Out(channels.quotes, quote.speaker or key, quote.derive(emitted_at=now)))
+        outs.append(Out(channels.quotes, quote.speaker or key,
+                        quote.derive(emitted_at=now).dumps()))
     for figure in result.figures:
-        outs.append(Out(channels.figures, figure.unit or key, figure.derive(emitted_at=now)))
+        outs.append(Out(channels.figures, subject_key(figure.unit) or key,
+                        figure.derive(emitted_at=now).dumps()))
     for ev in result.events:
-        outs.append(Out(channels.events, ev.place or key, ev.derive(emitted_at=now)))
+        outs.append(Out(channels.events, ev.place or key, ev.derive(emitted_at=now).dumps()))
     logger.debug("Enriched article_id=%s counts=%s", key, result.counts)
     return outs
 
@@ -87,26 +106,31 @@ def _enrich(event: Any) -> list[Out]:
 async def normalize_agent(stream: Any) -> None:
     """Raw bytes to ``Article`` records (bad input to ``dlq.normalize``)."""
     async for event in stream.events():
-        await run_stage("normalize", event, partial(_normalize, event),
-                        dlq=channels.dlq["normalize"])
+        error = await run_stage("normalize", event, partial(_normalize, event),
+                                dlq=channels.dlq["normalize"])
+        _record_failure(event, "normalize", error)
 
 
 @app.agent(channels.articles, concurrency=1)
 async def split_agent(stream: Any) -> None:
     """Articles to paragraphs with sentence spans."""
     async for event in stream.events():
-        await run_stage("split", event, partial(_split, event), dlq=channels.dlq["split"])
+        error = await run_stage("split", event, partial(_split, event), dlq=channels.dlq["split"])
+        _record_failure(event, "split", error)
 
 
 @app.agent(channels.paragraphs, concurrency=1)
 async def tag_agent(stream: Any) -> None:
     """Paragraphs to tagged paragraphs."""
     async for event in stream.events():
-        await run_stage("tag", event, partial(_tag, event), dlq=channels.dlq["tag"])
+        error = await run_stage("tag", event, partial(_tag, event), dlq=channels.dlq["tag"])
+        _record_failure(event, "tag", error)
 
 
 @app.agent(channels.tagged, concurrency=1)
 async def enrich_agent(stream: Any) -> None:
     """Tagged paragraphs, gathered per article, to events, quotes, figures, entities."""
     async for event in stream.events():
-        await run_stage("enrich", event, partial(_enrich, event), dlq=channels.dlq["enrich"])
+        error = await run_stage("enrich", event, partial(_enrich, event),
+                                dlq=channels.dlq["enrich"])
+        _record_failure(event, "enrich", error)

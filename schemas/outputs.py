@@ -33,6 +33,7 @@ class _Output(WireRecord, abstract=True):
     span: list[int]
     sentence: str
     received_at: datetime
+    published: datetime | None = None  # the story's date (else its arrival): tables' day
     emitted_at: datetime | None = None
     replay: bool = False
 

@@ -45,7 +45,7 @@ def create_app(settings: Settings) -> faust.App:
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,
-        autodiscover=["agents.streaming", "streams.web"],
+        autodiscover=["agents.streaming", "agents.views", "streams.web"],
         origin="streams.app",
     )
 
@@ -68,30 +68,25 @@ class Channels:
 def declare_channels(app: faust.App, settings: Settings) -> Channels:
     """Declare every topic on the app: bytes in and out, records between stages.
 
-    Every topic is bytes at the agent boundary (``value_serializer="raw"``):
+    Every topic is bytes at the agent boundary (``value_serializer="raw"``), the
+    public outputs too (their records are plain JSON, sent as bytes):
     decoding happens in the stage function, so a payload that does not decode
     is a ``StageError`` and a dead letter, not an exception thrown inside the
     agent's ``async for`` (where Faust would ack and drop it silently).
     """
-    from schemas.outputs import Entity, Event, Figure, Quote
-
     def raw(suffix: str) -> TopicT:
         return app.topic(t.full_name(settings, suffix), key_type=str, value_type=bytes,
                          value_serializer="raw", partitions=settings.topic_partitions)
-
-    def typed(suffix: str, model: type[faust.Record]) -> TopicT:
-        return app.topic(t.full_name(settings, suffix), key_type=str, value_type=model,
-                         partitions=settings.topic_partitions)
 
     return Channels(
         raw=raw(t.ARTICLES_RAW),
         articles=raw(t.ARTICLES),
         paragraphs=raw(t.PARAGRAPHS),
         tagged=raw(t.PARAGRAPHS_TAGGED),
-        events=typed(t.EVENTS, Event),
-        quotes=typed(t.QUOTES, Quote),
-        figures=typed(t.FIGURES, Figure),
-        entities=typed(t.ENTITIES, Entity),
+        events=raw(t.EVENTS),
+        quotes=raw(t.QUOTES),
+        figures=raw(t.FIGURES),
+        entities=raw(t.ENTITIES),
         dlq={
             stage: app.topic(t.full_name(settings, t.dlq(stage)), key_type=bytes,
                              value_type=bytes, key_serializer="raw", value_serializer="raw",

@@ -51,7 +51,7 @@ FIGURES = "figures.v1"
 ENTITIES = "entities.v1"
 ALERTS = "alerts.v1"
 #: Stages that consume a topic, each with a dead-letter topic of its own.
-DLQ_STAGES = ("normalize", "split", "tag", "enrich")
+DLQ_STAGES = ("normalize", "split", "tag", "enrich", "materialize")
 
 _DAY_MS = 86_400_000
 

@@ -25,21 +25,31 @@ class Stage:
     produces: tuple[str, ...]
     reads_tables: tuple[str, ...] = ()
     writes_tables: tuple[str, ...] = ()
+    dlq_stage: str = ""
 
     @property
     def dead_letters(self) -> str:
-        """Where this stage's rejected input goes."""
-        return t.dlq(self.name)
+        """Where this stage's rejected input goes (the view agents share one)."""
+        return t.dlq(self.dlq_stage or self.name)
 
 
+_M = "agents.materialize"
 STAGES: tuple[Stage, ...] = (
     Stage("normalize", "normalize_agent", "agents.parse.parse_article",
-          t.ARTICLES_RAW, (t.ARTICLES,)),
+          t.ARTICLES_RAW, (t.ARTICLES,), writes_tables=("articles",)),
     Stage("split", "split_agent", "agents.split.split_article", t.ARTICLES, (t.PARAGRAPHS,)),
     Stage("tag", "tag_agent", "agents.tag.tag_paragraph", t.PARAGRAPHS, (t.PARAGRAPHS_TAGGED,)),
     Stage("enrich", "enrich_agent", "agents.enrich.enrich_article", t.PARAGRAPHS_TAGGED,
           (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES),
-          reads_tables=("article-context",), writes_tables=("article-context",)),
+          reads_tables=("article-context",), writes_tables=("article-context", "articles")),
+    Stage("quotes-view", "quotes_view_agent", f"{_M}.add_quote", t.QUOTES, (),
+          writes_tables=("quotes-by-speaker",), dlq_stage="materialize"),
+    Stage("entities-view", "entities_view_agent", f"{_M}.add_entity", t.ENTITIES, (),
+          writes_tables=("entity-mentions", "entity-aliases"), dlq_stage="materialize"),
+    Stage("events-view", "events_view_agent", f"{_M}.add_event", t.EVENTS, (),
+          writes_tables=("events-by-place-day",), dlq_stage="materialize"),
+    Stage("figures-view", "figures_view_agent", f"{_M}.add_figure", t.FIGURES, (),
+          writes_tables=("figures-by-subject",), dlq_stage="materialize"),
 )
 
 
@@ -49,7 +59,7 @@ def describe() -> str:
     for s in STAGES:
         lines.append(f"{s.name}  ({s.agent} -> {s.function})")
         lines.append(f"  consumes  {s.consumes}")
-        lines.append(f"  produces  {', '.join(s.produces)}")
+        lines.append(f"  produces  {', '.join(s.produces) or '-'}")
         lines.append(f"  dead letters  {s.dead_letters}")
         if s.reads_tables or s.writes_tables:
             lines.append(f"  tables  reads {', '.join(s.reads_tables) or '-'}; "

@@ -1,19 +1,40 @@
-"""Read-only HTTP views of the worker: health (broker connectivity and lag).
+"""The worker's read-only HTTP API over the tables, plus health and the OpenAPI document.
 
-The web server binds to 127.0.0.1 unless ``WIREDESK_WEB_HOST`` says otherwise.
+Every lookup resolves the name first (aliases: "IS" and "Daesh" find the
+Islamic State) through the ``entity-aliases`` global table and the gazetteer,
+which every worker holds, then routes the request to the worker that owns the
+key's partition (Faust's table router) and answers there. Lists take
+``?limit=`` and an opaque ``?cursor=``; unknown keys answer 404 with a JSON body
+that says what was looked up. The server binds to 127.0.0.1 unless
+``WIREDESK_WEB_HOST`` says otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from streams.app import app, settings
+from faust.exceptions import SameNode
+from faust.web import Request, Response, View
 
-__all__ = ["consumer_lag", "health"]
+from agents.materialize import entity_summary, subject_key
+from streams.app import app, settings
+from streams.openapi import OPENAPI
+from streams.tables import (
+    aliases,
+    articles,
+    entity_mentions,
+    events_by_place_day,
+    figures_by_subject,
+    quotes_by_speaker,
+)
+
+__all__ = ["consumer_lag", "resolve_name"]
 
 logger = logging.getLogger(__name__)
+MAX_LIMIT = 500
 
 
 async def consumer_lag(timeout: float = 3.0) -> dict[str, int]:
@@ -35,25 +56,178 @@ async def consumer_lag(timeout: float = 3.0) -> dict[str, int]:
     return lag
 
 
-@app.page("/health")
-async def health(web: Any, request: Any) -> Any:
-    """``200`` with lag per partition when the broker answers, ``503`` otherwise."""
-    body: dict[str, Any] = {
-        "app": settings.app_id,
-        "pipeline_version": settings.pipeline_version,
-        "broker": settings.broker_url,
-    }
+def resolve_name(name: str) -> str:
+    """The canonical name for a name or alias, as every worker sees it.
+
+    Looks in the aliases learned from articles, then the gazetteer; an unknown
+    name is returned as given (speakers such as "U.S. defense officials" are
+    not entities).
+    """
+    from agents.lexicon import load_lexicon
+
+    wanted = " ".join(name.split())
+    learned = aliases.get(wanted.lower())
+    if learned:
+        return str(learned)
+    known = load_lexicon(settings.ner_backend).gazetteer.lookup(wanted)
+    return str(known[0]) if known else wanted
+
+
+def _not_found(web: Any, what: str, asked: str, key: str) -> Response:
+    return web.json({"error": "not_found", "message": f"no {what} for {asked!r}",
+                     "asked": asked, "resolved": key}, status=404)
+
+
+def _page(web: Any, request: Request, items: list[Any], **extra: Any) -> Response:
     try:
-        lag = await consumer_lag()
-    except Exception as exc:  # any failure to reach the broker is "unhealthy"
-        logger.warning("Health check failed error=%s", exc)
-        body.update(status="unavailable", broker_connected=False, error=str(exc))
-        return web.json(body, status=503)
-    body.update(
-        status="ok",
-        broker_connected=True,
-        assigned_partitions=len(lag),
-        total_lag=sum(lag.values()),
-        lag=lag,
-    )
-    return web.json(body)
+        limit = min(int(request.query.get("limit", 50)), MAX_LIMIT)
+        start = int(request.query.get("cursor", 0) or 0)
+    except ValueError:
+        return web.json({"error": "bad_request",
+                         "message": "limit and cursor must be whole numbers"}, status=400)
+    if limit < 1 or start < 0:
+        return web.json({"error": "bad_request", "message": "limit >= 1, cursor >= 0"},
+                        status=400)
+    chunk = items[start : start + limit]
+    more = start + limit < len(items)
+    return web.json({**extra, "total": len(items), "items": chunk,
+                     "next_cursor": str(start + limit) if more else None})
+
+
+async def _routed(view: View, request: Request, table: Any, key: str,
+                  serve: Callable[[], Awaitable[Response]]) -> Response:
+    """Answer here if this worker owns ``key``, else forward to the worker that does."""
+    try:
+        return await app.router.route_req(table.name, key, view.web, request)
+    except SameNode:
+        return await serve()
+
+
+@app.page("/health")
+class Health(View):
+    """``200`` with lag per partition when the broker answers, ``503`` otherwise."""
+
+    async def get(self, request: Request) -> Response:
+        body: dict[str, Any] = {"app": settings.app_id,
+                                "pipeline_version": settings.pipeline_version,
+                                "broker": settings.broker_url}
+        try:
+            lag = await consumer_lag()
+        except Exception as exc:  # any failure to reach the broker is "unhealthy"
+            logger.warning("Health check failed error=%s", exc)
+            body.update(status="unavailable", broker_connected=False, error=str(exc))
+            return self.json(body, status=503)
+        body.update(status="ok", broker_connected=True, assigned_partitions=len(lag),
+                    total_lag=sum(lag.values()), lag=lag)
+        return self.json(body)
+
+
+@app.page("/openapi.json")
+class OpenApi(View):
+    """The OpenAPI 3.1 document of this API."""
+
+    async def get(self, request: Request) -> Response:
+        return self.json(OPENAPI)
+
+
+@app.page("/speakers/{name}/quotes")
+class SpeakerQuotes(View):
+    """The newest quotes of a speaker (names and aliases resolve to the canonical one)."""
+
+    async def get(self, request: Request, name: str) -> Response:
+        key = resolve_name(name)
+
+        async def serve() -> Response:
+            value = quotes_by_speaker.get(key)
+            if not value:
+                return _not_found(self, "quotes", name, key)
+            return _page(self, request, value["quotes"], speaker=key)
+
+        return await _routed(self, request, quotes_by_speaker, key, serve)
+
+
+@app.page("/entities/{name}")
+class EntityView(View):
+    """An entity: type, aliases, mention totals, first and last seen."""
+
+    async def get(self, request: Request, name: str) -> Response:
+        key = resolve_name(name)
+
+        async def serve() -> Response:
+            value = entity_mentions.get(key)
+            if not value:
+                return _not_found(self, "entity", name, key)
+            summary = entity_summary(value)
+            summary.pop("daily")
+            return self.json(summary)
+
+        return await _routed(self, request, entity_mentions, key, serve)
+
+
+@app.page("/entities/{name}/daily")
+class EntityDaily(View):
+    """Mentions of an entity per day (a one-day tumbling window on the story's date)."""
+
+    async def get(self, request: Request, name: str) -> Response:
+        key = resolve_name(name)
+
+        async def serve() -> Response:
+            value = entity_mentions.get(key)
+            if not value:
+                return _not_found(self, "entity", name, key)
+            daily = entity_summary(value)["daily"]
+            return self.json({"name": key, "daily": daily})
+
+        return await _routed(self, request, entity_mentions, key, serve)
+
+
+@app.page("/places/{place}/events")
+class PlaceEvents(View):
+    """Events at a place, all days or ``?day=YYYY-MM-DD``."""
+
+    async def get(self, request: Request, place: str) -> Response:
+        key = resolve_name(place)
+        day = request.query.get("day")
+
+        async def serve() -> Response:
+            value = events_by_place_day.get(key)
+            if not value:
+                return _not_found(self, "events", place, key)
+            days = value["days"]
+            if day:
+                items = days.get(day, [])
+            else:
+                items = [e for d in sorted(days, reverse=True) for e in days[d]]
+            return _page(self, request, items, place=key, day=day)
+
+        return await _routed(self, request, events_by_place_day, key, serve)
+
+
+@app.page("/figures/{subject}")
+class SubjectFigures(View):
+    """Figures about what they count ("civilians", "people"), newest first."""
+
+    async def get(self, request: Request, subject: str) -> Response:
+        key = subject_key(subject)
+
+        async def serve() -> Response:
+            value = figures_by_subject.get(key)
+            if not value:
+                return _not_found(self, "figures", subject, key)
+            return _page(self, request, value["figures"], subject=key)
+
+        return await _routed(self, request, figures_by_subject, key, serve)
+
+
+@app.page("/articles/{article_id}")
+class ArticleStatus(View):
+    """An article's revision, headline, status (received, processed, failed) and counts."""
+
+    async def get(self, request: Request, article_id: str) -> Response:
+        async def serve() -> Response:
+            value = articles.get(article_id)
+            if not value:
+                return _not_found(self, "article", article_id, article_id)
+            return self.json(value)
+
+        return await _routed(self, request, articles, article_id, serve)

@@ -21,9 +21,9 @@ def event(value: bytes = b"payload") -> SimpleNamespace:
 
 async def test_outputs_are_sent_in_order() -> None:
     sink, dlq = AsyncMock(), AsyncMock()
-    ok = await run_stage("split", event(), lambda: [Out(sink, "a", b"1"), Out(sink, "a", b"2")],
-                         dlq=dlq)
-    assert ok
+    error = await run_stage("split", event(),
+                            lambda: [Out(sink, "a", b"1"), Out(sink, "a", b"2")], dlq=dlq)
+    assert error is None
     assert [c.kwargs["value"] for c in sink.send.await_args_list] == [b"1", b"2"]
     dlq.send.assert_not_awaited()
 
@@ -34,7 +34,7 @@ async def test_stage_error_sends_the_original_bytes_with_reason_headers() -> Non
     def reject() -> list[Out]:
         raise DecodeError("not UTF-8 text")
 
-    assert not await run_stage("normalize", event(b"\xff"), reject, dlq=dlq)
+    assert isinstance(await run_stage("normalize", event(b"\xff"), reject, dlq=dlq), DecodeError)
     kwargs = dlq.send.await_args.kwargs
     assert kwargs["key"] == b"k1" and kwargs["value"] == b"\xff"
     headers = dict(kwargs["headers"])
@@ -53,7 +53,7 @@ async def test_a_bug_is_a_dead_letter_too_and_logged_as_error(
     def bug() -> list[Out]:
         raise KeyError("oops")
 
-    assert not await run_stage("tag", event(), bug, dlq=dlq)
+    assert isinstance(await run_stage("tag", event(), bug, dlq=dlq), KeyError)
     assert dict(dlq.send.await_args.kwargs["headers"])["dlq.error-type"] == b"KeyError"
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
 
