@@ -30,7 +30,8 @@ from agents.tag import tags_to_values
 from schemas.outputs import Entity, Event, Figure, Quote
 from schemas.paragraph import TaggedParagraph
 
-__all__ = ["Enriched", "add_paragraph", "build_doc", "enrich_article"]
+__all__ = ["Enriched", "Progress", "add_paragraph", "build_doc", "enrich_article",
+           "track_paragraph"]
 
 
 @dataclass
@@ -67,6 +68,44 @@ def add_paragraph(
     kept.append(paragraph)
     kept.sort(key=lambda p: p.index)
     return kept, len(kept) == paragraph.count
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an article stands after one more of its paragraphs arrived.
+
+    Attributes:
+        state: The small per-article record kept in the table: revision,
+            paragraph count and the indices received.
+        action: ``wait`` (keep the paragraph), ``complete`` (all are in) or
+            ``stale`` (a paragraph of an older revision: ignore it).
+        discard: Indices of an older revision's paragraphs to delete.
+    """
+
+    state: dict[str, Any]
+    action: str
+    discard: tuple[int, ...] = ()
+
+
+def track_paragraph(state: dict[str, Any] | None, revision: int, index: int,
+                    count: int) -> Progress:
+    """Fold one paragraph's arrival into its article's progress record.
+
+    The streaming agent keeps each paragraph under its own table key and only
+    this small record under the article id, so buffering costs one changelog
+    write per paragraph instead of rewriting the whole article each time. A
+    redelivered paragraph is the same index again (idempotent); a newer
+    revision starts over and discards the older one's paragraphs.
+    """
+    discard: tuple[int, ...] = ()
+    if state is None or revision > state["revision"]:
+        discard = tuple(state["have"]) if state else ()
+        state = {"revision": revision, "count": count, "have": []}
+    elif revision < state["revision"]:
+        return Progress(state, "stale")
+    have = sorted({*state["have"], index})
+    action = "complete" if len(have) >= count else "wait"
+    return Progress({**state, "have": have}, action, discard)
 
 
 def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:
@@ -128,7 +167,7 @@ def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enric
     if not paragraphs:
         return Enriched()
     doc = build_doc(paragraphs)
-    doc.dates = resolve_dates(doc.dates, doc.published)
+    doc.dates = resolve_dates(doc.dates, doc.published, doc.body)
     entities = resolve_entities(doc, lexicon.gazetteer)
     first = paragraphs[0]
     base = {

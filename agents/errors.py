@@ -10,6 +10,8 @@ such by the runner (see ``agents/runner.py``)::
     ├── TooLarge                over the configured size limit
     ├── EmptyArticle            nothing left after the furniture is removed
     ├── MissingField            a required field (headline, body) is absent
+    ├── InvalidArticle          structured input of the wrong shape: a field of the wrong
+    │                           type, a JSON array, a feed of several items in one message
     ├── UnsupportedFormat       a format wiredesk does not read (yet)
     └── InvalidRecord           a record on an internal topic that does not decode
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 __all__ = [
     "DecodeError",
     "EmptyArticle",
+    "InvalidArticle",
     "InvalidRecord",
     "MissingField",
     "StageError",
@@ -45,6 +48,10 @@ class EmptyArticle(StageError):
 
 class MissingField(StageError):
     """A field every article needs (headline, body) is missing."""
+
+
+class InvalidArticle(StageError):
+    """Structured input (JSON, a feed item) that decodes but has the wrong shape or types."""
 
 
 class UnsupportedFormat(StageError):

@@ -68,8 +68,9 @@ def _replace_article_items(items: list[Value], record: Value) -> list[Value] | N
 
 
 def _newest_first(items: list[Value]) -> list[Value]:
-    items.sort(key=lambda i: (i.get("day") or "", i.get("received_at") or "", i["id"]),
-               reverse=True)
+    # By the story's own time, then id: the order never depends on when a copy
+    # arrived, so a replay or a recovered worker builds the very same list.
+    items.sort(key=lambda i: (i.get("published") or "", i["id"]), reverse=True)
     return items[:MAX_LIST]
 
 
@@ -82,7 +83,7 @@ def add_quote(value: Value | None, quote: Value) -> Value:
     kept.append({
         "id": quote["id"], "article_id": quote["article_id"],
         "revision": quote.get("revision", 1), "day": day_of(quote),
-        "received_at": str(quote.get("received_at") or ""), "text": quote["text"],
+        "published": str(quote.get("published") or ""), "text": quote["text"],
         "kind": quote["kind"], "speaker_title": quote.get("speaker_title"),
         "cue": quote.get("cue"), "sentence": quote.get("sentence"),
     })
@@ -98,7 +99,7 @@ def add_figure(value: Value | None, figure: Value) -> Value:
     kept.append({
         "id": figure["id"], "article_id": figure["article_id"],
         "revision": figure.get("revision", 1), "day": day_of(figure),
-        "received_at": str(figure.get("received_at") or ""), "text": figure["text"],
+        "published": str(figure.get("published") or ""), "text": figure["text"],
         "value": figure.get("value"), "low": figure.get("low"), "high": figure.get("high"),
         "approx": figure.get("approx"), "bound": figure.get("bound"), "unit": figure.get("unit"),
         "sentence": figure.get("sentence"),

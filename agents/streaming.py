@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from agents.enrich import add_paragraph, enrich_article
+from agents.enrich import enrich_article, track_paragraph
 from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received, subject_key
 from agents.parse import RawMeta, parse_article
@@ -27,7 +27,7 @@ from agents.runner import Out, message_headers, run_stage
 from agents.split import split_article
 from agents.tag import tag_paragraph
 from schemas.article import Article
-from schemas.paragraph import ArticleBuffer, Paragraph, TaggedParagraph
+from schemas.paragraph import Paragraph, TaggedParagraph
 from streams.app import app, channels, settings
 from streams.tables import article_context, articles
 
@@ -57,12 +57,14 @@ def _normalize(event: Any) -> Iterator[Out]:
     meta = RawMeta.from_headers(message_headers(event))
     article = parse_article(event.message.value, meta, now=_timestamp(event),
                             max_bytes=settings.max_article_bytes)
-    articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
     yield Out(channels.articles, article.id, article.dumps())
 
 
 def _split(event: Any) -> Iterator[Out]:
     article = decode_record(Article, event.message.value)
+    # Recorded here, on a topic keyed by the article id, so the table partition
+    # is the article's whatever key the raw message was sent with.
+    articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
     for paragraph in split_article(article, settings.pipeline_version):
         yield Out(channels.paragraphs, article.id, paragraph.dumps())
 
@@ -73,17 +75,33 @@ def _tag(event: Any) -> Iterator[Out]:
     yield Out(channels.tagged, paragraph.article_id, tagged.dumps())
 
 
+def _part_key(article_id: str, index: int) -> str:
+    return f"{article_id}#{index}"
+
+
 def _enrich(event: Any) -> list[Out]:
-    paragraph = decode_record(TaggedParagraph, event.message.value)
+    payload = event.message.value
+    paragraph = decode_record(TaggedParagraph, payload)
     key = paragraph.article_id
-    held = article_context.get(key)
-    buffered, complete = add_paragraph(list(held.paragraphs) if held else [], paragraph)
-    if not complete:
-        article_context[key] = ArticleBuffer(paragraphs=buffered)
+    progress = track_paragraph(article_context.get(key), paragraph.revision, paragraph.index,
+                               paragraph.count)
+    for index in progress.discard:
+        if _part_key(key, index) in article_context:
+            del article_context[_part_key(key, index)]
+    if progress.action == "stale":
         return []
+    if progress.action == "wait":
+        article_context[_part_key(key, paragraph.index)] = {"p": payload.decode()}
+        article_context[key] = progress.state
+        return []
+    buffered = [paragraph if i == paragraph.index else
+                decode_record(TaggedParagraph, article_context[_part_key(key, i)]["p"].encode())
+                for i in range(paragraph.count)]
     result = enrich_article(buffered, load_lexicon(settings.ner_backend))
-    if held is not None:
-        del article_context[key]  # only once the article is done: a failure keeps it
+    # Only once the article is done: a failure keeps its paragraphs for a replay.
+    for stale in [_part_key(key, i) for i in range(paragraph.count)] + [key]:
+        if stale in article_context:
+            del article_context[stale]
     articles[key] = article_processed(articles.get(key), key, paragraph.revision, result.counts)
     now = datetime.now(UTC)
     outs: list[Out] = []

@@ -13,8 +13,6 @@ from datetime import datetime
 from schemas.base import INTERNAL, WireRecord
 
 __all__ = [
-    "ArticleBuffer",
-    "ArticleBufferV1",
     "Paragraph",
     "ParagraphV1",
     "Tag",
@@ -73,15 +71,3 @@ Paragraph = ParagraphV1
 Tag = TagV1
 TaggedParagraph = TaggedParagraphV1
 
-
-class ArticleBufferV1(WireRecord, namespace="wiredesk.article-buffer.v1", **INTERNAL):
-    """The enrich stage's per-article context: tagged paragraphs received so far.
-
-    Kept in the ``article-context`` table (changelog-backed) until the article
-    is complete, then deleted, so the table holds only articles in flight.
-    """
-
-    paragraphs: list[TaggedParagraphV1] = []  # noqa: RUF012
-
-
-ArticleBuffer = ArticleBufferV1

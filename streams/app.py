@@ -37,6 +37,7 @@ def create_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.topic_replication,
         topic_allow_declare=True,
         topic_disable_leader=True,
+        table_standby_replicas=settings.standby_replicas,
         consumer_auto_offset_reset="earliest",
         web_host=settings.web_host,
         web_bind=settings.web_host,

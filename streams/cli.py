@@ -163,27 +163,36 @@ def _expand(paths: list[Path]) -> list[Path]:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders; - reads stdin.")],
-    fmt: Annotated[str, typer.Option("--format", help="Article format.")] = "text",
-    source: Annotated[str, typer.Option(help="Source name; with the file name it makes the "
-                                        "stable article id.")] = "file",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="auto (sniff each file), text, ninjs, rss (RSS/Atom feed: one "
+        "message per item), jsonl (one message per line) or html.")] = "auto",
+    source: Annotated[str, typer.Option(help="Source name; with the file name (or the "
+                                        "item's own id) it makes the stable article id.")
+                      ] = "file",
 ) -> None:
     """Send articles to the raw topic (the event store), keyed by stable article id."""
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from streams.kafka_io import RawArticle, send_raw_articles
+    from agents.errors import StageError
+    from streams.ingest import raw_articles
+    from streams.kafka_io import send_raw_articles
     from streams.topics import ARTICLES_RAW, ensure_topics, full_name
 
     s = get_settings()
-    files = _expand(paths)
-    articles = [
-        RawArticle(sys.stdin.buffer.read() if str(f) == "-" else f.read_bytes(), source,
-                   "stdin" if str(f) == "-" else f.name, fmt)
-        for f in files
-    ]
+    articles = []
+    for f in _expand(paths):
+        raw = sys.stdin.buffer.read() if str(f) == "-" else f.read_bytes()
+        try:
+            articles.extend(raw_articles(raw, "stdin" if str(f) == "-" else f.name, fmt,
+                                         source, s.max_article_bytes))
+        except StageError as exc:
+            raise _fail(f"{f}: {type(exc).__name__}: {exc}") from None
     topic = full_name(s, ARTICLES_RAW)
     try:
         asyncio.run(ensure_topics(s))
-        with Progress(console=err, transient=True) as progress:
+        columns = ("[progress.description]{task.description}", BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as progress:
             task = progress.add_task("Sending", total=len(articles))
             sent = asyncio.run(send_raw_articles(
                 s.bootstrap_servers, topic, articles,
@@ -191,7 +200,7 @@ def ingest(
     except Exception as exc:
         raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
     for art in articles:
-        out.print(f"{art.key}  {art.source_id}")
+        out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False)
     err.print(f"Sent {sent} article(s) to {topic}.")
 
 
@@ -199,28 +208,40 @@ def ingest(
 @app.command()
 def process(
     file: Annotated[Path, typer.Argument(help="An article file; - reads stdin.")],
-    fmt: Annotated[str, typer.Option("--format", help="Article format.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="auto, text, ninjs, rss, jsonl or "
+                                     "html.")] = "auto",
     source: Annotated[str, typer.Option(help="Source name for the article id.")] = "file",
     compact: Annotated[bool, typer.Option(help="One line of JSON.")] = False,
 ) -> None:
-    """Run one article through the pure pipeline (no broker) and print JSON."""
+    """Run one article through the pure pipeline (no broker) and print JSON.
+
+    A feed or JSON-lines file holding several articles prints a JSON array, one
+    document per article.
+    """
     from agents.errors import StageError
     from agents.lexicon import load_lexicon
     from agents.parse import RawMeta
     from agents.pipeline import process_article, to_document
+    from streams.ingest import split_payload
 
     s = get_settings()
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    meta = RawMeta(source=source, source_id="stdin" if str(file) == "-" else file.name,
-                   format=fmt)
+    name = "stdin" if str(file) == "-" else file.name
     try:
-        result = process_article(raw, meta, lexicon=load_lexicon(s.ner_backend),
-                                 now=datetime.now(UTC), pipeline_version=s.pipeline_version,
-                                 max_bytes=s.max_article_bytes)
+        fmt, pieces = split_payload(raw, fmt)
+        docs = []
+        for i, piece in enumerate(pieces, start=1):
+            meta = RawMeta(source=source, source_id=name if len(pieces) == 1 else f"{name}#{i}",
+                           format=fmt)
+            result = process_article(piece, meta, lexicon=load_lexicon(s.ner_backend),
+                                     now=datetime.now(UTC), pipeline_version=s.pipeline_version,
+                                     max_bytes=s.max_article_bytes)
+            docs.append(to_document(result))
     except StageError as exc:
         raise _fail(f"{type(exc).__name__}: {exc}", code=2) from None
     option = 0 if compact else orjson.OPT_INDENT_2
-    sys.stdout.buffer.write(orjson.dumps(to_document(result), option=option) + b"\n")
+    payload = docs[0] if len(docs) == 1 else docs
+    sys.stdout.buffer.write(orjson.dumps(payload, option=option) + b"\n")
 
 
 # --------------------------------------------------------------------------- eval

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         PROJECT_ROOT / ".wiredesk" / "worker",
         description="WIREDESK_DATA_DIR: where the worker keeps its RocksDB tables.",
     )
+    standby_replicas: int = Field(
+        1, ge=0, description="WIREDESK_STANDBY_REPLICAS: standby copies of each table "
+        "partition kept warm on other workers, for fast fail-over.")
     web_host: str = Field("127.0.0.1", description="WIREDESK_WEB_HOST: HTTP bind address.")
     web_port: int = Field(6066, ge=1, le=65535, description="WIREDESK_WEB_PORT.")
     log_level: str = Field("INFO", description="WIREDESK_LOG_LEVEL.")

@@ -15,7 +15,6 @@ from typing import Any
 
 import faust
 
-from schemas.paragraph import ArticleBuffer
 from streams.app import app, settings
 
 __all__ = [
@@ -32,20 +31,34 @@ __all__ = [
 _parts = settings.topic_partitions
 
 
-def _schema(value_type: type, value_serializer: str) -> faust.Schema:
-    return faust.Schema(key_type=str, value_type=value_type, key_serializer="raw",
-                        value_serializer=value_serializer)
+def _schema() -> faust.Schema:
+    # Values are plain JSON (no value_type): a model type here makes faust call
+    # ``from_data`` on it when it restores the table from its changelog.
+    return faust.Schema(key_type=str, key_serializer="raw", value_serializer="json")
+
+
+def _raw_keys(table: Any) -> Any:
+    """Serialise the table's ``str`` keys as raw UTF-8, like the topics' keys.
+
+    Faust derives a table's key serializer from ``key_type`` alone (``str`` gives
+    JSON: ``"abc"`` with its quotes) and ignores the schema's. Then the table
+    router hashes ``"abc"`` where the producer hashed ``abc`` and sends HTTP
+    lookups to the wrong worker. Set before the store and changelog topic exist.
+    """
+    table.key_serializer = "raw"
+    table.changelog_topic.key_serializer = "raw"  # made when the app registered the table
+    return table
 
 
 def _view(name: str, help_text: str) -> Any:
-    return app.Table(name, schema=_schema(dict, "json"), partitions=_parts, help=help_text)
+    return _raw_keys(app.Table(name, schema=_schema(), partitions=_parts, help=help_text))
 
 
-#: article id -> tagged paragraphs received so far; fed by ``paragraphs.tagged.v1``.
-#: Changelog ``<app>-article-context-changelog``.
-article_context = app.Table(
-    "article-context", schema=_schema(ArticleBuffer, "json"), partitions=_parts,
-    help="Tagged paragraphs of articles still in flight, by article id.")
+#: Articles in flight in the enrich stage, fed by ``paragraphs.tagged.v1``: the key
+#: ``<article id>`` holds the progress record (revision, count, indices received) and
+#: ``<article id>#<index>`` each tagged paragraph's payload, until the article is
+#: complete. Changelog ``<app>-article-context-changelog``.
+article_context = _view("article-context", "Tagged paragraphs of articles in flight.")
 
 #: article id -> revision, headline, published, status, reason, counts; fed by the
 #: raw topic (received/failed) and the enrich stage (processed). ``<app>-articles-changelog``.
@@ -66,8 +79,8 @@ figures_by_subject = _view("figures-by-subject", "Figures by what they count.")
 
 #: lower-cased alias -> canonical name, on every worker (a GlobalTable), so any
 #: worker can resolve "IS" or "Daesh" before routing a lookup to the owner.
-aliases = app.GlobalTable("entity-aliases", schema=_schema(str, "json"), partitions=_parts,
-                          help="Aliases of entities and speakers, lower-cased.")
+aliases = _raw_keys(app.GlobalTable("entity-aliases", schema=_schema(), partitions=_parts,
+                          help="Aliases of entities and speakers, lower-cased."))
 
 #: The query-side tables (the HTTP API reads them).
 VIEW_TABLES = ("articles", "quotes-by-speaker", "entity-mentions", "events-by-place-day",

@@ -44,7 +44,8 @@ async def consumer_lag(timeout: float = 3.0) -> dict[str, int]:
     the broker answers; raises ``TimeoutError`` when it does not.
     """
     consumer = app.consumer
-    assigned = sorted(consumer.assignment())
+    # Changelog partitions are read to restore tables, never committed: not lag.
+    assigned = sorted(tp for tp in consumer.assignment() if not tp.topic.endswith("-changelog"))
     if not assigned:
         return {}
     highwaters = await asyncio.wait_for(consumer.highwaters(*assigned), timeout)

@@ -24,6 +24,8 @@ _PATTERNS = [
     r"skip to (?:main )?content|back to top|most read|trending now)\b.{0,60}",
     r"(?:©|\(c\)|copyright)\s*\d{0,4}.{0,120}",
     r".{0,80}\ball rights reserved\.?",
+    r"our standards:.{0,120}",
+    r"(?:editor'?s note|corrections?)\s*:.{0,40}(?:trust principles|standards).*",
     r"(?:home|news|world|politics|business)(?:\s*[|>»/]\s*[\w &-]+){2,}",
 ]
 _FURNITURE = re.compile("^(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")$", re.IGNORECASE)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from agents.errors import EmptyArticle, MissingField
 from agents.formats.furniture import is_furniture
 
-__all__ = ["ParsedText", "dateline_date", "parse_text"]
+__all__ = ["CREDIT", "DATELINE", "ParsedText", "dateline_date", "parse_text"]
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -42,16 +42,23 @@ _BYLINE = re.compile(
     rf"^By\s+(?P<names>{_NAME}(?:(?:\s*,\s*|\s+and\s+){_NAME})*)"
     rf"(?:\s*[,|•·-]?\s*{_DATE.pattern})?\s*$"
 )
-_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z .,'’-]{2,60}?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?"
-    r"\s*(?:\((?:AP|Reuters|AFP|VOA|UPI|dpa|Xinhua|Bloomberg)\))?)\s*[—–-]{1,2}\s+"
+DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z]{2}[A-Z .'’-]{1,40}"  # the city in capitals
+    r"(?:,\s*[A-Z][\w.'’]*(?:\s+[\w.'’]+){0,4}){0,3}"  # ", Guinea", ", Feb. 19"
+    r"\s*(?:\([A-Z][\w .]{1,20}\))?)"  # "(Reuters)", "(AP)"
+    r"\s*[—–-]{1,2}\s+"
 )
-_CREDIT = re.compile(
+#: A credit line closing a story: "Information from Reuters was used in this report.",
+#: "Reporting by X; Editing by Y", "Associated Press writer X contributed from Dakar.",
+#: "Abdelrahman reported from Cairo."
+CREDIT = re.compile(
     r"^(?:(?:Information|Material|Reporting|Additional reporting|Writing|Editing)"
-    r"\b.{0,200}\b(?:was used|contributed|by)\b.*|\(?(?:Reporting|Writing) by .*)$",
+    r"\b.{0,200}\b(?:was used|contributed|by)\b.*|\(?(?:Reporting|Writing) by .*"
+    r"|(?:[\w.]+ ){0,4}(?:writers?|correspondents?|reporters?) .{0,160}\bcontributed\b.*"
+    r"|[A-Z][\w'’-]+(?: (?:and|&) [A-Z][\w'’-]+)? reported from [A-Z][\w ,'’-]{1,60}\.)$",
     re.IGNORECASE,
 )
-_DATE_ONLY = re.compile(
+DATE_ONLY = re.compile(
     rf"^(?:(?:Published|Updated|Posted|Last updated)(?: on)?:?\s*)?"
     rf"{_DATE.pattern}[\w\s:.,()+-]{{0,24}}$",
     re.IGNORECASE,
@@ -63,7 +70,7 @@ _MONTH_NUM = {
 }
 
 
-_DATELINE_DAY = re.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})\b")
+DATELINE_DAY = re.compile(rf"\b(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})\b")
 
 
 def dateline_date(dateline: str | None, received: datetime) -> datetime | None:
@@ -73,7 +80,7 @@ def dateline_date(dateline: str | None, received: datetime) -> datetime | None:
     that would put the date more than a day after its arrival (a story filed
     on Dec. 31 and received on Jan. 1).
     """
-    found = _DATELINE_DAY.search(dateline or "")
+    found = DATELINE_DAY.search(dateline or "")
     if not found:
         return None
     month = _MONTH_NUM.get(found.group("month")[:3].lower())
@@ -172,13 +179,18 @@ def parse_text(text: str) -> ParsedText:
             parsed.published = parse_date(match)
         head = blocks[:byline_at]
         rest = blocks[byline_at + 1 :]
+        # A date line under the byline ("Published October 17, 2024") dates the story.
+        while rest and len(rest[0]) < 80 and DATE_ONLY.match(rest[0]):
+            found = DATE_ONLY.match(rest.pop(0))
+            if parsed.published is None and found:
+                parsed.published = parse_date(found)
     else:
         # No byline: the headline is the first headline-shaped block among the first few.
         first_para = next(
             (i for i, b in enumerate(blocks[:6]) if not _looks_like_headline(b)), len(blocks)
         )
         head, rest = blocks[:first_para], blocks[first_para:]
-    headlines = [b for b in head if _looks_like_headline(b) and not _DATE_ONLY.match(b)]
+    headlines = [b for b in head if _looks_like_headline(b) and not DATE_ONLY.match(b)]
     if not headlines:
         raise MissingField("no headline: the text starts with a paragraph, not a title line")
     parsed.headline = headlines[-1]
@@ -187,20 +199,20 @@ def parse_text(text: str) -> ParsedText:
         parsed.furniture.extend(headlines[:-2])
 
     # Credit lines close the story ("Information from Reuters was used in this report.").
-    while rest and _CREDIT.match(rest[-1]) and len(rest[-1]) < 300:
+    while rest and CREDIT.match(rest[-1]) and len(rest[-1]) < 300:
         credit = rest.pop()
         parsed.credit = credit if parsed.credit is None else f"{credit} {parsed.credit}"
     if not rest:
         raise EmptyArticle("the article has a headline but no body paragraphs")
 
-    dateline = _DATELINE.match(rest[0])
+    dateline = DATELINE.match(rest[0])
     if dateline:
         parsed.dateline = dateline.group("dateline").strip()
     if parsed.published is None:
         # A date line above the story ("Published March 13, 2019"), never a date
         # inside a story paragraph: that is when something happened, not the story.
         for block in head:
-            found = _DATE_ONLY.match(block)
+            found = DATE_ONLY.match(block)
             if found:
                 parsed.published = parse_date(found)
                 break

@@ -1,82 +1,46 @@
 """Alias merging: one entity per real-world thing, with every name the article used.
 
 Merges gazetteer aliases (IS = Daesh), acronyms defined in the text ("Syrian
-Democratic Forces (SDF)") or matching initials, singular/plural and possessive
-variants, titled forms and last-name references to people ("Bali" after "Mustafa Bali").
+Democratic Forces (SDF)") or matching initials (``names_acronyms``), singular/plural
+and possessive variants, titled forms and last-name references to people ("Bali"
+after "Mustafa Bali").
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 
 from agents.nlp.gazetteer import Gazetteer
+from agents.nlp.names_acronyms import Named, acronym_fits, initials, merge_acronyms
 from agents.nlp.types import Doc, EntityType, Mention, ResolvedEntity, Span
 
 __all__ = ["acronym_fits", "canonical_map", "canonical_of", "initials", "resolve_entities"]
 
 _FAMILY = {"GPE": "place", "LOC": "place"}
-_STOP = frozenset(
-    [
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "on",
-        "at",
-        "de",
-        "du",
-        "des",
-        "al",
-        "el",
-        "la",
-        "le",
-        "da",
-        "di",
-    ]
-)
-_ACRO_DEF_RE = re.compile(r"\s*\(\s*([A-Z][A-Za-z&.-]{0,8}[A-Z])s?\s*\)")
-_CAPS_RE = re.compile(r"(?<![\w.-])[A-Z][A-Z&]{1,6}(?![\w-])")
 _POSSESSIVE = ("'s", "’s")
 _SPACE_RE = re.compile(r"[\s\-‑]+")
 _PARTICLE_RE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|ul)[-‑]", re.I)
-
-
-def initials(name: str) -> str:
-    """Return the initials of a multi-word name, skipping "of", "the", "and" and the like.
-
-    Hyphenated parts count as words: "Co-operation" gives "C", "Organization for
-    Security and Co-operation in Europe" gives "OSCE".
-    """
-    words = [w for w in re.split(r"[\s]+", name) if w and w.lower() not in _STOP]
-    return "".join(w[0] for w in words if w[0].isalpha()).upper()
-
-
-def acronym_fits(acronym: str, name: str) -> bool:
-    """True when ``acronym`` could abbreviate ``name``.
-
-    Its first letter must start the name (a leading "al-" aside) and its capitals
-    must appear, in order, among the initials of the name's words, so "CDC" fits
-    "Coalition for Democratic Change" but "AP" does not fit "Ukraine".
-    """
-    letters = [c for c in acronym if c.isupper()]
-    words = [_PARTICLE_RE.sub("", w) for w in re.split(r"[\s\-‑]+", name) if w]
-    heads = [w[0].upper() for w in words if w and w[0].isalpha()]
-    if not letters or not heads or letters[0] != heads[0]:
-        return False
-    it = iter(heads)
-    return all(any(c == h for h in it) for c in letters)
+_NOT_BEFORE = frozenset("'’-_")  # with letters and digits: a surname never follows these
+_START = itemgetter(0)
+_SOCIETIES = ("Red Cross", "Red Crescent")
 
 
 def _surface(text: str) -> str:
     text = text[:-2] if text.endswith(_POSSESSIVE) else text
-    return text[4:] if text.lower().startswith("the ") else text
+    return text[4:] if text[:4].lower() == "the " else text
 
 
 def _key(text: str, etype: str) -> str:
-    key = _SPACE_RE.sub(" ", _surface(text).replace("’", "'")).lower()
+    text = _surface(text).replace("’", "'")
+    # plain ASCII with single spaces is the common case and needs no regex
+    if "-" in text or not (text.isascii() and text.isprintable()) or "  " in text:
+        text = _SPACE_RE.sub(" ", text)
+    key = text.lower()
     if etype in ("ORG", "NORP") and key.endswith("s") and not key.endswith("ss") and len(key) > 4:
         key = key[:-1]
     return key
@@ -94,15 +58,17 @@ class _Entity:
     first: int
     known: bool = False
     surfaces: list[str] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     seen: set[str] = field(default_factory=set)
-    span_set: set[Span] = field(default_factory=set)
+    span_set: set[tuple[int, int]] = field(default_factory=set)
 
-    def add(self, surface: str, span: Span | None) -> None:
-        if surface and surface.lower() not in self.seen:
-            self.seen.add(surface.lower())
-            self.surfaces.append(surface)
+    def add(self, surface: str, span: tuple[int, int] | None) -> None:
+        if surface:
+            low = surface.lower()
+            if low not in self.seen:
+                self.seen.add(low)
+                self.surfaces.append(surface)
         if span is not None and span not in self.span_set:
             self.span_set.add(span)
             self.spans.append(span)
@@ -147,6 +113,7 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
     by_key: dict[tuple[str, str], _Entity] = {}
     people: list[_Entity] = []
     singles: list[tuple[Mention, str]] = []
+    societies: dict[str, _Entity] = {}
     for name in doc.byline:
         ent = _Entity(name, "PERSON", -1)
         ent.add(name, None)
@@ -155,7 +122,7 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         by_key[("PERSON", name.lower())] = ent
     for m in sorted(doc.mentions, key=lambda m: m.start):
         surface = _surface(m.text)
-        span = Span(m.start, m.end)
+        span = (m.start, m.end)
         if m.type == "PERSON":
             surface = _strip_title(surface, gazetteer)
             if len(surface.split()) == 1:
@@ -175,6 +142,10 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
             ent.add(surface, span)
             continue
         family = _FAMILY.get(m.type, m.type)
+        society = societies.get(surface) if m.type == "ORG" else None
+        if society is not None:  # "Red Cross" after "Kenya Red Cross" is that society
+            society.add(surface, span)
+            continue
         known = _gazetteer_name(m, surface, gazetteer)
         key = (family, _key(known[0] if known else surface, m.type))
         ent = by_key.get(key)
@@ -187,22 +158,34 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
             )
             ents.append(ent)
             by_key[key] = ent
+            if m.type == "ORG" and known is None:
+                for tail in _SOCIETIES:
+                    if surface.endswith(" " + tail):
+                        societies.setdefault(tail, ent)
         elif not ent.known and len(surface) > len(ent.name):
             ent.name = surface
         ent.add(surface, span)
     _attach_singles(singles, people, ents, by_key)
-    _acronyms(doc, ents, by_key)
-    _surnames(doc, ents)
+
+    def remap(old: Named, new: Named) -> None:
+        for k in [k for k, v in by_key.items() if v is old]:
+            by_key[k] = new  # type: ignore[assignment]
+
+    merge_acronyms(doc.body, ents, remap)  # type: ignore[arg-type]
+    _surnames(doc.body, ents)
     ents.sort(key=lambda e: e.first)
-    return [
-        ResolvedEntity(
-            name=e.name,
-            type=e.type,
-            aliases=tuple(s for s in e.surfaces if s.lower() != e.name.lower()),
-            mentions=tuple(sorted(e.spans, key=lambda s: s.start)),
+    out = []
+    for e in ents:
+        low = e.name.lower()
+        out.append(
+            ResolvedEntity(
+                name=e.name,
+                type=e.type,
+                aliases=tuple(s for s in e.surfaces if s.lower() != low),
+                mentions=tuple(Span(a, b) for a, b in sorted(e.spans, key=_START)),
+            )
         )
-        for e in ents
-    ]
+    return out
 
 
 def _attach_singles(
@@ -225,51 +208,10 @@ def _attach_singles(
             ent = by_key[("PERSON", surface.lower())] = _Entity(surface, "PERSON", m.start)
             ents.append(ent)
             people.append(ent)
-        ent.add(surface, Span(m.start, m.end))
+        ent.add(surface, (m.start, m.end))
 
 
-def _acronyms(doc: Doc, ents: list[_Entity], by_key: dict[tuple[str, str], _Entity]) -> None:
-    """Merge acronyms defined in the text or spelling an organisation's initials.
-
-    An acronym defined in the text ("Coalition for Democratic Change (CDC)") beats the
-    gazetteer's reading of it; one that merely matches initials only claims acronyms
-    no other entity owns.
-    """
-    orgs = [e for e in ents if e.type != "PERSON" and len(e.name.split()) > 1]
-    defined: dict[str, _Entity] = {}
-    guessed: dict[str, _Entity] = {}
-    for e in orgs:
-        for span in e.spans:
-            m = _ACRO_DEF_RE.match(doc.body, span.end)
-            if m and acronym_fits(m.group(1), doc.body[span.start : span.end]):
-                defined.setdefault(m.group(1), e)
-        for form in (e.name, *e.surfaces):
-            guessed.setdefault(initials(form), e)
-        first = e.name.split()[0]
-        if first.isupper() and len(first) > 1:
-            guessed.setdefault(first, e)
-    if not defined and not guessed:
-        return
-    starts = {s.start: e for e in ents for s in e.spans}
-    for m in _CAPS_RE.finditer(doc.body):
-        acr = m.group()
-        target = defined.get(acr) or guessed.get(acr)
-        owner = starts.get(m.start())
-        if target is None or owner is target:
-            continue
-        if owner is not None and (owner.surfaces != [acr] or (owner.known and acr not in defined)):
-            continue
-        target.add(acr, Span(m.start(), m.end()))
-        if owner is not None:  # the acronym's own entity folds into its long form
-            for span in owner.spans:
-                target.add(acr, span)
-            ents.remove(owner)
-            for k in [k for k, v in by_key.items() if v is owner]:
-                by_key[k] = target
-            starts = {s.start: e for e in ents for s in e.spans}
-
-
-def _surnames(doc: Doc, ents: list[_Entity]) -> None:
+def _surnames(body: str, ents: list[_Entity]) -> None:
     """Add uncovered later uses of a person's last name ("Assad has not spoken")."""
     owners: dict[str, list[_Entity]] = {}
     for e in ents:
@@ -277,18 +219,38 @@ def _surnames(doc: Doc, ents: list[_Entity]) -> None:
             last = _PARTICLE_RE.sub("", e.name.split()[-1])
             if len(last) > 2 and last[0].isupper():
                 owners.setdefault(last, []).append(e)
-    names = [n for n, es in owners.items() if len(es) == 1]
-    if not names:
+    # every whole-word use of each unique last name, leftmost first (str.find, no regex
+    # compiled per article); at one position the first-listed name wins
+    found: list[tuple[int, int, str]] = []
+    for order, (name, es) in enumerate(owners.items()):
+        if len(es) != 1:
+            continue
+        pos = body.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            before = body[pos - 1] if pos else " "
+            after = body[end] if end < len(body) else " "
+            if not (before.isalnum() or before in _NOT_BEFORE) and not (
+                after.isalnum() or after in "_-"
+            ):
+                found.append((pos, order, name))
+            pos = body.find(name, pos + 1)
+    if not found:
         return
-    covered = bytearray(len(doc.body) + 1)
-    for e in ents:
-        for s in e.spans:
-            covered[s.start : s.end] = b"\x01" * (s.end - s.start)
-    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
-    for m in pattern.finditer(doc.body):
-        ent = owners[m.group()][0]
-        if ent.first < m.start() and not any(covered[m.start() : m.end()]):
-            ent.add(m.group(), Span(m.start(), m.end()))
+    found.sort()
+    spans = sorted((s for e in ents for s in e.spans if s[0] < s[1]), key=_START)
+    starts = [s[0] for s in spans]
+    reach = list(accumulate((s[1] for s in spans), max))  # furthest end so far
+    last_end = -1
+    for pos, _, name in found:
+        end = pos + len(name)
+        if pos < last_end:
+            continue  # overlaps the previous use, as a regex scan would skip it
+        last_end = end
+        ent = owners[name][0]
+        i = bisect_left(starts, end)
+        if ent.first < pos and not (i and reach[i - 1] > pos):
+            ent.add(name, (pos, end))
 
 
 def canonical_map(entities: list[ResolvedEntity]) -> dict[str, str]:

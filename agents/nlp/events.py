@@ -1,130 +1,34 @@
 """ACLED-typed events from trigger words: what happened, who did it to whom, where, when.
 
-The trigger lexicon and the cue word lists are data (``agents/data/events/``); this
-module owns the sense filters (negation, hypotheticals, non-conflict senses), the
-argument rules (actor, target, place, date) and the merging of repeated reports.
+The trigger lexicon and the cue word lists are data (``agents/data/events/``, loaded by
+``event_lexicon``); the argument rules (actor, target, place) are in ``event_args``.
+This module owns the sense filters (negation, hypotheticals, non-conflict senses), the
+typing of each trigger in its sentence and the merging of repeated reports.
+
+Hypotheticals follow ACLED's codebook: only what happened is an event. "Called for a
+ceasefire", "threatened to attack", "plans to withdraw" and "could take place" are
+not events; an agreement that was reached ("agreed a ceasefire", "the truce took
+effect") is a Strategic development (Agreement).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
-from importlib import resources
-from typing import NamedTuple
 
+from agents.nlp.event_args import Names, arguments, is_place, main_place, place
+from agents.nlp.event_lexicon import SPACE, Lexicon, Trigger, load_lexicon
+from agents.nlp.event_scan import is_word_char, spaced_bytes
 from agents.nlp.types import DateExpr, Doc, EventRecord, Mention, ResolvedEntity, Span
 
 __all__ = ["Lexicon", "Trigger", "extract_events", "load_lexicon"]
 
-_SPACE = re.compile(r"[\s-]+")
 _TOKEN = re.compile(r"[\w'’%]+|[^\w\s-]")
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.I)
-_BY = re.compile(r"\W*(?:\w+\W+){0,3}?by\s", re.I)
-_AGAINST = re.compile(r"\W*(?:\w+\W+){0,4}?(?:against|on|at|targeting|targeted)\s", re.I)
 _POLICE_AFTER = re.compile(r"\W+(?:\w+\W+){0,2}?(?:riot\s+)?police\b", re.I)
 _LAST_WORD = re.compile(r"([A-Za-z]+)[\s-]+$")
-_CLAUSE_BREAKS = (" - ", " — ", " – ", " -- ", "; ")
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
-_GAP = {" ": r"[\s-]+", "-": r"[\s-]?"}
-
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    """One lexicon entry: an ACLED type and how strongly its words signal an event."""
-
-    lemma: str
-    type: str
-    sub_event: str
-    strength: str  # strong | weak (needs an anchor) | secondary (yields to others)
-    context: str  # - | mil | viol | noecon | civilians | attack | clash
-
-
-class Lexicon(NamedTuple):
-    """Everything loaded from ``agents/data/events``, compiled once."""
-
-    pattern: re.Pattern[str]
-    triggers: dict[str, Trigger]  # normalised form (lower, no spaces/hyphens) -> entry
-    cues: dict[str, frozenset[str]]
-    context: dict[str, re.Pattern[str]]
-    countries: frozenset[str]
-
-
-def _expand(form: str) -> list[str]:
-    head, brace, rest = form.partition("{")
-    if not brace:
-        return [form]
-    options, _, tail = rest.partition("}")
-    return [f"{head}{option}{tail}" for option in options.split(",")]
-
-
-def _trie_regex(phrases: set[str]) -> str:
-    """One regex for many phrases, factored by shared prefixes.
-
-    Python's ``re`` tries alternatives one at a time; a prefix trie makes a failing
-    position cost a character test instead of hundreds (measured: 0.13 ms against
-    10 ms for a plain alternation on a 4 kB article). Optional tails are greedy, so
-    the longest phrase wins ("suicide car bomb" over "suicide car").
-    """
-    trie: dict[str, dict] = {}
-    for phrase in phrases:
-        node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [_GAP.get(c, re.escape(c)) + emit(sub) for c, sub in sorted(node.items()) if c]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return rf"\b{emit(trie)}\b"
-
-
-def _words_regex(words: frozenset[str]) -> re.Pattern[str]:
-    plain = sorted((re.escape(w) for w in words if w[0].isalpha()), key=len, reverse=True)
-    other = [re.escape(w) for w in words if not w[0].isalpha()]
-    return re.compile(r"\b(?:" + "|".join(plain) + r")\b" + "".join(f"|{o}" for o in other),
-                      re.I)
-
-
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """Load triggers, cue words and countries once per process (cached)."""
-    data = resources.files("agents.data").joinpath("events")
-
-    def rows(name: str) -> list[list[str]]:
-        text = data.joinpath(name).read_text("utf-8")
-        return [ln.split("\t") for ln in text.splitlines() if ln.strip() and ln[0] != "#"]
-
-    triggers: dict[str, Trigger] = {}
-    phrases: set[str] = set()
-    for forms, type_, sub_event, strength, context in rows("triggers.tsv"):
-        expanded = [s.lower() for f in forms.split(";") for s in _expand(f.strip())]
-        entry = Trigger(expanded[0], type_, sub_event, strength, context)
-        for phrase in expanded:
-            triggers.setdefault(_SPACE.sub("", phrase), entry)
-            phrases.add(phrase)
-    cues = {name: frozenset(words.split()) for name, words in rows("cues.tsv")}
-    context = {
-        "mil": _words_regex(cues["armed"]),
-        "viol": _words_regex(cues["armed"] | cues["casualty"]),
-        "noecon": _words_regex(cues["econ"]),
-        "anchor": _words_regex(cues["casualty"]),
-        "crowd": _words_regex(cues["crowd"]),
-    }
-    countries = frozenset(r[0].strip() for r in rows("countries.txt"))
-    return Lexicon(re.compile(_trie_regex(phrases)), triggers, cues, context, countries)
-
-
-def _tokens_before(text: str) -> list[str]:
-    """The last few tokens of ``text``, lower-cased, newest last (punctuation kept)."""
-    return _TOKEN.findall(text[-50:].lower())[-6:]
 
 
 def _in(word: str, words: frozenset[str]) -> bool:
@@ -132,15 +36,22 @@ def _in(word: str, words: frozenset[str]) -> bool:
     return word in words or word.startswith(_prefixes(words))
 
 
-@lru_cache(maxsize=32)
+_PREFIXES: dict[frozenset[str], tuple[str, ...]] = {}
+
+
 def _prefixes(words: frozenset[str]) -> tuple[str, ...]:
-    return tuple(w[:-1] for w in words if w.endswith("*"))
+    found = _PREFIXES.get(words)
+    if found is None:
+        found = _PREFIXES[words] = tuple(w[:-1] for w in words if w.endswith("*"))
+    return found
 
 
 def _hypothetical(tokens: list[str], trigger: str, cues: dict[str, frozenset[str]]) -> bool:
     """True for "could attack", "threatened to attack", "no fighting", "calls for a truce".
 
-    A bare verb right after "to" ("to evacuate") is a purpose or plan, not a report.
+    A bare verb right after "to" ("to evacuate") is a purpose or plan, not a report, and
+    so is a trigger noun that a bare verb after "to" governs ("urged both sides to agree
+    a ceasefire", "talks to end the fighting").
     """
     back = tokens[::-1][:4]
     if back and back[0] == "to" and not trigger.endswith(("s", "ed", "ing")):
@@ -150,7 +61,14 @@ def _hypothetical(tokens: list[str], trigger: str, cues: dict[str, frozenset[str
             return False  # a clause boundary ends the scope
         if word in cues["modal"] or word in cues["negation"] or word.endswith(("n't", "n’t")):
             return True
-        older = back[i + 1:i + 4]
+        older = back[i + 1 : i + 4]
+        if (
+            word == "to"
+            and 0 < i <= 2
+            and not trigger.endswith("ed")
+            and _bare_verb(back[i - 1], cues)
+        ):
+            return True
         if word == "to" and any(_in(w, cues["hypothetical_to"]) for w in older):
             return True
         if word in ("of", "for") and older and older[0] in cues["hypothetical_of"]:
@@ -158,22 +76,46 @@ def _hypothetical(tokens: list[str], trigger: str, cues: dict[str, frozenset[str
     return False
 
 
-def _modifier_use(body: str, m: Mention, cues: dict[str, frozenset[str]]) -> bool:
-    """True for a place used as a modifier: "U.S.-backed", "U.S. forces"."""
-    if body.startswith("-", m.end):
-        return True
-    following = _TOKEN.match(body, m.end + 1) if body.startswith(" ", m.end) else None
-    return bool(following and following.group().lower() in cues["modifier_noun"])
+def _bare_verb(word: str, cues: dict[str, frozenset[str]]) -> bool:
+    """A word that can be a bare infinitive: no inflection, no determiner ("agree", "end")."""
+    return (
+        word.isalpha()
+        and word not in cues["anaphor"]
+        and word not in _DETERMINERS
+        and not word.endswith(("s", "ed", "ing"))
+    )
+
+
+_DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "any",
+        "another",
+        "new",
+        "full",
+        "lasting",
+        "permanent",
+        "fragile",
+        "renewed",
+    ]
+)
 
 
 def _planned(after: str, cues: dict[str, frozenset[str]]) -> bool:
     """True for "peace talks could take place", "the truce is due to take effect"."""
-    words = _TOKEN.findall(after[:40].lower())[:4]
+    words = _TOKEN.findall(after, 0, 40)[:4]
     for i, word in enumerate(words):
         if not word[0].isalnum():
             return False
         if word in cues["after_modal"] or (
-                word in cues["after_due"] and words[i + 1:i + 2] == ["to"]):
+            word in cues["after_due"] and words[i + 1 : i + 2] == ["to"]
+        ):
             return True
     return False
 
@@ -186,40 +128,6 @@ def _anaphoric(tokens: list[str], cues: dict[str, frozenset[str]]) -> bool:
         if not word[0].isalnum() or word.endswith("ed") or word in cues["modal"]:
             return False
     return False
-
-
-def _is_place(body: str, m: Mention, floor: int, cues: dict[str, frozenset[str]]) -> bool:
-    """True when a GPE/LOC mention names where something happens ("in northeastern Syria").
-
-    Modifier uses ("U.S.-backed", "U.S. forces") and mentions without a locative lead-in
-    within four words ("officials with the United States") are not places.
-    """
-    if m.type not in ("GPE", "LOC") or _modifier_use(body, m, cues):
-        return False
-    for word in _tokens_before(body[max(floor, m.start - 50):m.start])[::-1][:4]:
-        if word in cues["locative"]:
-            return True
-        if not word[0].isalnum():
-            return False
-    return False
-
-
-class _Names:
-    """Canonical names for mentions: entity spans first, then names and aliases."""
-
-    def __init__(self, entities: list[ResolvedEntity]) -> None:
-        self.by_span = {(s.start, s.end): e.name for e in entities for s in e.mentions}
-        self.by_name = {n.lower(): e.name for e in entities for n in (e.name, *e.aliases)}
-
-        self.cache: dict[tuple[int, int], str] = {}
-
-    def of(self, m: Mention) -> str:
-        key = (m.start, m.end)
-        if key not in self.cache:
-            text = m.text.removesuffix("'s").removesuffix("’s").rstrip("'’").lower()
-            self.cache[key] = (self.by_span.get(key) or self.by_name.get(text)
-                               or self.by_name.get(m.canonical.lower()) or m.canonical)
-        return self.cache[key]
 
 
 @dataclass(slots=True)
@@ -241,15 +149,21 @@ class _Hit:
     anaphoric: bool = False  # "the attack": may refer back to an event already reported
 
 
-class _Sentences:
-    """Sentences with their place mentions, other mentions and dates, built on demand.
+class _Text:
+    """The article body in the forms the rules read, each built once.
 
-    Only sentences that hold a trigger are ever looked at, so the mention and date
-    split is done for those alone.
+    Sentences are split into place mentions, other mentions and dates on demand: only
+    sentences that hold a trigger are ever looked at.
     """
 
     def __init__(self, doc: Doc, lex: Lexicon) -> None:
-        self.doc, self.lex = doc, lex
+        self.doc, self.lex, self.body = doc, lex, doc.body
+        lowered = doc.body.lower()
+        # lower() keeps offsets unless a character changes length ("İ"); then the
+        # slow case-insensitive str regexes are used instead of the byte scans.
+        self.lowered = lowered if len(lowered) == len(doc.body) else None
+        self.spaced = spaced_bytes(lowered) if self.lowered is not None else b""
+        self.rev = doc.body[::-1]
         self.spans = doc.sentences
         self.starts = [s.start for s in doc.sentences]
         self.mentions = sorted(doc.mentions, key=lambda m: m.start)
@@ -259,6 +173,42 @@ class _Sentences:
         self.paragraph_starts = [p.start for p in doc.paragraphs]
         self.cache: dict[int, _Sentence] = {}
 
+    def has(self, context: str, span: Span) -> bool:
+        """True when a word of cue class ``context`` occurs in ``span``."""
+        body = self.body
+        if self.lowered is None:
+            return self.lex.context[context].search(body, span.start, span.end) is not None
+        if context == "noecon" and "%" in body[span.start : span.end]:
+            return True
+        found = self.lex.context_scan[context].search(self.spaced, span.start, span.end + 1)
+        if found is None:
+            return False
+        start, stop = found.start(), found.end() - 1
+        if (start and is_word_char(body[start - 1])) or (
+            stop < len(body) and is_word_char(body[stop])
+        ):
+            # A letter outside latin-1 next to the word: let the str regex decide.
+            return self.lex.context[context].search(body, span.start, span.end) is not None
+        return True
+
+    def triggers(self) -> list[tuple[int, int]]:
+        """Spans of trigger forms in the body, as the ``str`` trigger regex finds them."""
+        lowered, pattern = self.lowered, self.lex.pattern
+        if lowered is None:
+            return [m.span() for m in re.finditer(pattern.pattern, self.body, re.I)]
+        found = []
+        for m in self.lex.scan.finditer(self.spaced):
+            start = m.start()
+            if start and is_word_char(lowered[start - 1]):
+                continue  # inside a word once non-latin-1 letters are counted
+            exact = pattern.match(lowered, start)
+            if exact is None or exact.end() != m.end() - 1:
+                # A hyphen, apostrophe or non-latin-1 letter the byte scan saw as a space:
+                # rare; the str regex over the whole body is the reference.
+                return [x.span() for x in pattern.finditer(lowered)]
+            found.append((start, exact.end()))
+        return found
+
     def earlier_places(self, index: int) -> list[Mention]:
         """Places named in the same paragraph before sentence ``index``."""
         span = self.spans[index]
@@ -266,59 +216,65 @@ class _Sentences:
         floor = self.paragraph_starts[para] if para >= 0 else span.start
         lo = bisect_left(self.mention_starts, floor)
         hi = bisect_left(self.mention_starts, span.start)
-        return [m for m in self.mentions[lo:hi]
-                if _is_place(self.doc.body, m, floor, self.lex.cues)]
+        return [
+            m for m in self.mentions[lo:hi] if is_place(self.body, self.rev, m, floor, self.lex)
+        ]
 
     def __getitem__(self, index: int) -> _Sentence:
-        if index not in self.cache:
-            span, body = self.spans[index], self.doc.body
+        sent = self.cache.get(index)
+        if sent is None:
+            span, body = self.spans[index], self.body
             lo = bisect_left(self.mention_starts, span.start)
             hi = bisect_right(self.mention_starts, span.end)
             inside = [m for m in self.mentions[lo:hi] if m.end <= span.end]
-            places = [m for m in inside if _is_place(body, m, span.start, self.lex.cues)]
+            places = [m for m in inside if is_place(body, self.rev, m, span.start, self.lex)]
             # A parenthesised name is a credit ("(Reuters)") or a gloss, not a participant.
-            place_ids = {id(m) for m in places}
-            people = [m for m in inside if m.type != "LOC" and id(m) not in place_ids
-                      and not body.startswith("(", m.start - 1)]
+            people = [
+                m
+                for m in inside
+                if m.type != "LOC" and m not in places and not body.startswith("(", m.start - 1)
+            ]
             lo = bisect_left(self.date_starts, span.start)
             hi = bisect_right(self.date_starts, span.end)
-            self.cache[index] = _Sentence(span, body[span.start:span.end], places, people,
-                                          [d for d in self.dates[lo:hi] if d.end <= span.end])
-        return self.cache[index]
+            sent = self.cache[index] = _Sentence(
+                span,
+                body[span.start : span.end],
+                places,
+                people,
+                [d for d in self.dates[lo:hi] if d.end <= span.end],
+            )
+        return sent
 
 
-def _hits(doc: Doc, sents: _Sentences, lex: Lexicon) -> list[_Hit]:
+def _hits(text: _Text, lex: Lexicon) -> list[_Hit]:
     """Trigger occurrences that pass the sense and context filters, in body order."""
-    body, starts, cues = doc.body, sents.starts, lex.cues
+    body, starts, spans, cues = text.body, text.starts, text.spans, lex.cues
+    lowered = text.lowered if text.lowered is not None else body.lower()
     hits: list[_Hit] = []
-    # Matching lower-cased text without IGNORECASE is about twice as fast; lower() keeps
-    # offsets unless a character changes length ("İ"), which falls back to IGNORECASE.
-    lowered = body.lower()
-    scan = lex.pattern.finditer(lowered) if len(lowered) == len(body) else re.finditer(
-        lex.pattern.pattern, body, re.I)
-    for m in scan:
-        start, end, trig = m.start(), m.end(), lex.triggers[_SPACE.sub("", m.group().lower())]
+    for start, end in text.triggers():
         index = bisect_right(starts, start) - 1
-        if index < 0 or end > sents.spans[index].end:
+        if index < 0 or end > spans[index].end:
             continue
-        span = sents.spans[index]
-        after = lowered[end:min(span.end, end + 60)]
+        span = spans[index]
+        if body[span.end - 1] == "?":
+            continue
+        form = lowered[start:end]
+        trig = lex.triggers[SPACE.sub("", form)]
+        after = lowered[end : min(span.end, end + 60)]
         if trig.context == "civilians" and not any(
-                _in(w, cues["civilians"]) for w in _TOKEN.findall(after)[:5]):
+            _in(w, cues["civilians"]) for w in _TOKEN.findall(after)[:5]
+        ):
             continue  # "killed" alone: the killing is coded by the other triggers
         next_word = _TOKEN.match(after, 1) if after.startswith((" ", "-")) else None
         if next_word and next_word.group() in cues["wrong_sense_after"]:
             continue
         before = _TOKEN.findall(lowered, max(span.start, start - 50), start)[-6:]
-        if (before and before[-1] in cues["wrong_sense"]) or body[span.end - 1] == "?":
-            continue
-        if _hypothetical(before, m.group(), cues):
+        if (before and before[-1] in cues["wrong_sense"]) or _hypothetical(before, form, cues):
             continue
         if trig.type in ("Strategic developments", "Protests") and _planned(after, cues):
             continue
-        check = lex.context.get("viol" if trig.context == "attack" else trig.context)
-        if check is not None and (check.search(body, span.start, span.end) is None) != (
-                trig.context == "noecon"):
+        context = "viol" if trig.context == "attack" else trig.context
+        if context in lex.context and text.has(context, span) != (context != "noecon"):
             continue
         type_ = trig.type
         if trig.context == "attack":
@@ -334,87 +290,10 @@ def _hits(doc: Doc, sents: _Sentences, lex: Lexicon) -> list[_Hit]:
                     hits.pop()  # "suicide vest" + "attacks" is one trigger
             elif any(_in(w, cues["civilians"]) for w in _TOKEN.findall(after)[:5]):
                 type_ = "Violence against civilians"
-        elif trig.context == "clash" and (lex.context["crowd"].search(body, span.start, span.end)
-                                          or _POLICE_AFTER.match(after)):
+        elif trig.context == "clash" and (text.has("crowd", span) or _POLICE_AFTER.match(after)):
             type_ = "Riots"
         hits.append(_Hit(start, end, trig, type_, index, _anaphoric(before, cues)))
     return hits
-
-
-def _main_place(doc: Doc, names: _Names, lex: Lexicon) -> tuple[str | None, str | None]:
-    """The article's main place and main country, for events whose sentence names none.
-
-    Main place: the most often mentioned GPE, modifier uses ("U.S.-backed", "U.S.
-    forces") not counted; ties go to the first mentioned. Main country: the country
-    most often named the same way.
-    """
-    places: Counter[str] = Counter()
-    located: Counter[str] = Counter()
-    for m in sorted(doc.mentions, key=lambda m: m.start):
-        if m.type != "GPE" or _modifier_use(doc.body, m, lex.cues):
-            continue
-        name = names.of(m)
-        places[name] += 1
-        if name.lower() in lex.countries:
-            located[name] += 1
-    main = places.most_common(1)[0][0] if places else None
-    return main, (located.most_common(1)[0][0] if located else None)
-
-
-
-
-def _broad(m: Mention, names: _Names, lex: Lexicon) -> bool:
-    """A country or a region wider than one ("Middle East"), not a town or province."""
-    name = names.of(m).lower()
-    return name in lex.countries or name.replace(" ", "_") in lex.cues["world_regions"]
-
-
-def _place(hit: _Hit, sent: _Sentence, earlier: list[Mention], names: _Names, lex: Lexicon,
-           main: str | None, country: str | None) -> str | None:
-    """Where the event happened.
-
-    Order: the nearest place named in the sentence (a broad one counts as 40 characters
-    further away, so "in Baghuz, Syria" gives Baghuz); else the last place named earlier
-    in the paragraph; else the article's main place. A country or wide region gives way
-    to the main place when the main place is more specific and the country is the
-    article's main country: "fighting in northeastern Syria" in a story about one Syrian
-    town happened in that town.
-    """
-    if sent.places:
-        best = min(sent.places, key=lambda m: abs(m.start - hit.start)
-                   + 40 * _broad(m, names, lex))
-    elif earlier:
-        best = earlier[-1]
-    else:
-        return main
-    name = names.of(best)
-    if (_broad(best, names, lex) and main and main.lower() not in lex.countries
-            and (name.lower() not in lex.countries or country in (None, name))):
-        return main
-    return name
-
-
-def _arguments(body: str, hit: _Hit, sent: _Sentence, names: _Names
-               ) -> tuple[str | None, str | None]:
-    """Actor and target: "X attacked Y", "Y were rescued by X", "attacks by X on Y"."""
-    # The actor sits in the trigger's clause: not behind a dateline dash or a semicolon.
-    floor = max(body.rfind(sep, sent.span.start, hit.start) for sep in _CLAUSE_BREAKS)
-    before = [m for m in sent.people if floor < m.start and m.end <= hit.start]
-    after = [m for m in sent.people if m.start >= hit.end]
-    actor = target = None
-    by = _BY.match(body, hit.end, sent.span.end)
-    if by:
-        actor = next((names.of(m) for m in after if by.end() <= m.start < by.end() + 40), None)
-    if body[hit.end - 2:hit.end].lower() == "ed" and _PASSIVE.search(
-            body, max(sent.span.start, hit.start - 30), hit.start):
-        target = names.of(before[-1]) if before else None
-    else:
-        if actor is None and before:
-            actor = names.of(before[-1])
-        aim = _AGAINST.match(body, hit.end, sent.span.end)
-        limit = aim.end() + 40 if aim else hit.end + 25
-        target = next((names.of(m) for m in after if m.start < limit), None)
-    return actor, (None if target == actor else target)
 
 
 def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord]:
@@ -431,48 +310,69 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
 
     Returns:
         Events in body order. ``place`` is the nearest place named in the sentence, else
-        the article's main place (see ``_main_place``); ``date`` is the nearest resolved
-        single day in the sentence, else None.
+        the article's main place (see ``event_args.main_place``); ``date`` is the nearest
+        resolved single day in the sentence, else None.
     """
     lex = load_lexicon()
-    names = _Names(entities)
-    sents = _Sentences(doc, lex)
-    hits = _hits(doc, sents, lex)
+    text = _Text(doc, lex)
+    hits = _hits(text, lex)
     if not hits:
         return []
-    main, country = _main_place(doc, names, lex)
-    violent = {h.sentence for h in hits
-               if h.trigger.strength != "secondary" and h.type != "Strategic developments"}
+    names = Names(entities)
+    memo: list[tuple[str | None, str | None]] = []
+
+    def main() -> tuple[str | None, str | None]:
+        if not memo:
+            memo.append(main_place(doc.body, text.mentions, names, lex))
+        return memo[0]
+
+    violent = {
+        h.sentence
+        for h in hits
+        if h.trigger.strength != "secondary" and h.type != "Strategic developments"
+    }
     riots = {h.sentence for h in hits if h.type == "Riots"}
     seen: set[tuple[int, str, str | None]] = set()
     kept: list[tuple[EventRecord, str]] = []
     for hit in hits:
-        sent = sents[hit.sentence]
         if hit.trigger.strength == "secondary" and hit.sentence in violent:
             continue
         if hit.type == "Protests" and hit.sentence in riots:
             continue  # ACLED codes a protest that turns violent once, as a riot
+        sent = text[hit.sentence]
         if hit.trigger.strength == "weak" and not (
-                sent.dates or sent.places or lex.context["anchor"].search(sent.text)):
+            sent.dates or sent.places or text.has("anchor", sent.span)
+        ):
             continue
-        earlier = [] if sent.places else sents.earlier_places(hit.sentence)
-        place = _place(hit, sent, earlier, names, lex, main, country)
-        if (hit.sentence, hit.type, place) in seen:
+        earlier = [] if sent.places else text.earlier_places(hit.sentence)
+        where = place(hit.start, sent.places, earlier, names, lex, main)
+        if (hit.sentence, hit.type, where) in seen:
             continue
-        seen.add((hit.sentence, hit.type, place))
+        seen.add((hit.sentence, hit.type, where))
         days = [d for d in sent.dates if d.date is not None]
         when: date | None = min(days, key=lambda d: abs(d.start - hit.start)).date if days else None
-        actor, target = _arguments(doc.body, hit, sent, names)
-        event = EventRecord(start=hit.start, end=hit.end, type=hit.type,
-                            trigger=doc.body[hit.start:hit.end], actor=actor, target=target,
-                            place=place, date=when, sentence=sent.span)
+        actor, target = arguments(
+            doc.body, hit.start, hit.end, hit.type, sent.span, sent.people, names
+        )
+        event = EventRecord(
+            start=hit.start,
+            end=hit.end,
+            type=hit.type,
+            trigger=doc.body[hit.start : hit.end],
+            actor=actor,
+            target=target,
+            place=where,
+            date=when,
+            sentence=sent.span,
+        )
         loose = hit.anaphoric or (hit.trigger.strength == "weak" and when is None)
         _keep(kept, event, hit.trigger.lemma, loose, hit.trigger.context == "attack")
     return [event for event, _ in kept]
 
 
-def _keep(kept: list[tuple[EventRecord, str]], event: EventRecord, lemma: str, loose: bool,
-          generic: bool) -> None:
+def _keep(
+    kept: list[tuple[EventRecord, str]], event: EventRecord, lemma: str, loose: bool, generic: bool
+) -> None:
     """Append ``event`` unless it restates a kept one; a restatement may supply the date.
 
     A restatement has the same place and either the same type, trigger lemma and a
@@ -486,7 +386,8 @@ def _keep(kept: list[tuple[EventRecord, str]], event: EventRecord, lemma: str, l
         if loose and (old.type == event.type or (generic and old.type in _VIOLENT)):
             return
         if (old.type, old_lemma) == (event.type, lemma) and (
-                old.date is None or event.date is None or old.date == event.date):
+            old.date is None or event.date is None or old.date == event.date
+        ):
             if old.date is None and event.date is not None:
                 kept[i] = (replace(old, date=event.date), old_lemma)
             return

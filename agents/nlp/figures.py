@@ -9,9 +9,11 @@ fractions, ages ("aged 25", "a 25-year-old"), durations ("for 20 years",
 "nearly a week"), distances, compound adjectives ("a 10-day truce"), numbers
 inside names ("Resolution 2254", "Flight 370") and list numbering. A count whose
 counted noun cannot be read is dropped too: "killing 20" alone says nothing a
-reader can check. Money keeps its ISO code as ``unit`` and percentages use
-"percent"; their span then runs on over what they measure ("$3 billion in aid",
-"12% of voters") so the measured words are in ``text``.
+reader can check, unless the sentence named it before ("40 others", "six of
+them"). "N of M things" counts the things with N. Money keeps its ISO code as
+``unit`` and percentages use "percent"; their span then runs on over what they
+measure ("$3 billion in aid", "12% of voters") so the measured words are in
+``text``. Earthquake magnitudes ("a magnitude 6.4 quake") have the unit "magnitude".
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
-from agents.nlp.numbers import lexicon
+from agents.nlp.numwords import lexicon
 from agents.nlp.types import Doc, Figure, NumberExpr, Span
 
 __all__ = ["extract_figures"]
@@ -50,6 +52,19 @@ _NUMBER_WORDS = frozenset(
     [*lexicon()["units"], *lexicon()["tens"], "hundreds", "thousands", "dozens", "dozen"]
 )
 _ANAPHORIC = frozenset({"others", "more"})
+_OF_THEM = "of them"  # the unit of "six of them" until the sentence's earlier count names it
+_OF_THEM_RE = re.compile(r"(?i)\s+of\s+(?:them|whom|those|these)\b")
+_OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
+_MAGNITUDE_BEFORE = re.compile(r"(?i)magnitude(?:\s+(?:of|at))?[\s-]+$")
+# Verbs that end what is counted although they look like nouns: "4,000 families spent".
+_VERBS = _words(
+    """
+    spent took made went came saw got gave kept held met ran thought found brought fought
+    sought caught built sent paid fell rose began became stood sat slept hid shook grew knew
+    threw flew drew wore stuck struck hung sank swam broke spoke chose stole woke drove wrote
+    withdrew bought sold need needs fear fears want wants wait waits hope hopes remained
+    """
+)
 _SKIP_LEAD = frozenset(["more", "additional", "other", "further", "extra"])
 _DETERMINERS = _words("the these those its their his her our whose")
 _TIME_NOUNS = _words(
@@ -71,7 +86,6 @@ _NUMBERING = _words(
     """
 )
 _AGE_AFTER = re.compile(r"(?:-|\s)(?:years?|months?)(?:-|\s)old\b")
-_PREV = re.compile(r"([A-Za-z][\w.'’]*)\s+$")
 _CONTENT = re.compile(r"[A-Za-z]")
 _MEASURED = frozenset({"in", "of", "for", "on"})
 _CHANGE = _words(
@@ -118,8 +132,10 @@ def _np_after(body: str, pos: int, hi: int, of_ok: bool) -> tuple[str | None, in
             words.append(low)
             i = m.end()
             continue
-        if not _CONTENT.match(tok) or low in _STOP or len(words) >= 4:
+        if not _CONTENT.match(tok) or low in _STOP or low in _VERBS or len(words) >= 4:
             break
+        if words and tok[0].isupper() and words[-1][0].islower() and words[-1] not in ("and", "or"):
+            break  # "300 migrants slept Sunday": a name after the noun starts something else
         if low.endswith(("ed", "ing")) and len(low) > 4:
             if words and words[-1] not in ("and", "or"):
                 break
@@ -160,33 +176,82 @@ def _measured(body: str, x: NumberExpr, hi: int) -> int:
     return end if what is not None else x.end
 
 
+def _prev_word(body: str, lo: int, s: int) -> tuple[int, int] | None:
+    """Span of the word, then white space, right before ``s`` (not before ``lo``).
+
+    The word starts at an ASCII letter and runs on over word characters, dots and
+    apostrophes ("No.", "Gen.", "Assad's"); None when no such word ends the window.
+    """
+    q = s
+    while q > lo and body[q - 1].isspace():
+        q -= 1
+    if q in (s, lo):
+        return None
+    i = q
+    while i > lo and (body[i - 1].isalnum() or body[i - 1] in "_.'’"):
+        i -= 1
+    for p in range(i, q):
+        c = body[p]
+        if "a" <= c <= "z" or "A" <= c <= "Z":
+            return (p, q)
+    return None
+
+
 def _skip(body: str, x: NumberExpr, sent: Span) -> bool:
     """True for numbers that name or date something rather than count it."""
     if x.kind == "count":
         if body.startswith(("-", "–"), x.end) and not body.startswith("-strong", x.end):
             return True  # "a 25-year-old", "a 10-day truce"
-        if _AGE_AFTER.match(body, x.end):
+        after = body[x.end : x.end + 1]
+        if (after == "-" or after.isspace()) and _AGE_AFTER.match(body, x.end):
             return True
-        prev = _PREV.search(body, max(sent.start, x.start - 30), x.start)
+        prev = _prev_word(body, max(sent.start, x.start - 30), x.start)
         if prev is not None:
-            word = prev.group(1)
+            word = body[prev[0] : prev[1]]
             if word.lower() in _NUMBERING:
                 return True
-            if word[0].isupper() and prev.start() > sent.start and x.value is not None:
+            if word[0].isupper() and prev[0] > sent.start and x.value is not None:
                 return True  # "Resolution 2254", "Boeing 737"
         if x.start == sent.start and body.startswith((".", ")"), x.end):
             return True  # list numbering
     return False
 
 
+def _magnitude(body: str, x: NumberExpr, sent: Span) -> tuple[int, int] | None:
+    """Span of an earthquake magnitude: "magnitude 6.4", "magnitude at 6.2", "7.1-magnitude"."""
+    if body.startswith(("-magnitude", " magnitude"), x.end):
+        return x.start, x.end + 10
+    i = body.rfind("agnitude", max(sent.start, x.start - 24), x.start)
+    if i > 0 and body[i - 1] in "mM" and _MAGNITUDE_BEFORE.match(body, i - 1, x.start):
+        return i - 1, x.end
+    return None
+
+
 def _figure(body: str, x: NumberExpr, sent: Span) -> Figure | None:
     if x.kind not in ("count", "money", "percent") or (x.value is None and x.low is None):
         return None
+    start = x.start
+    if x.kind == "count" and x.value is not None and (mag := _magnitude(body, x, sent)):
+        start, end = mag
+        return Figure(
+            start,
+            end,
+            body[start:end],
+            x.value,
+            x.low,
+            x.high,
+            x.approx,
+            x.bound,
+            "magnitude",
+            sent,
+        )
     if _skip(body, x, sent):
         return None
     pos = x.end + 7 if body.startswith("-strong", x.end) else x.end
     unit: str | None
-    if x.kind == "count":
+    if x.kind == "count" and body.startswith(" of ", pos) and (m := _OF_THEM_RE.match(body, pos)):
+        unit, end = _OF_THEM, m.end()
+    elif x.kind == "count":
         unit, end = _np_after(body, pos, sent.end, of_ok=True)
         head = (unit or "").split(" ")[-1].lower()
         if unit is None or head in _TIME_NOUNS or head in _DISTANCE:
@@ -196,9 +261,9 @@ def _figure(body: str, x: NumberExpr, sent: Span) -> Figure | None:
         end = x.end
         end = _measured(body, x, sent.end)
     return Figure(
-        start=x.start,
+        start=start,
         end=end,
-        text=body[x.start : end],
+        text=body[start:end],
         value=x.value,
         low=x.low,
         high=x.high,
@@ -222,15 +287,50 @@ def extract_figures(doc: Doc) -> list[Figure]:
     """
     starts = [s.start for s in doc.sentences]
     whole = Span(0, len(doc.body))
+    body, numbers = doc.body, doc.numbers
     out: list[Figure] = []
-    for x in doc.numbers:
+    skip = -1
+    for n, x in enumerate(numbers):
+        if n == skip:
+            continue
         k = bisect_right(starts, x.start) - 1
         sent = doc.sentences[k] if k >= 0 and doc.sentences[k].end >= x.end else whole
-        fig = _figure(doc.body, x, sent)
+        fig = _n_of_m(body, x, numbers[n + 1], sent) if n + 1 < len(numbers) else None
+        if fig is not None:
+            skip = n + 1  # "12" of "Seven of 12 judges" is part of the figure
+        else:
+            fig = _figure(body, x, sent)
         if fig is None:
             continue
-        if fig.unit in _ANAPHORIC and out and out[-1].sentence == sent and out[-1].unit:
-            # "25 people were killed and 40 others wounded": others are people too.
-            fig = replace(fig, unit=out[-1].unit)
+        if fig.unit in _ANAPHORIC or fig.unit == _OF_THEM:
+            if out and out[-1].sentence == sent and out[-1].unit:
+                # "25 people were killed and 40 others wounded": others are people too.
+                fig = replace(fig, unit=out[-1].unit)
+            elif fig.unit == _OF_THEM:
+                continue
         out.append(fig)
     return out
+
+
+def _n_of_m(body: str, x: NumberExpr, y: NumberExpr, sent: Span) -> Figure | None:
+    """ "Seven of 12 judges": a figure for ``x`` that counts what ``y`` counts, or None."""
+    if x.kind != "count" or y.kind != "count" or y.start >= sent.end or y.start - x.end > 16:
+        return None
+    if not _OF_THE_NEXT.fullmatch(body, x.end, y.start) or _skip(body, x, sent):
+        return None
+    other = _figure(body, y, sent)
+    if other is None or other.unit in (None, _OF_THEM, "magnitude"):
+        return None
+    end = other.end
+    return Figure(
+        x.start,
+        end,
+        body[x.start : end],
+        x.value,
+        x.low,
+        x.high,
+        x.approx,
+        x.bound,
+        other.unit,
+        sent,
+    )

@@ -76,6 +76,7 @@ class Gazetteer:
     _first: dict[str, int] = field(default_factory=dict, repr=False)
     _aliases: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _memo: dict[str, tuple[str, EntityType] | None] = field(default_factory=dict, repr=False)
+    _first_memo: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add(self, canonical: str, type_: EntityType, aliases: Iterable[str] = ()) -> None:
         """Register a name and its aliases; the first registration of a key wins."""
@@ -103,6 +104,7 @@ class Gazetteer:
             first = tokens[0].lower()
             self._first[first] = max(self._first.get(first, 0), len(tokens))
         self._memo.clear()
+        self._first_memo.clear()
 
     def lookup(self, surface: str) -> tuple[str, EntityType] | None:
         """Return ``(canonical, type)`` for a name as written, or None.
@@ -150,12 +152,8 @@ class Gazetteer:
             (a trailing possessive excluded), or None.
         """
         start = spans[i][0]
-        first = WORD_RE.match(text[start : spans[i][1]].lower().replace("’", "'"))
-        if first is None:
-            return None
-        word = first.group()
-        longest = self._first.get(word) or self._first.get(word[:-2] if "'" in word else "")
-        if longest is None:
+        longest = self._longest(text[start : spans[i][1]])
+        if not longest:
             return None
         for j in range(min(len(spans), i + longest) - 1, i - 1, -1):
             end = spans[j][1]
@@ -165,6 +163,27 @@ class Gazetteer:
             if hit is not None:
                 return end, hit[0], hit[1]
         return None
+
+    def _longest(self, token: str) -> int:
+        """Return how many tokens the longest name starting with ``token`` has (0: none).
+
+        Memoised per token as written: a paragraph probes every capitalised word, and
+        the same words recur across a stream.
+        """
+        try:
+            return self._first_memo[token]
+        except KeyError:
+            pass
+        if len(self._first_memo) >= _MEMO_MAX:
+            self._first_memo.clear()
+        first = WORD_RE.match(token.lower().replace("’", "'"))
+        longest = 0
+        if first is not None:
+            word = first.group()
+            bare = word[:-2] if "'" in word else ""
+            longest = self._first.get(word) or self._first.get(bare) or 0
+        self._first_memo[token] = longest
+        return longest
 
     def __len__(self) -> int:
         return len(self._ci) + len(self._cs)

@@ -46,15 +46,31 @@ _STARTERS = _words(
     With Yet You
     """
 )
+# "a.m."/"p.m." end a sentence before a capital unless it names the day, month or zone
+# ("10 a.m. Tuesday", "6 a.m. GMT") or is a title ("at 5 a.m. Mr. Smith went").
+_CLOCK = frozenset({"a.m", "p.m"})
+_AFTER_CLOCK = _words(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
+    Oct Nov Dec GMT UTC EST EDT CST CDT MST MDT PST PDT BST CET CEST EET EEST IST JST AEST AEDT
+    ET PT CT MT Eastern Pacific Central Mountain Local
+    """
+) | {t.capitalize() for t in _TITLES}
 _SPEECH = r"(?:said|says|asked|asks|added|adds|told|tells|wrote|writes|tweeted|replied|shouted)"
 
 # A terminator: a spaced ellipsis after a space, dots, "…" or [.!?] runs, plus closers.
-_CANDIDATE = re.compile(r"(?:(?<=\s)\.(?:\s\.)+|\.{2,}|…+|[.!?]+)(['\"”’)\]]*)(?=\s|$)")
+# Every alternative opens with a literal character, so the regex engine skips to the
+# next "." "!" "?" or "…" in C instead of trying a match at every character.
+_CANDIDATE = re.compile(
+    r"(?:\.(?<=\s\.)(?:\s\.)+|\.\.+|……*|\.[.!?]*|![.!?]*|\?[.!?]*)(['\"”’)\]]*)(?=\s|$)"
+)
 _NEXT = re.compile(r"\s+([\"'“‘(\[]*)(\S*)")
 _SPACED_ELLIPSIS_THEN_CAP = re.compile(r"\s+\.(?:\s\.)+\s+[\"“]?[A-Z]")
 _SPEECH_AFTER = re.compile(r"\s+(?:[A-Z][\w.'’-]*\s+){1,4}" + _SPEECH + r"\b")
 _OPENERS = "([\"'\u201c\u2018"
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
+_BULLETS = "•⁃▪◦‣·*"
 _MARKER = re.compile(r"([•⁃▪◦‣·*]\s?)?(\d{1,2}|[a-z])(\.\)|\.|\))\s")
 _ONLY_MARKER = re.compile(r"\W*(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)]*\W*")
 
@@ -71,7 +87,7 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int, hi: int) -> bool:
     """Decide whether the candidate terminator ``m`` ends the sentence begun at ``sent_start``."""
     start, end, close = m.start(), m.end(), m.group(1)
     term = text[start : m.start(1)]
-    if not any(ch.isalnum() for ch in text[sent_start:start]):
+    if not text[sent_start].isalnum() and not any(ch.isalnum() for ch in text[sent_start:start]):
         return False  # a leading ". . ." or a bare list marker opens the next sentence
     if _ONLY_MARKER.fullmatch(text, sent_start, end):
         return False
@@ -105,6 +121,8 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int, hi: int) -> bool:
     bare = word.strip("\"'“‘”’.,;:!?()")
     if abbr in _BEFORE_NUMBER:
         return not first.isdigit() and bare in _STARTERS
+    if abbr in _CLOCK:
+        return first.isupper() and bare not in _AFTER_CLOCK
     if abbr in _SOFT or _INITIALISM.fullmatch(abbr):
         return bare in _STARTERS or (opener != "" and first.isupper())
     if len(abbr) == 1 and abbr.isalpha():
@@ -135,6 +153,9 @@ def _split_plain(text: str, lo: int, hi: int) -> list[Span]:
 
 def _list_items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Cut a paragraph that opens with a list marker ("1.", "a)", "• 9.") at each next one."""
+    first = text[lo]
+    if not (first.isdecimal() or "a" <= first <= "z" or first in _BULLETS):
+        return [(lo, hi)]  # the common case, decided without the regex
     m = _MARKER.match(text, lo, hi)
     if m is None:
         return [(lo, hi)]
@@ -163,13 +184,10 @@ def split_sentences(text: str) -> list[Span]:
         Spans in text order, each trimmed of surrounding whitespace; together they
         cover every non-space character of ``text`` exactly once.
     """
-    lo, hi = 0, len(text)
-    while lo < hi and text[lo].isspace():
-        lo += 1
-    while hi > lo and text[hi - 1].isspace():
-        hi -= 1
-    if lo == hi:
+    hi = len(text.rstrip())
+    if hi == 0:
         return []
+    lo = len(text) - len(text.lstrip())
     spans: list[Span] = []
     for a, b in _list_items(text, lo, hi):
         while b > a and text[b - 1].isspace():

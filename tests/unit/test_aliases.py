@@ -255,3 +255,32 @@ def test_initials() -> None:
     assert initials("Syrian Democratic Forces") == "SDF"
     assert initials("Organization of the Petroleum Exporting Countries") == "OPEC"
     assert Span(0, 1) == Span(0, 1)
+
+
+def test_national_society_then_bare_red_cross(gaz: Gazetteer) -> None:
+    body = (
+        "Floods have killed 38 people, the Kenya Red Cross said on Wednesday.\n\n"
+        '"The situation is dire," Red Cross Secretary General Ahmed Idris said.'
+    )
+    ents = {e.name: e for e in resolve_entities(make_doc(body), gaz)}
+    assert ents["Kenya Red Cross"].type == "ORG"
+    assert "Red Cross" in ents["Kenya Red Cross"].aliases
+    assert "International Committee of the Red Cross" not in ents
+    assert "Kenya" not in ents
+
+
+def test_bare_red_cross_alone_is_the_icrc(gaz: Gazetteer) -> None:
+    body = "The Red Cross said it had lost contact with two staff members in Khartoum."
+    names = [e.name for e in resolve_entities(make_doc(body), gaz)]
+    assert "International Committee of the Red Cross" in names
+
+
+def test_joined_surnames_become_two_people(gaz: Gazetteer) -> None:
+    body = (
+        "Russian President Vladimir Putin and U.S. President Donald Trump held talks.\n\n"
+        "Putin and Trump spoke for more than two hours, the Kremlin said."
+    )
+    people = {e.name: e for e in resolve_entities(make_doc(body), gaz) if e.type == "PERSON"}
+    assert set(people) == {"Vladimir Putin", "Donald Trump"}
+    assert "Putin" in people["Vladimir Putin"].aliases
+    assert "Trump" in people["Donald Trump"].aliases

@@ -146,3 +146,67 @@ def test_resolve_keeps_order_and_offsets() -> None:
     assert [(d.text, d.date) for d in found] == [
         ("Tuesday", date(2019, 3, 12)), ("Sunday night", date(2019, 3, 10))]
     assert all(text[d.start:d.end] == d.text for d in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("The Security Council will hold an emergency meeting on Thursday.", date(2019, 3, 14)),
+        ("Parliament is due to vote on the deal on Monday, officials said.", date(2019, 3, 18)),
+        ("The envoy is scheduled to arrive in Khartoum on Saturday.", date(2019, 3, 16)),
+        ("Ministers will meet after fighting on Sunday killed 12 people.", date(2019, 3, 10)),
+        ("He said on Tuesday that the army will withdraw.", date(2019, 3, 12)),
+        ("The talks, which were held on Monday, will resume later.", date(2019, 3, 11)),
+    ],
+)
+def test_future_markers_resolve_forward_with_text(sentence: str, day: date) -> None:
+    (found,) = resolve_dates(find_dates(sentence), PUB, sentence)
+    assert found.date == day
+
+
+def test_future_month_and_past_default() -> None:
+    text = "The electoral commission said the vote will take place in December."
+    (ahead,) = resolve_dates(find_dates(text), PUB, text)
+    assert (ahead.range_start, ahead.range_end) == (date(2019, 12, 1), date(2019, 12, 31))
+    (past,) = resolve_dates(find_dates(text), PUB)  # without the text: news means the past
+    assert past.range_start == date(2018, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span", "low", "high"),
+    [
+        ("Gunmen killed 12 villagers over the weekend, police said.", "the weekend",
+         date(2019, 3, 9), date(2019, 3, 10)),
+        ("Protests spread during the weekend to three more cities.", "the weekend",
+         date(2019, 3, 9), date(2019, 3, 10)),
+    ],
+)
+def test_the_weekend_is_the_last_one(sentence: str, span: str, low: date, high: date) -> None:
+    (found,) = resolve_dates(find_dates(sentence), PUB, sentence)
+    assert (found.text, found.range_start, found.range_end) == (span, low, high)
+
+
+def test_the_weekend_ahead_with_future_marker() -> None:
+    text = "Opposition leaders will rally supporters over the weekend."
+    (found,) = resolve_dates(find_dates(text), PUB, text)
+    assert (found.range_start, found.range_end) == (date(2019, 3, 16), date(2019, 3, 17))
+
+
+def test_overnight_is_the_article_date() -> None:
+    # The night that ends on the article date: wire copy reports overnight strikes the
+    # morning they end.
+    text = "Russian drones struck energy facilities in Odesa overnight, officials said."
+    (found,) = resolve_dates(find_dates(text), PUB, text)
+    assert (found.text, found.date) == ("overnight", PUB)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Authorities imposed an overnight curfew in the capital.",
+        "The central bank left the overnight rate unchanged.",
+        "The minister made an overnight visit to Kyiv.",
+    ],
+)
+def test_overnight_as_adjective_is_not_a_date(sentence: str) -> None:
+    assert texts(sentence) == []

@@ -313,3 +313,91 @@ def test_wire_copy_heads_and_appositions(
     if expected is not None:
         assert expected in mentions
     assert absent not in {t for _, t in mentions}
+
+
+# --- national societies, joined names, lone surnames -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        (
+            "Flash floods have killed at least 38 people, the Kenya Red Cross said on Wednesday.",
+            "Kenya Red Cross",
+        ),
+        (
+            "The Palestine Red Crescent Society said its ambulances came under fire in Jenin.",
+            "Palestine Red Crescent Society",
+        ),
+        ("The Turkish Red Crescent sent a convoy of 40 trucks to Idlib.", "Turkish Red Crescent"),
+        ("Volunteers from the Sudanese Red Crescent buried the dead.", "Sudanese Red Crescent"),
+    ],
+)
+def test_national_red_cross_society_is_its_own_org(gaz: Gazetteer, text: str, org: str) -> None:
+    mentions = find_mentions(text, gaz)
+    hit = [m for m in mentions if m.text == org]
+    assert [(m.type, m.canonical) for m in hit] == [("ORG", org)]
+    assert not any(m.type in ("GPE", "NORP") for m in mentions if m.start == hit[0].start)
+
+
+def test_international_red_cross_keeps_its_canonical(gaz: Gazetteer) -> None:
+    text = "The Red Cross said it had lost contact with staff in Gaza City."
+    assert canon(text, gaz)["Red Cross"] == "International Committee of the Red Cross"
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "Putin and Trump spoke by phone for more than two hours, the Kremlin said.",
+            ["Putin", "Trump"],
+        ),
+        ("Ruto and Museveni signed the agreement in Kampala on Friday.", ["Ruto", "Museveni"]),
+        ("Later, Lavrov and Blinken met on the sidelines of the summit.", ["Lavrov", "Blinken"]),
+    ],
+)
+def test_two_surnames_joined_by_and_before_a_verb(
+    gaz: Gazetteer, text: str, people: list[str]
+) -> None:
+    assert [m.text for m in find_mentions(text, gaz) if m.type == "PERSON"] == people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Democrats and Republicans agreed on a stopgap funding bill.",
+        "Police and Soldiers met resistance at the barricades.",
+        "Kenya and Ethiopia signed a border security pact.",
+    ],
+)
+def test_joined_words_that_are_not_people(gaz: Gazetteer, text: str) -> None:
+    assert "PERSON" not in {t for _, t in found(text, gaz)}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Haley won the primary in her home state, according to Edison Research.", "Haley"),
+        ("Scholz urged both sides to return to talks without preconditions.", "Scholz"),
+        ("Milei promised to slash public spending after taking office.", "Milei"),
+        ("Erdogan visited the quake zone on Tuesday.", "Erdogan"),
+    ],
+)
+def test_lone_surname_at_sentence_start_before_a_verb(
+    gaz: Gazetteer, text: str, person: str
+) -> None:
+    assert (person, "PERSON") in found(text, gaz)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inflation rose to 5.4% in March, the statistics office said.",
+        "Rain fell for a third day across the coast.",
+        "Mediators urged the parties to return to the table.",
+        "Negotiators met again in Doha on Sunday.",
+        "Aid arrived in the town after the road reopened.",
+    ],
+)
+def test_sentence_start_nouns_before_verbs_are_not_people(gaz: Gazetteer, text: str) -> None:
+    assert "PERSON" not in {t for _, t in found(text, gaz)}

@@ -264,3 +264,43 @@ def test_dateline_and_credit_are_not_the_actor() -> None:
 def events_with(text: str, names: NameList) -> list[EventRecord]:
     doc, entities = make_doc(text, names)
     return extract_events(doc, entities)
+
+
+def test_violent_actor_prefers_group_over_person() -> None:
+    names: NameList = [("Taliban", "ORG", "Taliban"), ("Kunduz", "GPE", "Kunduz"),
+                       ("Mullah Abdul Salam", "PERSON", "Mullah Abdul Salam")]
+    (event,) = events_with("Taliban fighters led by commander Mullah Abdul Salam attacked "
+                           "an army base in Kunduz on Monday.", names)
+    assert (event.type, event.actor) == ("Battles", "Taliban")
+
+
+def test_person_actor_kept_when_no_group_is_named() -> None:
+    names: NameList = [("Kunduz", "GPE", "Kunduz"),
+                       ("Mullah Abdul Salam", "PERSON", "Mullah Abdul Salam")]
+    (event,) = events_with("Fighters loyal to Mullah Abdul Salam attacked an army base in "
+                           "Kunduz on Monday.", names)
+    assert event.actor == "Mullah Abdul Salam"
+
+
+def test_remote_violence_never_targets_a_person_unnamed_as_such() -> None:
+    names: NameList = [("Houthis", "ORG", "Houthis"), ("Hodeidah", "GPE", "Hodeidah"),
+                       ("Mohammed Ali", "PERSON", "Mohammed Ali")]
+    (event,) = events_with("Airstrikes hit Hodeidah on Monday, Houthi spokesman Mohammed Ali "
+                           "said.", names)
+    assert (event.type, event.target) == ("Explosions/Remote violence", None)
+    (shelling,) = events_with("Houthis shelled the port in Hodeidah on Monday, residents told "
+                              "Mohammed Ali.", names)
+    assert shelling.target is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # ACLED codes what happened: calls, demands and plans are not events.
+        "The Arab League urged both sides to agree a ceasefire in Hodeidah on Monday.",
+        "Aid groups called for a truce in Kunduz on Sunday to let convoys through.",
+        "The army is preparing to launch an offensive on Maiduguri, officials said.",
+    ],
+)
+def test_calls_and_plans_are_not_events(sentence: str) -> None:
+    assert events(sentence) == []

@@ -76,10 +76,52 @@ def _figures(body: str) -> list[tuple[str, str | None]]:
             [("300 passengers", "passengers"), ("20 of the victims", "victims")],
         ),
         ("The army deployed a 10,000-strong force.", [("10,000-strong force", "force")]),
+        # What is counted ends at a verb, also an irregular one, or at a name.
+        (
+            "About 4,000 families spent the night in schools and mosques.",
+            [("About 4,000 families", "families")],
+        ),
+        (
+            "Some 300 migrants slept Sunday night on the pier.",
+            [("Some 300 migrants", "migrants")],
+        ),
+        (
+            "Nearly 2,000 residents took shelter in a stadium.",
+            [("Nearly 2,000 residents", "residents")],
+        ),
+        # "of them", "of whom": the count is of what the sentence counted before.
+        (
+            "Police detained 40 protesters, six of them minors.",
+            [("40 protesters", "protesters"), ("six of them", "protesters")],
+        ),
+        (
+            "At least 25 people were wounded, five of whom later died.",
+            [("At least 25 people", "people"), ("five of whom", "people")],
+        ),
+        # "N of M things": N counts the things; M is part of its text.
+        ("Seven of 12 judges backed the ruling.", [("Seven of 12 judges", "judges")]),
+        (
+            "Three of the five opposition parties boycotted the vote.",
+            [("Three of the five opposition parties", "opposition parties")],
+        ),
     ],
 )
 def test_counts_with_what_is_counted(body: str, expected: list[tuple[str, str]]) -> None:
     assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("A magnitude 5.8 earthquake struck off the coast.", [("magnitude 5.8", 5.8)]),
+        ("The USGS put the magnitude at 6.1.", [("magnitude at 6.1", 6.1)]),
+        ("A 7.2-magnitude quake shook the capital.", [("7.2-magnitude", 7.2)]),
+    ],
+)
+def test_earthquake_magnitudes(body: str, expected: list[tuple[str, float]]) -> None:
+    figures = extract_figures(make_doc(body))
+    assert [(f.text, f.value) for f in figures] == expected
+    assert all(f.unit == "magnitude" for f in figures)
 
 
 def test_vague_range_keeps_its_interval() -> None:

@@ -49,6 +49,14 @@ def test_counts(text: str, surface: str, value: float) -> None:
         ("100 or more trucks", "100 or more", 100, "at_least"),
         ("20-odd villages", "20-odd", 20, "about"),
         ("About a dozen protesters", "About a dozen", 12, "about"),
+        (
+            "put the cost closer to 30 billion shillings",
+            "closer to 30 billion shillings",
+            3e10,
+            "about",
+        ),
+        ("Well over 1,000 homes were flooded", "Well over 1,000", 1000, "at_least"),
+        ("a deficit of just under 5 percent", "just under 5 percent", 5, "at_most"),
     ],
 )
 def test_bounds(text: str, surface: str, value: float, bound: str) -> None:
@@ -139,6 +147,8 @@ def test_percentages(text: str, surface: str, value: float) -> None:
         ("on the 21st floor", "21st", "ordinal"),
         ("the blast at 10:30 a.m. shook", "10:30 a.m.", "time"),
         ("talks resume at 6 p.m. local time", "6 p.m.", "time"),
+        ("the shelling began at 1am and lasted hours", "1am", "time"),
+        ("a curfew from 9pm to dawn", "9pm", "time"),
         ("The vote was held on March 13 as planned.", "13", "other"),
     ],
 )
@@ -165,6 +175,27 @@ def test_bound_turns_a_year_like_number_into_a_count() -> None:
 )
 def test_not_numbers(text: str) -> None:
     assert find_numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("the strike at 1am", 1), ("a ceasefire from 10:30 a.m.", 10), ("by 1030 GMT", 10)],
+)
+def test_clock_time_value_is_the_hour(text: str, value: float) -> None:
+    (x,) = [x for x in find_numbers(text) if x.kind == "time"]
+    assert x.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [
+        ("Officials counted 1,250 dead, 3,400 injured and 12 missing.", ["1,250", "3,400", "12"]),
+        ("He was born in 1962 and served 14 years.", ["1962", "14"]),
+        ("“Seven people died,” she said.", ["Seven"]),
+    ],
+)
+def test_several_numbers_in_one_paragraph(text: str, surfaces: list[str]) -> None:
+    assert [x.text for x in find_numbers(text)] == surfaces
 
 
 def test_minus() -> None:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agents.nlp.quotes import (
-    find_cues,
-    find_quote_spans,
-    is_name_quote,
-    quote_kind,
-    reported_clause,
-    trailing_clause,
-)
+from agents.nlp.quote_clauses import reported_clause, strip_dateline, trailing_clause
+from agents.nlp.quote_cues import find_cues
+from agents.nlp.quotes import find_quote_spans, is_name_quote, quote_kind
 
 
 def texts(paragraph: str) -> list[str]:
@@ -154,3 +149,18 @@ def test_trailing_clause_before_the_attribution() -> None:
     assert trailing_clause(text, 0, cue, len(text), {}) == (0, text.index(","))
     text = "Officials said the attack, which killed four, was a warning to the government."
     assert trailing_clause(text, 0, find_cues(text)[0], len(text), {}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("NAIROBI (Reuters) - Flash floods have killed 38", "Flash floods have killed 38"),
+        ("KYIV, Ukraine (AP) \u2014 Russian drones struck", "Russian drones struck"),
+        ("CONAKRY, Guinea, Feb. 19 (AP) \u2014 Security forces fired", "Security forces fired"),
+        ("WASHINGTON -- The Senate voted on Tuesday", "The Senate voted on Tuesday"),
+        ("U.S. officials said the talks failed", "U.S. officials said the talks failed"),
+        ("NATO allies - and Ukraine - disagree", "NATO allies - and Ukraine - disagree"),
+    ],
+)
+def test_strip_dateline(text: str, content: str) -> None:
+    assert text[strip_dateline(text, 0, len(text)) :] == content

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from schemas.jsonschema import SCHEMA_DIR, TOPIC_RECORDS, render_all
-from schemas.paragraph import ArticleBuffer, TaggedParagraph
+from schemas.paragraph import TaggedParagraph
 from tests.conftest import FIXTURES
 
 GOLDEN = sorted((FIXTURES / "schemas").glob("*.json"))
@@ -43,10 +43,3 @@ def test_old_readers_keep_unknown_fields() -> None:
     data = json.loads(payload)
     data["added_in_a_later_minor"] = 1
     assert TaggedParagraph.loads(json.dumps(data).encode()).tags[0].label == "ORG"
-
-
-def test_article_buffer_round_trips() -> None:
-    tagged = TaggedParagraph.loads(
-        (FIXTURES / "schemas" / "wiredesk.paragraph.tagged.v1.json").read_bytes())
-    buffer = ArticleBuffer(paragraphs=[tagged])
-    assert ArticleBuffer.loads(buffer.dumps()).paragraphs[0] == tagged

@@ -66,6 +66,37 @@ def _texts(text: str) -> list[str]:
             "Former President George W. Bush spoke. It was brief.",
             ["Former President George W. Bush spoke.", "It was brief."],
         ),
+        # A clock time ends a sentence before a capital, unless a day, month or zone follows.
+        (
+            "The quake struck at 11:42 p.m. Rescuers worked through the night.",
+            ["The quake struck at 11:42 p.m.", "Rescuers worked through the night."],
+        ),
+        (
+            "Polls close at 8 P.M. Officials expect results by Friday.",
+            ["Polls close at 8 P.M.", "Officials expect results by Friday."],
+        ),
+        (
+            "The truce took effect at 6 a.m. GMT on Sunday. Shelling stopped.",
+            ["The truce took effect at 6 a.m. GMT on Sunday.", "Shelling stopped."],
+        ),
+        (
+            "Shares of Tesla Inc. fell 3%. Analysts cited weak demand.",
+            ["Shares of Tesla Inc. fell 3%.", "Analysts cited weak demand."],
+        ),
+        (
+            "Gov. Kathy Hochul said the St. Lawrence River rose 2 ft. overnight. Crews stood by.",
+            [
+                "Gov. Kathy Hochul said the St. Lawrence River rose 2 ft. overnight.",
+                "Crews stood by.",
+            ],
+        ),
+        (
+            'KYIV, Ukraine (AP) - "Where is the aid?" asked Amina Yusuf, 42. "We have nothing."',
+            [
+                'KYIV, Ukraine (AP) - "Where is the aid?" asked Amina Yusuf, 42.',
+                '"We have nothing."',
+            ],
+        ),
     ],
 )
 def test_news_sentences(text: str, expected: list[str]) -> None:

@@ -323,3 +323,107 @@ def test_no_indirect_in_quoted_sentence_or_without_clause() -> None:
 def test_documents_are_not_speakers() -> None:
     body = "A report issued last year warned the militants could have 30,000 fighters."
     assert run(body) == []
+
+
+# --- generality: datelines, participle clauses, introductory places, appositions -------
+
+
+def test_indirect_content_drops_the_story_dateline() -> None:
+    body = (
+        "NAIROBI (Reuters) - Flash floods have killed at least 38 people in Kenya since "
+        "Monday, the Kenya Red Cross said on Wednesday.\n\n"
+        "KYIV, Ukraine (AP) \u2014 Russian drones struck power plants across Ukraine overnight, "
+        "officials said Saturday.\n\n"
+        "GENEVA, March 3 (Reuters) - More than 10 million people have fled their homes, "
+        "according to the International Organization for Migration."
+    )
+    names: Names = [
+        ("Kenya Red Cross", "ORG", "Kenya Red Cross"),
+        ("International Organization for Migration", "ORG", "IOM"),
+        ("NAIROBI", "GPE", "Nairobi"),
+    ]
+    first, second, third = run(body, names)
+    assert first.text.startswith("Flash floods have killed") and first.speaker == "Kenya Red Cross"
+    assert second.text == "Russian drones struck power plants across Ukraine overnight"
+    assert third.text == "More than 10 million people have fled their homes"
+    assert third.speaker == "IOM"
+
+
+def test_comma_saying_reports_the_main_clause_subject() -> None:
+    body = (
+        "The Kremlin dismissed the report, saying it was based on fabricated evidence.\n\n"
+        "Hamas blamed Israel for the collapse of the talks on Sunday, saying it had added "
+        "new conditions.\n\n"
+        "Police fired tear gas at protesters in Nairobi, saying they had blocked a highway."
+    )
+    names: Names = [
+        ("Kremlin", "ORG", "Kremlin"),
+        ("Hamas", "ORG", "Hamas"),
+        ("Israel", "GPE", "Israel"),
+        ("Nairobi", "GPE", "Nairobi"),
+    ]
+    kremlin, hamas, police = run(body, names)
+    assert kremlin.kind == "indirect" and kremlin.cue == "saying"
+    assert kremlin.text == "it was based on fabricated evidence" and kremlin.speaker == "Kremlin"
+    assert hamas.text == "it had added new conditions" and hamas.speaker == "Hamas"
+    assert police.speaker == "Police" and police.text == "they had blocked a highway"
+
+
+def test_comma_saying_without_a_clause_is_no_quote() -> None:
+    body = "The minister left the room, saying goodbye to reporters at the door."
+    assert run(body) == []
+
+
+def test_introductory_place_is_not_the_speaker() -> None:
+    body = (
+        "In Gaza, Hamas, which runs the enclave, said the proposal was still being studied."
+        "\n\nAt the United Nations, Russia, which holds a veto, said it would block the draft."
+        "\n\nIn Kyiv, Zelenskiy, speaking after talks with Scholz, said Ukraine needed more "
+        "air defence."
+    )
+    names: Names = [
+        ("Gaza", "GPE", "Gaza"),
+        ("Hamas", "ORG", "Hamas"),
+        ("United Nations", "ORG", "United Nations"),
+        ("Russia", "GPE", "Russia"),
+        ("Kyiv", "GPE", "Kyiv"),
+        ("Zelenskiy", "PERSON", "Volodymyr Zelenskiy"),
+        ("Scholz", "PERSON", "Olaf Scholz"),
+        ("Ukraine", "GPE", "Ukraine"),
+    ]
+    hamas, russia, zelenskiy = run(body, names)
+    assert who(hamas) == ("Hamas", None, "said")
+    assert who(russia) == ("Russia", None, "said")
+    assert who(zelenskiy) == ("Volodymyr Zelenskiy", None, "said")
+
+
+def test_participle_aside_is_no_title_and_no_speaker() -> None:
+    body = (
+        "Kino Gabriel, in a recording posted online, said the operation was nearly over.\n\n"
+        'The statement, posted online by the group\'s media wing, said its fighters had '
+        '"repelled" the assault.'
+    )
+    gabriel, statement = run(body, [("Kino Gabriel", "PERSON", "Kino Gabriel")])
+    assert who(gabriel) == ("Kino Gabriel", None, "said")
+    assert statement.kind == "partial" and statement.speaker is None
+    assert statement.speaker_title == "The statement"
+
+
+def test_place_inside_an_apposition_leaves_the_group_as_speaker() -> None:
+    body = (
+        "Activists in El Fasher, the capital of North Darfur, said shelling killed at least "
+        "12 people on Monday."
+    )
+    names: Names = [("El Fasher", "GPE", "El Fasher"), ("North Darfur", "GPE", "North Darfur")]
+    [q] = run(body, names)
+    assert q.speaker == "Activists in El Fasher"
+
+
+def test_indefinite_spokesperson_is_unnamed_but_the_office_is_the_body() -> None:
+    body = (
+        "A Treasury spokeswoman said the ministry was \u201cconfident the law will stand\u201d."
+        "\n\nThe Treasury press office said the rules would take effect in July."
+    )
+    first, second = run(body, [("Treasury", "ORG", "National Treasury")])
+    assert who(first) == (None, "A Treasury spokeswoman", "said")
+    assert second.speaker == "National Treasury"

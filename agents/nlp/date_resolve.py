@@ -1,0 +1,255 @@
+"""Resolving date expressions to calendar days and ranges against the article date.
+
+News reports the past, so an undated weekday or month is the most recent one on or
+before the article date, unless a modifier ("next") or, when the caller passes the
+text, a future marker in the same clause ("will meet on Thursday", "is due to vote
+in December") says it lies ahead.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import replace
+from datetime import date, timedelta
+
+from agents.nlp.types import DateExpr
+
+__all__ = ["MONTH_NUM", "NUM_WORDS", "WEEKDAY_NUM", "resolve_dates"]
+
+MONTH_NUM = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        )
+    )
+    for name in names.split()
+}
+WEEKDAY_NUM = {
+    d: i
+    for i, d in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
+NUM_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+_NUM_WORD = {w: i + 1 for i, w in enumerate(NUM_WORDS)} | {"a": 1, "an": 1, "several": 3, "few": 3}
+_TOKEN_RE = re.compile(r"[a-z]+|\d+")
+# A future marker in the clause before an undated weekday or month: "will meet on
+# Thursday", "is due to vote in December", "plans to travel on Friday". "was due to"
+# stays out: it reports a plan that may already have happened (or been dropped).
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|(?:is|are|'s|’s)\s+(?:(?:due|scheduled|set|expected|slated|poised|"
+    r"planning|going)\s+)?to|plans?\s+to)\b|['’]ll\b",
+    re.I,
+)
+# Where the clause that holds the date begins: a sentence or clause break, or a
+# subordinator that starts a new (past) clause: "will meet after fighting on Sunday".
+_CLAUSE_RE = re.compile(
+    r".*(?:[.;:!?,()\"“”]|\b(?:after|since|following|when|before|but|and|because)\b)", re.S
+)
+_FUTURE_WINDOW = 60
+_MODIFIERS = frozenset(["last", "next", "this", "past", "coming", "earlier", "later"])
+
+Resolved = tuple[date | None, date | None, date | None]
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+
+
+def _shift_months(day: date, months: int) -> date:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _absolute(words: list[str]) -> Resolved | None:
+    """Resolve forms that carry their own year; None when a year is missing."""
+    nums = [int(w) for w in words if w.isdigit()]
+    years = [n for n in nums if n >= 1800]
+    if not years:
+        return None
+    months = [MONTH_NUM[w] for w in words if w in MONTH_NUM]
+    year = years[0]
+    days = [n for n in nums if n < 32]
+    if months and days:
+        first = _safe_day(year, months[0], days[0])
+        if len(days) > 1:
+            return None, first, _safe_day(year, months[0], days[1])
+        return first, None, None
+    if months:
+        return None, *_month_range(year, months[0])
+    if len(nums) == 3 and nums[0] >= 1800:  # ISO yyyy-mm-dd
+        return _safe_day(nums[0], nums[1], nums[2]), None, None
+    return None, date(year, 1, 1), date(year, 12, 31)
+
+
+def _weekday(words: list[str], wday: int, pub: date, ahead: bool) -> Resolved:
+    first = words[0]
+    if first == "next":
+        return pub + timedelta(days=(wday - pub.weekday() - 1) % 7 + 1), None, None
+    if ahead and first not in _MODIFIERS:  # "will meet on Thursday": today or later
+        return pub + timedelta(days=(wday - pub.weekday()) % 7), None, None
+    back = (pub.weekday() - wday) % 7
+    if first == "last" and back == 0:
+        back = 7
+    return pub - timedelta(days=back), None, None
+
+
+def _month(words: list[str], month: int, pub: date, ahead: bool) -> Resolved:
+    first = words[0]
+    days = [int(w) for w in words if w.isdigit()]
+    if days:  # "March 13": the year that puts it nearest the article date
+        options = [
+            d
+            for y in (pub.year - 1, pub.year, pub.year + 1)
+            if (d := _safe_day(y, month, days[0])) is not None
+        ]
+        best = min(options, key=lambda d: abs((d - pub).days))
+        if len(days) > 1:
+            return None, best, _safe_day(best.year, month, days[1])
+        return best, None, None
+    year = pub.year if month <= pub.month else pub.year - 1
+    if first == "next" or (ahead and first not in _MODIFIERS):
+        year = pub.year if month >= pub.month + (first == "next") else pub.year + 1
+    elif first == "last" and month == pub.month:
+        year -= 1
+    elif first == "this":
+        year = pub.year
+    return None, *_month_range(year, month)
+
+
+def _weekend(first: str, pub: date, ahead: bool) -> Resolved:
+    """A Saturday-Sunday pair: "last weekend", "over the weekend", "this weekend"."""
+    step = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(first, 0)
+    saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)
+    if first == "the":  # "over the weekend": the one just past, or the next one ahead
+        if ahead and pub.weekday() < 5:
+            saturday += timedelta(weeks=1)
+    elif step > 0 or (first == "this" and saturday < pub - timedelta(days=1)):
+        saturday += timedelta(weeks=1)
+    elif step < 0 and pub - saturday < timedelta(days=2):
+        saturday -= timedelta(weeks=1)
+    return None, saturday, saturday + timedelta(days=1)
+
+
+def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
+    """Resolve forms that need the article date (the words are lower-cased tokens)."""
+    first, last = words[0], words[-1]
+    for w in words:
+        if w in WEEKDAY_NUM:
+            return _weekday(words, WEEKDAY_NUM[w], pub, ahead)
+        if w in MONTH_NUM:
+            return _month(words, MONTH_NUM[w], pub, ahead)
+    if last == "ago":
+        count = int(first) if first.isdigit() else _NUM_WORD.get(first, 1)
+        unit = words[1].rstrip("s")
+        if unit == "month" or unit == "year":
+            return _shift_months(pub, -count * (12 if unit == "year" else 1)), None, None
+        return pub - timedelta(days=count * (7 if unit == "week" else 1)), None, None
+    if last in ("yesterday", "night") and first in ("yesterday", "last"):
+        return pub - timedelta(days=1), None, None
+    if last == "tomorrow":
+        return pub + timedelta(days=1), None, None
+    step = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(first, 0)
+    if last == "week":
+        monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
+        if first == "past":
+            return None, pub - timedelta(days=7), pub
+        end = pub if first == "earlier" else monday + timedelta(days=6)
+        return None, monday if first != "later" else pub, end
+    if last == "weekend":
+        return _weekend(first, pub, ahead)
+    if last == "month":
+        if first == "past":
+            return None, _shift_months(pub, -1), pub
+        year, month0 = divmod(pub.year * 12 + pub.month - 1 + step, 12)
+        start, end = _month_range(year, month0 + 1)
+        return None, pub if first == "later" else start, pub if first == "earlier" else end
+    if last == "year":
+        if first == "past":
+            return None, _shift_months(pub, -12), pub
+        start, end = date(pub.year + step, 1, 1), date(pub.year + step, 12, 31)
+        return None, pub if first == "later" else start, pub if first == "earlier" else end
+    # today, tonight, this morning, earlier today; "overnight" is the night that ends on
+    # the article date: wire copy reports overnight strikes the morning they end.
+    return pub, None, None
+
+
+def _ahead(text: str, start: int) -> bool:
+    """True when a future marker opens the clause that ends at ``start``."""
+    window = text[max(0, start - _FUTURE_WINDOW) : start]
+    cut = _CLAUSE_RE.match(window)
+    return _FUTURE_RE.search(window, cut.end() if cut else 0) is not None
+
+
+def resolve_dates(
+    dates: list[DateExpr], published: date | None, text: str | None = None
+) -> list[DateExpr]:
+    """Resolve date expressions against the article date.
+
+    Absolute forms ("March 13, 2019", "in 2018") resolve without ``published``;
+    everything else is marked ``relative`` and stays unresolved when
+    ``published`` is None. Single days set ``date``; weeks, months and years set
+    ``range_start``/``range_end``.
+
+    Args:
+        dates: Expressions from ``find_dates``.
+        published: The article date, or None when unknown.
+        text: The string the expressions' offsets point into. When given, an
+            undated weekday, month or weekend after a future marker in the same
+            clause ("will chair a meeting on Thursday") resolves forward; without
+            it every such expression is read as the past.
+
+    Returns:
+        The same expressions, in the same order, with the resolution filled in.
+    """
+    out: list[DateExpr] = []
+    for expr in dates:
+        words = _TOKEN_RE.findall(expr.text.lower())
+        if not words:
+            out.append(expr)
+            continue
+        resolved = _absolute(words)
+        relative = resolved is None
+        if resolved is None:
+            if published is None:
+                out.append(replace(expr, relative=True))
+                continue
+            ahead = text is not None and words[0] not in _MODIFIERS and _ahead(text, expr.start)
+            resolved = _relative(words, published, ahead)
+        day, low, high = resolved
+        out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
+    return out

@@ -1,0 +1,206 @@
+"""Context rules that type a capitalised run the gazetteer does not know.
+
+A run reads as a person after a title or before a speech verb or an apposition
+("Zana Amedi, a media official"), as a place after a place preposition or before
+"district", and as an organisation when an organisation word heads it
+("the Interior Ministry").
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.nlp.names_rules import OF, Rules, name_word
+from agents.nlp.types import EntityType, Mention
+
+__all__ = ["classify", "org_shapes"]
+
+_SPEECH = (
+    r"said|says|say|told|tells|added|adds|tweeted|wrote|writes|stated|noted|explained|warned"
+    r"|insisted|claimed|announced|posted|confirmed|denied|acknowledged|argued|asked|replied"
+    r"|recalled|declared|stressed|urged|cautioned|conceded|admitted|testified|emphasi[sz]ed"
+    r"|commented|responded|alleged|disclosed|revealed|vowed|pledged|accused|told"
+)
+_SPEECH_AFTER_RE = re.compile(rf"(?:,[^,.;\"“”]{{0,60}},)?\s+(?:has\s+|had\s+)?(?:{_SPEECH})\b")
+_SPEECH_WORDS = frozenset(_SPEECH.split("|")) - {"told", "tells"}
+# Verbs whose subject is nearly always a person or a body of people: after a lone
+# unknown word at a sentence start they make it a person ("Haley won the primary");
+# "rose", "fell" or "arrived" are left out on purpose ("Inflation rose", "Aid arrived").
+_ACTS = (
+    r"won|met|visited|signed|spoke|resigned|promised|praised|critici[sz]ed|condemned"
+    r"|rejected|welcomed|thanked|appointed|nominated|congratulated|sacked|dismissed"
+    r"|ordered|hosted|telephoned|phoned|travell?ed|flew|campaigned|defeated|talked"
+)
+_AUX = r"(?:has\s+|have\s+|had\s+|will\s+|would\s+)?"
+_ACT_AFTER_RE = re.compile(rf"\s+{_AUX}(?:{_ACTS})\b")
+# "Putin and Trump spoke": a second unknown name joined by "and", then a verb
+_PAIR_RE = re.compile(
+    rf"\s+and\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+{_AUX}(?:{_SPEECH}|{_ACTS}|agreed|discussed)\b"
+)
+ORG_OF = OF | {"de", "du", "des", "del", "la", "el"}
+_PLACE_NOUNS = (
+    r"town|city|village|hamlet|province|district|region|state|capital|port|suburb|area"
+    r"|neighbou?rhood|county|governorate|enclave|island|camp|settlement|municipality|oblast"
+    r"|territory|stronghold|country|nation|commune|locality|prefecture|valley|border town"
+)
+_APPOS_RE = re.compile(r",\s+(?:(?:a|an|the)\s+|\d{1,3},)")
+_AGE_RE = re.compile(r",\s+\d{1,3},")
+_PLACE_AFTER_RE = re.compile(
+    r"\s+(?:district|province|region|governorate|county|town|village|city|oblast|prefecture"
+    r"|municipality)\b"
+)
+_APPOS_PLACE_RE = re.compile(
+    rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_PLACE_NOUNS})\b(?!\s+(?:official|council))"
+)
+_PLACE_BEFORE = frozenset(
+    [
+        "in",
+        "near",
+        "outside",
+        "around",
+        "across",
+        "towards",
+        "toward",
+        "from",
+        "into",
+        "inside",
+        *_PLACE_NOUNS.split("|"),
+    ]
+)
+_PLACE_OF = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "outskirts",
+        "centre",
+        "center",
+        "heart",
+        "edge",
+        "part",
+        "parts",
+        "suburbs",
+    ]
+)
+_PLACE_OF_BEFORE = _PLACE_OF | _PLACE_BEFORE
+
+
+def classify(
+    text: str,
+    toks: list[tuple[int, int]],
+    words_: list[str],
+    lo: int,
+    hi: int,
+    titled: bool,
+    given: bool,
+    prev: list[str],
+    at_start: bool,
+    r: Rules,
+    out: list[tuple[int, Mention]],
+) -> None:
+    s, e = toks[lo][0], toks[hi - 1][1]
+    if text.endswith(("'s", "’s"), s, e):
+        e -= 2
+    words = words_[lo:hi]
+    n = hi - lo
+    plain = not any(w in r.no_person or (w.isupper() and len(w) > 2) for w in words)
+    etype: EntityType = "PERSON"
+    source = ""
+    if titled and (plain or given):
+        source = "title"
+    elif prev == ["by"] and s <= 4 and plain:
+        source = "byline"
+    elif plain and n <= 3 and (_APPOS_PLACE_RE.match(text, e) or _PLACE_AFTER_RE.match(text, e)):
+        etype, source = "GPE", "apposition"
+    elif (
+        (
+            (
+                (n >= 2 and plain)
+                or (n == 1 and plain and not (at_start and e - s > 3 and text[e - 1] == "s"))
+            )
+            and (_SPEECH_AFTER_RE.match(text, e) or (prev and prev[-1] in _SPEECH_WORDS))
+        )
+        # "Putin and Trump spoke" (adds "Trump"); "Haley won the primary"
+        or (n == 1 and plain and not (e - s > 3 and text[e - 1] == "s") and _pair(text, e, r, out))
+        or (n == 1 and plain and at_start and text[e - 1] != "s" and _ACT_AFTER_RE.match(text, e))
+    ):
+        source = "speech"
+    elif plain and ((n >= 2 and _APPOS_RE.match(text, e)) or _AGE_RE.match(text, e)):
+        source = "apposition"  # "Zana Amedi, a media official", "Faye, 44,"
+    elif (
+        prev
+        and n <= 3
+        and plain
+        and (
+            prev[-1] in _PLACE_BEFORE
+            or (prev[-1] == "of" and len(prev) > 1 and prev[-2] in _PLACE_OF_BEFORE)
+        )
+        and not given
+        and not text.startswith(("'s", "’s"), e)
+    ):
+        etype, source = "GPE", "name-shape"
+    elif n >= 2 and plain and (given or not at_start):
+        source = "name-shape"
+    if source:
+        out.append(
+            (1 if source != "name-shape" else 3, Mention(s, e, text[s:e], etype, text[s:e], source))
+        )
+
+
+def org_shapes(
+    text: str,
+    toks: list[tuple[int, int]],
+    words: list[str],
+    r: Rules,
+    out: list[tuple[int, Mention]],
+) -> None:
+    """ORG for runs headed by an organisation word: "the Interior Ministry", "X Group"."""
+    n = len(toks)
+    k = n - 1
+    while k >= 0:
+        word = words[k][:-2] if words[k].endswith(("'s", "’s")) else words[k]
+        if word not in r.org:
+            k -= 1
+            continue
+        lo = k
+        while lo > 0 and name_word(words[lo - 1], r) and not words[lo - 1].endswith(("'s", "’s")):
+            lo -= 1
+        hi = k + 1
+        if hi + 1 < n and words[hi] in ORG_OF and name_word(words[hi + 1], r):
+            hi += 2
+            while hi < n and (name_word(words[hi], r) or words[hi] in ORG_OF):
+                hi += 1
+            while words[hi - 1] in ORG_OF:
+                hi -= 1
+        if hi - lo >= 2:
+            s, e = toks[lo][0], toks[hi - 1][1]
+            if text.endswith(("'s", "’s"), s, e):
+                e -= 2
+            out.append((2, Mention(s, e, text[s:e], "ORG", text[s:e], "name-shape")))
+        k = lo - 1
+
+
+def _pair(text: str, e: int, r: Rules, out: list[tuple[int, Mention]]) -> bool:
+    """Add the second of two unknown names joined by "and" before a verb; True if found.
+
+    Both words must be plain (no common noun, no known name) and the second must not
+    look plural, so "Democrats and Republicans agreed" stays unnamed.
+    """
+    m = _PAIR_RE.match(text, e)
+    if m is None:
+        return False
+    word = m.group(1)
+    if word in r.no_person or (len(word) > 3 and word[-1] == "s") or r.gaz.lookup(word):
+        return False
+    s2, e2 = m.span(1)
+    out.append((1, Mention(s2, e2, word, "PERSON", word, "speech")))
+    return True

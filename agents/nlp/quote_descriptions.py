@@ -1,0 +1,132 @@
+"""Unnamed speakers: what a subject noun phrase without a name refers to.
+
+Owns ``describe`` (a pronoun's or "the group"'s antecedent, an organisation's official
+voice, a plural group phrase, a document, or an unnamed individual such as "a
+witness") and ``head_noun``. Kept apart from ``subjects.py``, which finds where the
+subject is; this decides what it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.nlp.quote_context import QuoteContext, Who
+from agents.nlp.types import Span
+
+__all__ = ["describe", "head_noun"]
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """Build a word set from a space-separated string (keeps the lists readable)."""
+    return frozenset(words.split())
+
+
+_THE = re.compile(r"^(?:the|The)\s+")
+_HEAD_STOP = re.compile(
+    r"\s(?:of|with|in|from|for|at|on|by|who|which|that|near|inside|outside|based|"
+    r"\w+ing|\w+ed(?=\s+(?:in|on|at|by|last|this|from|to|online|earlier|late)\b))\b|\s\(",
+    re.IGNORECASE,
+)
+_OFFICIAL = _wordset(
+    "office officials official spokesman spokeswoman spokesperson spokesmen representative "
+    "representatives statement command leadership ministry authorities media service "
+    "headquarters sources source administration government"
+)
+_DOCUMENTS = _wordset(
+    "report reports statement statements study survey document documents video videos "
+    "recording recordings series analysis data figures letter website post posts tweet "
+    "message messages footage audio translation account"
+)
+_ONE_PERSON = _wordset("spokesman spokeswoman spokesperson official representative source")
+_INDEFINITE = _wordset("a an one another")
+_GROUP_PLURALS = _wordset("police people personnel staff military media clergy")
+_ORG_ANAPHORS = _wordset(
+    "group militia organisation organization ministry movement agency army military "
+    "government company party alliance coalition force forces office council"
+)
+_PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "group"}
+
+
+def head_noun(np: str) -> str:
+    """Return the head noun of a short noun phrase ("fighter" for "an IS fighter ...")."""
+    stop = _HEAD_STOP.search(" " + np)
+    core = np[: stop.start() - 1] if stop and stop.start() > 0 else np
+    words = core.split()
+    return words[-1].lower().strip(".,") if words else ""
+
+
+def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
+    """Resolve a pronoun or "the group"-style phrase to the last fitting speaker.
+
+    Returns the speaker remembered for the pronoun's kind, else the last named
+    person or organisation before ``start``, else None.
+    """
+    kind = _PRONOUNS.get(low, "org")
+    memory = art.memory.last
+    found = memory.get(kind) or (memory.get("org") if kind == "group" else None)
+    if found is not None:
+        return Who(
+            found.speaker,
+            found.title if found.speaker is None else None,
+            None,
+            found.kind,
+            found.head,
+        )
+    return _last_mention(art, start, "PERSON" if kind == "person" else "ORG")
+
+
+def describe(art: QuoteContext, start: int, end: int) -> Who | None:
+    """Classify an unnamed subject noun phrase ``body[start:end]``.
+
+    Args:
+        art: The article's lookups and speaker memory.
+        start: Where the noun phrase begins.
+        end: Where it ends (the cue, or a comma before it).
+
+    Returns:
+        The speaker it names or refers to, or None when it cannot speak.
+    """
+    np = art.body[start:end].strip()
+    words = np.split()
+    if not words or len(words) > 14:
+        return None
+    low = np.lower()
+    if low in _PRONOUNS:
+        return _anaphor(art, start, low)
+    if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in _ORG_ANAPHORS:
+        found = _anaphor(art, start, low)
+        if found is not None:
+            return found
+    head = head_noun(np)
+    if (head in _OFFICIAL or head in _DOCUMENTS) and not (
+        head in _ONE_PERSON and words[0].lower() in _INDEFINITE
+    ):  # "A Treasury spokeswoman" is an unnamed person, "the Treasury" the body
+        orgs = [m for m in art.within(start, end) if m.type == "ORG"]
+        if orgs:
+            title = _THE.sub("", np)
+            return Who(art.name(orgs[0]), title, Span(orgs[0].start, orgs[0].end), "org", head)
+    if head in _DOCUMENTS:
+        return Who(None, np, Span(start, end), "doc", head)
+    if not head.isalpha():
+        return None
+    if all(w[:1].isupper() for w in words) and len(words) <= 3 and head != words[0].lower():
+        return Who(np, None, Span(start, end), "person", head)  # a name the tagger missed
+    if (head.endswith("s") and not head.endswith("ss")) or head in _GROUP_PLURALS:
+        phrase = _THE.sub("", np)
+        return Who(phrase, None, Span(end - len(phrase), end), "group", head)
+    if words[0].lower() == "the":
+        for prior in reversed(art.memory.descs):
+            if prior.head == head:
+                return prior
+        person = art.memory.last.get("person")
+        if person and person.title and head_noun(person.title) == head:
+            return person
+    return Who(None, np, Span(start, end), "desc", head)
+
+
+def _last_mention(art: QuoteContext, before: int, etype: str) -> Who | None:
+    """Fall back to the last ``etype`` mention before ``before`` for a pronoun."""
+    for m in reversed(art.within(0, before)):
+        if m.type == etype:
+            return Who(art.name(m), None, None, "person" if etype == "PERSON" else "org")
+    return None

@@ -1,0 +1,307 @@
+"""Subjects of reporting cues: who is speaking in "X said" and "said X".
+
+Owns finding the speaker noun phrase next to a cue and turning it into a ``Who``: a
+named person or organisation with the title written around the name, a pronoun's or
+"the fighter"'s antecedent, a plural group phrase ("U.S. officials") or an unnamed
+description ("a witness"). ``speakers.py`` decides which cue belongs to which quote.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+
+from agents.nlp.quote_context import QuoteContext, Who
+from agents.nlp.quote_descriptions import describe
+from agents.nlp.types import Mention, Span
+
+__all__ = ["strip_span", "subject_after", "subject_before"]
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """Build a word set from a space-separated string (keeps the lists readable)."""
+    return frozenset(words.split())
+
+
+_HONORIFIC = re.compile(
+    r"(?:\b(?:Lt|Maj|Brig|Gen|Col|Capt|Cmdr|Adm|Sgt|Cpl|Dr|Mr|Mrs|Ms|Sen|Rep|Gov|Prof|Rev|"
+    r"Pres|Supt|Insp|Amb|St|Hon)\.\s*)+$"
+)
+_LEAD = re.compile(
+    r"^(?:(?:but|and|still|however|meanwhile|separately|also|earlier|later|then|yet|so|"
+    r"now|on|late|early|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+# Clause boundaries before a subject: punctuation is found with str.rfind, the words
+# with this pattern over the short stretch after the last punctuation mark.
+_BOUNDARY_MARKS = tuple(",;:(\u2014\u2013")
+_SPACED_DASH = re.compile(r"\s-\s")
+_CONJUNCTIONS = _wordset(
+    "that but while whereas as because when after although though since where if before "
+    "once until unless so"
+)
+_WORD_RUN = re.compile(r"\w+")
+_CONJUNCTION_WORDS = re.compile(
+    r"\b(?:that|but|while|whereas|as|because|when|after|although|though|since|where|if|"
+    r"before|once|until|unless|so)\b",
+    re.IGNORECASE,
+)
+_WITH = re.compile(r"\bwith\b", re.IGNORECASE)
+_THE = re.compile(r"^(?:the|The)\s+")
+_SPACED_THE = re.compile(r"^\s*(?:the|The)\s+")
+_NOT_AUX = _wordset(
+    "also had has have been was were is are will would could can may might should must did "
+    "does do not never later earlier again previously repeatedly then further already once "
+    "reportedly allegedly publicly privately separately often recently had_been"
+)
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|where|when|whom)\b")
+_APPOSITION = re.compile(r"(?:a|an|the|its|his|her|their|one|another)\s", re.IGNORECASE)
+_MODIFIER = re.compile(r"\b(?:a|an|another|in|of|from|at|with|for|near|by)\s", re.IGNORECASE)
+_AFTER_STOP = re.compile(r"[;!?]|\.\s*$|,\s+(?:according|adding|saying|while|as)\b")
+_PREPOSITIONS = _wordset(
+    "in at on from with for of by near to into across inside outside within without against "
+    "after before during under over between among like unlike about including than toward "
+    "towards via per amid despite behind beyond around through throughout since until upon"
+)
+_RELATIVES = _wordset("which who whose whom where when")
+_DETERMINERS_SHORT = _wordset("the a an")
+# -ing and -ed words that open a title, not an aside: "acting head of ...".
+_TITLE_WORDS = _wordset("acting ranking outgoing incoming retired elected")
+_LINKS = re.compile(r"\b(?:of|with|from|for|at|in|by|and)\b")
+_JUNK = " \t\n,\"'\u201c\u201d\u2018\u2019"
+
+
+def strip_span(body: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past surrounding spaces, commas and quote marks."""
+    while start < end and body[start] in _JUNK:
+        start += 1
+    while end > start and body[end - 1] in _JUNK:
+        end -= 1
+    return start, end
+
+
+def _drop_trailing_aux(body: str, start: int, end: int) -> int:
+    """Move ``end`` back over auxiliaries and adverbs between a subject and its verb."""
+    while True:
+        text = body[start:end].rstrip()
+        cut = text.rfind(" ")
+        word = text[cut + 1 :]
+        if not word or word.lower() not in _NOT_AUX or cut < 0:
+            return start + len(text)
+        end = start + cut
+
+
+def _chunk_start(body: str, start: int, end: int, ing: bool) -> int:
+    """Return where the clause holding the subject that ends at ``end`` begins.
+
+    The last clause boundary wins: a mark (",", ";", a dash ...) or a conjunction
+    ("that", "while", "as" ...). This runs at every cue over a short stretch, so it
+    uses ``str.rfind`` and a token check instead of a regex scan.
+    """
+    start = max(start, end - 240)  # a subject noun phrase is never longer than this
+    last = max(map(body.rfind, _BOUNDARY_MARKS, repeat(start, 6), repeat(end, 6))) + 1
+    last = max(last, start)
+    if "-" in body[last:end]:  # a spaced hyphen (" - ") is a dash
+        for m in _SPACED_DASH.finditer(body, last, end):
+            last = m.end()
+    last = _after_conjunction(body, last, end)
+    if ing:
+        for m in _WITH.finditer(body, last, end):
+            last = m.end()
+    rest = body[last:end]
+    stripped = rest.lstrip()
+    lead = _LEAD.match(stripped)
+    return last + len(rest) - len(stripped) + (lead.end() if lead else 0)
+
+
+def _after_conjunction(body: str, start: int, end: int) -> int:
+    """Return the end of the last conjunction word in ``body[start:end]``, else ``start``.
+
+    A word counts only as a whole run of word characters ("that's" holds "that",
+    "whatever" holds none), as a regex ``\\b`` would see it in the slice.
+    """
+    seg = body[start:end].lower()
+    if len(seg) != end - start:  # lower-casing changed a length: offsets would drift
+        found = list(_CONJUNCTION_WORDS.finditer(body[start:end]))
+        return start + found[-1].end() if found else start
+    limit = len(seg)
+    for token in reversed(seg.split()):
+        at = seg.rfind(token, 0, limit)
+        limit = at
+        if token.isalpha():
+            if token in _CONJUNCTIONS:
+                return start + at + len(token)
+            continue
+        for run in reversed(list(_WORD_RUN.finditer(token))):
+            if run.group() in _CONJUNCTIONS:
+                return start + at + run.end()
+    return start
+
+
+def _strip_honorific(text: str) -> str:
+    """Drop honorifics ("Brig. Gen.") that end ``text``; they belong to the name."""
+    # Every honorific ends in a period: skip the regex for the usual case without one.
+    return _HONORIFIC.sub("", text) if text.rstrip().endswith(".") else text
+
+
+def _title_before(art: QuoteContext, start: int, m: Mention, appositive: bool) -> str | None:
+    """The role written before a name: "SDF spokesman", "commander of U.S. forces ..."."""
+    body = art.body
+    chunk = _chunk_start(body, start, m.start, False)
+    text = _strip_honorific(body[chunk : m.start].rstrip()).strip()
+    if not text and appositive:
+        lead = _strip_honorific(body[start : m.start].rstrip()).rstrip()
+        if lead.endswith(","):
+            comma = start + len(lead) - 1
+            prev = _chunk_start(body, start, comma, False)
+            text = body[prev:comma].strip()
+    text = _THE.sub("", text).strip(" ,")
+    if not text or len(text.split(None, 11)) > 10 or art.cues_in(chunk, m.start):
+        return None
+    return text
+
+
+def _named(art: QuoteContext, m: Mention, title: str | None) -> Who:
+    """A speaker named by mention ``m`` (a person, or an organisation or country)."""
+    kind = "person" if m.type == "PERSON" else "org"
+    return Who(art.name(m), title, Span(m.start, m.end), kind, m.text.split()[-1].lower())
+
+
+def _appositive_subject(art: QuoteContext, start: int, end: int) -> Who | None:
+    """The subject of "Name, apposition, said" or "The statement, posted online, said".
+
+    The speaker is the first name followed by the apposition's comma that is not part
+    of an introductory phrase ("In Gaza, Hamas, which ..., said"; "After meeting
+    Erdogan, Putin, ..., said"): people before organisations and places. An aside
+    that is a participle, relative or prepositional phrase is no title; with no name
+    before it, the noun phrase before the aside is the subject.
+    """
+    body = art.body
+    inside = art.within(start, end)
+    people = [m for m in inside if m.type == "PERSON"]
+    for m in people or [m for m in inside if m.type != "PERSON"]:
+        if not (body.startswith(",", m.end) or body[m.end : end].strip() == ""):
+            continue
+        if _introduced(body, start, m.start) or (
+            m.type != "PERSON" and _in_phrase(body, max(start, body.rfind(",", start, m.start)), m)
+        ):
+            continue
+        app = body[m.end : end].strip(" ,")
+        rel = _RELATIVE.search(app)
+        app = (app[: rel.start()] if rel else app).strip(" ,") or None
+        pre = _title_before(art, start, m, True)
+        return _named(art, m, _as_title(pre) or _as_title(app))
+    opening = body.rfind(",", start, end)
+    if opening > start:
+        aside = body[opening + 1 : end].lstrip()
+        if _is_aside(aside) or _APPOSITION.match(aside):
+            # "Activists in El Fasher, the capital of North Darfur, said"
+            return subject_before(art, start, opening)
+    return None
+
+
+def _in_phrase(body: str, start: int, m: Mention) -> bool:
+    """Tell whether a place or organisation is the object of a preposition in its phrase.
+
+    "the capital of North Darfur" names Darfur only to describe something else.
+    """
+    return any(w.lower() in _PREPOSITIONS for w in body[start : m.start].split())
+
+
+def _introduced(body: str, start: int, at: int) -> bool:
+    """Tell whether the name at ``at`` sits in a prepositional or participle phrase."""
+    words = body[max(start, at - 60) : at].split()
+    while words and words[-1].lower() in _DETERMINERS_SHORT:
+        words.pop()
+    if not words:
+        return False
+    word = words[-1].lower()
+    return word in _PREPOSITIONS or _is_participle(word)
+
+
+def _is_participle(word: str) -> bool:
+    """Tell whether a lower-case word is an -ing or -ed participle ("speaking", "posted")."""
+    return word.endswith(("ing", "ed")) and word.isalpha() and word not in _TITLE_WORDS
+
+
+def _is_aside(text: str) -> bool:
+    """Tell whether ``text`` is an aside rather than a title: "posted online", "who ..."."""
+    words = text.split(None, 1)
+    if not words:
+        return False
+    first = words[0]
+    low = first.lower()
+    return low in _PREPOSITIONS or low in _RELATIVES or (first.islower() and _is_participle(low))
+
+
+def _as_title(text: str | None) -> str | None:
+    """Return ``text`` as a title, or None when it is an aside ("in a recording ...")."""
+    return None if text is None or _is_aside(text) else text
+
+
+def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -> Who | None:
+    """Find the subject that ends right before a cue at ``end`` (looking back to ``start``).
+
+    Handles "SDF spokesman Kino Gabriel told", "Zana Amedi, a media official with the
+    YPG, which ..., tweeted", "The commander of U.S. forces, Gen. Joseph Votel, warned",
+    pronouns and unnamed descriptions.
+
+    Args:
+        art: The article's lookups and speaker memory.
+        start: How far back the subject may reach (the sentence or clause start).
+        end: Where the cue begins.
+        ing: True for an -ing cue in a "with X cautioning" clause, whose subject
+            starts after "with".
+
+    Returns:
+        The speaker, or None when nothing before the cue can speak.
+    """
+    body = art.body
+    start, end = strip_span(body, start, end)
+    end = _drop_trailing_aux(body, start, end)
+    start, end = strip_span(body, start, end)
+    if end <= start:
+        return None
+    if body.startswith(",", end):  # "Name, apposition," before the verb
+        found = _appositive_subject(art, start, end)
+        if found is not None:
+            return found
+    chunk = _chunk_start(body, start, end, ing)
+    inside = art.within(chunk, end)
+    if inside and inside[-1].end >= end - 1:
+        m = inside[-1]
+        if m.type == "PERSON":
+            return _named(art, m, _title_before(art, start, m, False))
+        if not _LINKS.search(body[chunk : m.start].strip()):
+            return _named(art, m, None)
+    return describe(art, chunk, end)
+
+
+def subject_after(art: QuoteContext, start: int, end: int) -> Who | None:
+    """Find an inverted subject after a cue: ``said Prime Minister X, ...``.
+
+    Args:
+        art: The article's lookups and speaker memory.
+        start: Where the cue ends.
+        end: How far the subject may reach (the sentence end or the next quote).
+
+    Returns:
+        The speaker, or None when nothing after the cue can speak.
+    """
+    body = art.body
+    stop = _AFTER_STOP.search(body, start, end) if end > start else None
+    limit = stop.start() if stop else max(start, end)
+    for m in art.within(start, limit):
+        if len(body[start : m.start].split(None, 7)) > 6 or _MODIFIER.search(body, start, m.start):
+            break  # "said a farmer in the village of X": X only modifies the speaker
+        pre = _SPACED_THE.sub("", _strip_honorific(body[start : m.start]))
+        app = None
+        if body.startswith(",", m.end):
+            app = body[m.end + 1 : limit].strip(" ,")
+            rel = _RELATIVE.search(", " + app)
+            app = (app[: rel.start() - 2] if rel else app).strip(" ,") or None
+            if app and (len(app.split(None, 13)) > 12 or not _APPOSITION.match(app)):
+                app = None
+        return _named(art, m, pre.strip(" ,") or app)
+    comma = body.find(",", start, limit)
+    return describe(art, start, comma if comma > 0 else limit)
