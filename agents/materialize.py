@@ -14,6 +14,7 @@ Values are plain JSON objects (their shapes are documented in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "article_received",
     "day_of",
     "entity_summary",
+    "is_current",
     "subject_key",
 ]
 
@@ -152,9 +154,20 @@ def add_entity(value: Value | None, entity: Value) -> Value:
     return {**value, "aliases": aliases, "articles": {**value["articles"], aid: entry}}
 
 
-def entity_summary(value: Value) -> Value:
-    """The public view of an ``entity-mentions`` value: totals, first/last seen, daily."""
-    entries = value["articles"].values()
+def is_current(item: Value, latest: Callable[[str], int | None]) -> bool:
+    """False for a record of an article revision that a newer revision replaced."""
+    newest = latest(item["article_id"])
+    return newest is None or item.get("revision", 1) >= newest
+
+
+def entity_summary(value: Value, latest: Callable[[str], int | None] = lambda _: None) -> Value:
+    """The public view of an ``entity-mentions`` value: totals, first/last seen, daily.
+
+    ``latest`` gives an article's newest revision, so articles whose newest
+    revision no longer names the entity stop counting.
+    """
+    entries = [e for aid, e in value["articles"].items()
+               if is_current({"article_id": aid, "revision": e["revision"]}, latest)]
     days = sorted(e["day"] for e in entries if e.get("day"))
     daily: dict[str, int] = {}
     for e in entries:
@@ -162,7 +175,7 @@ def entity_summary(value: Value) -> Value:
             daily[e["day"]] = daily.get(e["day"], 0) + e["mentions"]
     return {
         "name": value["name"], "type": value["type"], "aliases": value["aliases"],
-        "mentions": sum(e["mentions"] for e in entries), "articles": len(value["articles"]),
+        "mentions": sum(e["mentions"] for e in entries), "articles": len(entries),
         "first_seen": days[0] if days else None, "last_seen": days[-1] if days else None,
         "daily": dict(sorted(daily.items())),
     }

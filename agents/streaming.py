@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from agents.dedup import assign_revision
 from agents.enrich import enrich_article, track_paragraph
 from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received, subject_key
@@ -29,7 +30,7 @@ from agents.tag import tag_paragraph
 from schemas.article import Article
 from schemas.paragraph import Paragraph, TaggedParagraph
 from streams.app import app, channels, settings
-from streams.tables import article_context, articles
+from streams.tables import article_context, article_revisions, articles, latest_revisions
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 
@@ -54,9 +55,18 @@ def _record_failure(event: Any, stage: str, error: Exception | None) -> None:
 
 
 def _normalize(event: Any) -> Iterator[Out]:
+    msg = event.message
     meta = RawMeta.from_headers(message_headers(event))
-    article = parse_article(event.message.value, meta, now=_timestamp(event),
+    article = parse_article(msg.value, meta, now=_timestamp(event),
                             max_bytes=settings.max_article_bytes)
+    decision = assign_revision(article_revisions.get(article.id), article.content_hash,
+                               f"{msg.partition}:{msg.offset}")
+    article_revisions[article.id] = decision.state
+    if decision.revision is None:
+        logger.info("Duplicate dropped article_id=%s duplicates=%s", article.id,
+                    decision.state["duplicates"])
+        return
+    article = article.derive(revision=decision.revision)
     yield Out(channels.articles, article.id, article.dumps())
 
 
@@ -65,6 +75,8 @@ def _split(event: Any) -> Iterator[Out]:
     # Recorded here, on a topic keyed by the article id, so the table partition
     # is the article's whatever key the raw message was sent with.
     articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
+    if (latest_revisions.get(article.id) or 0) < article.revision:
+        latest_revisions[article.id] = article.revision
     for paragraph in split_article(article, settings.pipeline_version):
         yield Out(channels.paragraphs, article.id, paragraph.dumps())
 

@@ -21,10 +21,12 @@ __all__ = [
     "VIEW_TABLES",
     "aliases",
     "article_context",
+    "article_revisions",
     "articles",
     "entity_mentions",
     "events_by_place_day",
     "figures_by_subject",
+    "latest_revisions",
     "quotes_by_speaker",
 ]
 
@@ -60,6 +62,11 @@ def _view(name: str, help_text: str) -> Any:
 #: complete. Changelog ``<app>-article-context-changelog``.
 article_context = _view("article-context", "Tagged paragraphs of articles in flight.")
 
+#: article id -> revision counter, content hashes seen (with where they were first
+#: read) and a duplicate count; fed by the raw topic (keyed by article id) in the
+#: normalize stage. ``<app>-article-revisions-changelog``.
+article_revisions = _view("article-revisions", "Content hashes and revisions per article.")
+
 #: article id -> revision, headline, published, status, reason, counts; fed by the
 #: raw topic (received/failed) and the enrich stage (processed). ``<app>-articles-changelog``.
 articles = _view("articles", "Article status by article id.")
@@ -82,6 +89,14 @@ figures_by_subject = _view("figures-by-subject", "Figures by what they count.")
 aliases = _raw_keys(app.GlobalTable("entity-aliases", schema=_schema(), partitions=_parts,
                           help="Aliases of entities and speakers, lower-cased."))
 
+#: article id -> its newest revision, on every worker (a GlobalTable). The views
+#: drop an older revision's records when a newer one brings records for the same
+#: key; this index hides the rest at query time (a speaker the new revision no
+#: longer quotes), without retraction records on the public topics.
+latest_revisions = _raw_keys(app.GlobalTable("article-latest-revision", schema=_schema(),
+                                             partitions=_parts,
+                                             help="Newest revision of each article."))
+
 #: The query-side tables (the HTTP API reads them).
 VIEW_TABLES = ("articles", "quotes-by-speaker", "entity-mentions", "events-by-place-day",
-               "figures-by-subject", "entity-aliases")
+               "figures-by-subject", "entity-aliases", "article-latest-revision")

@@ -36,9 +36,10 @@ class Stage:
 _M = "agents.materialize"
 STAGES: tuple[Stage, ...] = (
     Stage("normalize", "normalize_agent", "agents.parse.parse_article",
-          t.ARTICLES_RAW, (t.ARTICLES,), writes_tables=("articles",)),
+          t.ARTICLES_RAW, (t.ARTICLES,), reads_tables=("article-revisions",),
+          writes_tables=("article-revisions", "articles")),
     Stage("split", "split_agent", "agents.split.split_article", t.ARTICLES, (t.PARAGRAPHS,),
-          writes_tables=("articles",)),
+          writes_tables=("articles", "article-latest-revision")),
     Stage("tag", "tag_agent", "agents.tag.tag_paragraph", t.PARAGRAPHS, (t.PARAGRAPHS_TAGGED,)),
     Stage("enrich", "enrich_agent", "agents.enrich.enrich_article", t.PARAGRAPHS_TAGGED,
           (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES),

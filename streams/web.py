@@ -19,7 +19,7 @@ from typing import Any
 from faust.exceptions import SameNode
 from faust.web import Request, Response, View
 
-from agents.materialize import entity_summary, subject_key
+from agents.materialize import entity_summary, is_current, subject_key
 from streams.app import app, settings
 from streams.openapi import OPENAPI
 from streams.tables import (
@@ -28,6 +28,7 @@ from streams.tables import (
     entity_mentions,
     events_by_place_day,
     figures_by_subject,
+    latest_revisions,
     quotes_by_speaker,
 )
 
@@ -72,6 +73,16 @@ def resolve_name(name: str) -> str:
         return str(learned)
     known = load_lexicon(settings.ner_backend).gazetteer.lookup(wanted)
     return str(known[0]) if known else wanted
+
+
+def _latest(article_id: str) -> int | None:
+    value = latest_revisions.get(article_id)
+    return int(value) if value is not None else None
+
+
+def _current(items: list[Any]) -> list[Any]:
+    """Only records of each article's newest revision."""
+    return [i for i in items if is_current(i, _latest)]
 
 
 def _not_found(web: Any, what: str, asked: str, key: str) -> Response:
@@ -142,7 +153,7 @@ class SpeakerQuotes(View):
             value = quotes_by_speaker.get(key)
             if not value:
                 return _not_found(self, "quotes", name, key)
-            return _page(self, request, value["quotes"], speaker=key)
+            return _page(self, request, _current(value["quotes"]), speaker=key)
 
         return await _routed(self, request, quotes_by_speaker, key, serve)
 
@@ -158,7 +169,7 @@ class EntityView(View):
             value = entity_mentions.get(key)
             if not value:
                 return _not_found(self, "entity", name, key)
-            summary = entity_summary(value)
+            summary = entity_summary(value, _latest)
             summary.pop("daily")
             return self.json(summary)
 
@@ -176,7 +187,7 @@ class EntityDaily(View):
             value = entity_mentions.get(key)
             if not value:
                 return _not_found(self, "entity", name, key)
-            daily = entity_summary(value)["daily"]
+            daily = entity_summary(value, _latest)["daily"]
             return self.json({"name": key, "daily": daily})
 
         return await _routed(self, request, entity_mentions, key, serve)
@@ -196,9 +207,9 @@ class PlaceEvents(View):
                 return _not_found(self, "events", place, key)
             days = value["days"]
             if day:
-                items = days.get(day, [])
+                items = _current(days.get(day, []))
             else:
-                items = [e for d in sorted(days, reverse=True) for e in days[d]]
+                items = _current([e for d in sorted(days, reverse=True) for e in days[d]])
             return _page(self, request, items, place=key, day=day)
 
         return await _routed(self, request, events_by_place_day, key, serve)
@@ -215,7 +226,7 @@ class SubjectFigures(View):
             value = figures_by_subject.get(key)
             if not value:
                 return _not_found(self, "figures", subject, key)
-            return _page(self, request, value["figures"], subject=key)
+            return _page(self, request, _current(value["figures"]), subject=key)
 
         return await _routed(self, request, figures_by_subject, key, serve)
 
