@@ -91,7 +91,20 @@ def _part_key(article_id: str, index: int) -> str:
     return f"{article_id}#{index}"
 
 
-def _enrich(event: Any) -> list[Out]:
+def _forget(article_id: str, count: int) -> None:
+    """Delete an article's buffered paragraphs and progress record.
+
+    Runs only after the article's outputs were handed to the producer: the
+    producer flushes in order, so if these deletions reach the changelog the
+    outputs did too. Deleting first could lose an article to a crash between
+    the two (the redelivered last paragraph would find nothing to complete).
+    """
+    for stale in [_part_key(article_id, i) for i in range(count)] + [article_id]:
+        if stale in article_context:
+            del article_context[stale]
+
+
+def _enrich(event: Any, after: list[Any]) -> list[Out]:
     payload = event.message.value
     paragraph = decode_record(TaggedParagraph, payload)
     key = paragraph.article_id
@@ -110,10 +123,7 @@ def _enrich(event: Any) -> list[Out]:
                 decode_record(TaggedParagraph, article_context[_part_key(key, i)]["p"].encode())
                 for i in range(paragraph.count)]
     result = enrich_article(buffered, load_lexicon(settings.ner_backend))
-    # Only once the article is done: a failure keeps its paragraphs for a replay.
-    for stale in [_part_key(key, i) for i in range(paragraph.count)] + [key]:
-        if stale in article_context:
-            del article_context[stale]
+    after.append(partial(_forget, key, paragraph.count))  # a failure keeps them for a replay
     articles[key] = article_processed(articles.get(key), key, paragraph.revision, result.counts)
     now = datetime.now(UTC)
     outs: list[Out] = []
@@ -161,6 +171,9 @@ async def tag_agent(stream: Any) -> None:
 async def enrich_agent(stream: Any) -> None:
     """Tagged paragraphs, gathered per article, to events, quotes, figures, entities."""
     async for event in stream.events():
-        error = await run_stage("enrich", event, partial(_enrich, event),
+        after: list[Any] = []
+        error = await run_stage("enrich", event, partial(_enrich, event, after),
                                 dlq=channels.dlq["enrich"])
         _record_failure(event, "enrich", error)
+        for step in after if error is None else ():
+            step()

@@ -50,8 +50,8 @@ samples=(tests/fixtures/articles)
 [[ -d ../shared/seed ]] && samples+=(../shared/seed)
 $BIN/wiredesk ingest "${samples[@]}"
 
-step "Waiting for the outputs"
-for _ in $(seq 60); do
+step "Waiting for the outputs (the worker first joins its consumer group)"
+for _ in $(seq 120); do
   n=$($BIN/wiredesk tail quotes.v1 2>/dev/null | wc -l)
   (( n > 0 )) && break
   sleep 1

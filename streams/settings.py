@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
@@ -26,8 +26,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREDESK_", extra="ignore")
 
     broker_url: str = Field(
-        "127.0.0.1:9092",
-        description="WIREDESK_BROKER_URL: Kafka bootstrap servers, host:port[,host:port].",
+        "",
+        description=(
+            "WIREDESK_BROKER_URL: Kafka bootstrap servers, host:port[,host:port]; "
+            "unset: the local broker, 127.0.0.1:<WIREDESK_BROKER_PORT>."
+        ),
     )
     app_id: str = Field("wiredesk", description="WIREDESK_APP_ID: Faust app id and group.")
     pipeline_version: int = Field(
@@ -90,6 +93,12 @@ class Settings(BaseSettings):
         description="WIREDESK_CACHE_DIR: Kafka jars resolved by Maven, reused across runs.",
     )
     broker_heap: str = Field("512m", description="WIREDESK_BROKER_HEAP: local broker JVM heap.")
+
+    @model_validator(mode="after")
+    def _local_broker_by_default(self) -> Settings:
+        if not self.broker_url:
+            self.broker_url = f"127.0.0.1:{self.broker_port}"
+        return self
 
     @property
     def kafka_url(self) -> str:
