@@ -162,13 +162,21 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders; - reads stdin.")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders; - reads stdin.", show_default=False)] = None,
     fmt: Annotated[str, typer.Option(
         "--format", help="auto (sniff each file), text, ninjs, rss (RSS/Atom feed: one "
         "message per item), jsonl (one message per line) or html.")] = "auto",
-    source: Annotated[str, typer.Option(help="Source name; with the file name (or the "
-                                        "item's own id) it makes the stable article id.")
-                      ] = "file",
+    source: Annotated[str | None, typer.Option(
+        help="Source name; with the file name (or the item's own id) it makes the stable "
+        "article id. Default: 'file', or the feed's host name with --feed.",
+        show_default=False)] = None,
+    feed: Annotated[str | None, typer.Option(
+        help="Poll this RSS/Atom URL instead of reading files: conditional GET, only new "
+        "or changed items are sent (state in WIREDESK_DATA_DIR/feeds/).")] = None,
+    every: Annotated[str, typer.Option(
+        help="With --feed: poll every N seconds (60, 60s, 5m, 1h) until Ctrl-C; 0 polls "
+        "once.")] = "0",
 ) -> None:
     """Send articles to the raw topic (the event store), keyed by stable article id."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -178,6 +186,14 @@ def ingest(
     from streams.kafka_io import send_raw_articles
     from streams.topics import ARTICLES_RAW, ensure_topics, full_name
 
+    if feed is not None:
+        if paths:
+            raise _fail("give files or --feed URL, not both")
+        _ingest_feed(feed, every, source)
+        return
+    if not paths:
+        raise _fail("give files or folders to ingest (- reads stdin), or --feed URL")
+    source = source or "file"
     s = get_settings()
     articles = []
     for f in _expand(paths):
@@ -202,6 +218,54 @@ def ingest(
     for art in articles:
         out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False)
     err.print(f"Sent {sent} article(s) to {topic}.")
+
+
+def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
+    """``ingest --feed``: poll with streams.feedpoll until Ctrl-C (once with --every 0)."""
+    from urllib.parse import urlsplit
+
+    from streams.feedpoll import PollResult, parse_interval, poll_forever, state_path
+    from streams.kafka_io import send_raw_articles
+    from streams.topics import ARTICLES_RAW, ensure_topics, full_name
+
+    try:
+        every = parse_interval(every_text)
+    except ValueError as exc:
+        raise _fail(str(exc), code=2) from None
+    s = get_settings()
+    source = source or urlsplit(url).hostname or "feed"
+    topic = full_name(s, ARTICLES_RAW)
+
+    async def send(articles: list) -> int:  # type: ignore[type-arg]
+        return await send_raw_articles(s.bootstrap_servers, topic, articles)
+
+    def report(result: PollResult | Exception) -> None:
+        stamp = datetime.now(UTC).strftime("%H:%M:%S")
+        if isinstance(result, Exception):
+            err.print(f"{stamp} [yellow]poll failed:[/] {result}", highlight=False)
+        elif result.not_modified:
+            err.print(f"{stamp} not modified (304)")
+        else:
+            for art in result.sent:
+                out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False,
+                          soft_wrap=True)
+            err.print(f"{stamp} {result.items} item(s), sent {len(result.sent)} new or "
+                      f"changed to {topic}")
+
+    try:
+        asyncio.run(ensure_topics(s))
+    except Exception as exc:
+        raise _fail(f"cannot reach Kafka at {s.broker_url}: {exc}") from None
+    if every:
+        err.print(f"Polling {url} every {every:g}s; Ctrl-C stops.")
+    try:
+        failures = asyncio.run(poll_forever(url, state_path(s.data_dir, url), source,
+                                            s.max_article_bytes, send, every, report))
+    except KeyboardInterrupt:
+        err.print("Stopped.")
+        return
+    if failures:
+        raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------- process
@@ -321,6 +385,87 @@ def dlq_list(
     err.print(f"{count} dead letter(s)")
 
 
+@dlq_app.command("replay")
+def dlq_replay(
+    stage: Annotated[str, typer.Option(help="The stage whose dead letters to re-send.")],
+    since: Annotated[str | None, typer.Option(
+        help="Only letters that failed at or after this ISO time (UTC if no offset).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be "
+                                          "re-sent.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when stdin "
+                                      "is not a terminal.")] = False,
+) -> None:
+    """Re-send dead letters to the topic they came from, so the stage tries them again.
+
+    Key, value and own headers go back to dlq.topic; a letter that failed twice is sent once.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from streams.dlqcmd import (
+        ReplayError,
+        check_stage,
+        parse_since,
+        read_letters,
+        replay_target,
+        resend,
+        select_letters,
+        summarize,
+    )
+    from streams.topics import DLQ_STAGES, dlq, full_name
+
+    s = get_settings()
+    try:
+        check_stage(stage, DLQ_STAGES)
+        when = parse_since(since) if since else None
+    except ReplayError as exc:
+        raise _fail(str(exc), code=2) from None
+    name = full_name(s, dlq(stage))
+    try:
+        letters = select_letters(asyncio.run(read_letters(s.bootstrap_servers, name)), when)
+        targets = [replay_target(m) for m in letters]
+    except ReplayError as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:
+        raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
+    foreign = sorted({t[0] for t in targets if not t[0].startswith(f"{s.topic_prefix}.")})
+    if foreign:
+        raise _fail(f"refusing to replay to topics outside prefix {s.topic_prefix!r}: "
+                    f"{', '.join(foreign)}")
+    if not letters:
+        err.print(f"No dead letters to replay in {name}"
+                  + (f" since {when.isoformat()}." if when else "."))
+        return
+    if dry_run:
+        for m in letters:
+            h = {k: v.decode("utf-8", "replace") for k, v in m.headers}
+            out.print(f"{h.get('dlq.topic')}:{h.get('dlq.partition')}@{h.get('dlq.offset')} "
+                      f"key={(m.key or b'').decode('utf-8', 'replace')} "
+                      f"{h.get('dlq.error-type')}: {h.get('dlq.error')} "
+                      f"({h.get('dlq.failed-at')})", highlight=False, soft_wrap=True)
+    for topic, count in summarize(letters).items():
+        err.print(f"{count:6} to {topic}", highlight=False)
+    if dry_run:
+        err.print(f"Dry run: {len(letters)} dead letter(s) would be re-sent.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise _fail("stdin is not a terminal: pass --yes to replay without a prompt",
+                        code=2)
+        if not typer.confirm(f"Re-send {len(letters)} dead letter(s)?"):
+            raise typer.Exit(1)
+    try:
+        columns = ("[progress.description]{task.description}", BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task("Replaying", total=len(targets))
+            sent = asyncio.run(resend(s.bootstrap_servers, targets,
+                                      on_sent=lambda _: progress.advance(task)))
+    except Exception as exc:
+        raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
+    err.print(f"Re-sent {sent} dead letter(s) from {name}.")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
@@ -328,3 +473,15 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------- bench
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(help="Articles in the corpus.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Measure throughput, latency, replay and memory on a real broker (issue 8)."""
+    from streams.benchcmd import run_bench
+
+    raise typer.Exit(run_bench(articles, as_json=as_json, console=err))

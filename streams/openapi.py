@@ -60,6 +60,27 @@ OPENAPI: dict[str, Any] = {
         "/figures/{subject}": _get("Figures about a subject",
                                    [_param("subject", "path", "What is counted"), *_PAGING],
                                    _PAGE),
+        "/articles": {"post": {
+            "summary": "Ingest one article or a batch (bearer token required)",
+            "parameters": [_param("format", "query", "auto, text, ninjs, rss, jsonl, html",
+                                  required=False),
+                           _param("source", "query", "Source name (default http)",
+                                  required=False),
+                           _param("name", "query", "File-like name for the article id",
+                                  required=False)],
+            "requestBody": {"required": True, "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": ["object", "array"]}}}},
+            "responses": {
+                "202": {"description": "Accepted", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "accepted": {"type": "integer"},
+                        "ids": {"type": "array", "items": {"type": "string"}}}}}}},
+                "400": {"description": "Cannot be split into articles"},
+                "401": {"description": "Missing or wrong bearer token"},
+                "403": {"description": "No WIREDESK_API_TOKEN configured"},
+                "413": {"description": "Body over WIREDESK_MAX_ARTICLE_BYTES"},
+                "503": {"description": "Broker unavailable"}}}},
         "/articles/{article_id}": _get("Article status and output counts",
                                        [_param("article_id", "path", "Article id")],
                                        {"type": "object"}),

@@ -70,9 +70,12 @@ class Settings(BaseSettings):
     web_port: int = Field(6066, ge=1, le=65535, description="WIREDESK_WEB_PORT.")
     log_level: str = Field("INFO", description="WIREDESK_LOG_LEVEL.")
     max_article_bytes: int = Field(
-        2_000_000,
+        900_000,
         ge=1_000,
-        description="WIREDESK_MAX_ARTICLE_BYTES: larger raw articles go to the dead letters.",
+        description=(
+            "WIREDESK_MAX_ARTICLE_BYTES: larger raw articles go to the dead letters (HTTP and "
+            "ingest refuse them); kept under Kafka's default 1 MiB message size."
+        ),
     )
     ner_backend: str = Field(
         "rules", description="WIREDESK_NER_BACKEND: rules (default) or spacy (if installed)."

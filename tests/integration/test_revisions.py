@@ -12,7 +12,7 @@ from streams.kafka_io import RawArticle
 from streams.settings import Settings
 from streams.topics import ensure_topics
 from tests.conftest import FIXTURES
-from tests.integration.http_helpers import get, wait_for
+from tests.integration.http_helpers import wait_for
 from tests.integration.kafka_helpers import collect, send
 from tests.integration.workers import Deployment, new_deployment, running_worker
 
