@@ -153,23 +153,11 @@ async def read_letters(bootstrap: str, topic: str,
 async def resend(bootstrap: str, targets: Iterable[Target],
                  on_sent: Callable[[Target], None] | None = None) -> int:
     """Send each target (acks=all, idempotent); return how many the broker stored."""
-    from aiokafka import AIOKafkaProducer
+    from streams.kafka_io import Outgoing, send_messages
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    sent = 0
-    try:
-        pending = []
-        for target in targets:
-            topic, key, value, headers = target
-            pending.append((await producer.send(topic, value, key=key, headers=headers),
-                            target))
-        for fut, target in pending:
-            await fut
-            sent += 1
-            if on_sent:
-                on_sent(target)
-    finally:
-        await producer.stop()
-    return sent
+    return await send_messages(
+        bootstrap,
+        (Outgoing(topic, key, value, list(headers), (topic, key, value, headers))
+         for topic, key, value, headers in targets),
+        on_sent=on_sent,
+    )

@@ -8,15 +8,23 @@ reading: ``tail`` never moves the pipeline's offsets).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from agents.parse import RawMeta, article_id
 
-__all__ = ["RawArticle", "TopicMessage", "read_topic", "send_raw_articles"]
+__all__ = [
+    "Outgoing",
+    "RawArticle",
+    "TopicMessage",
+    "read_topic",
+    "send_messages",
+    "send_raw_articles",
+]
 
 
 @dataclass(frozen=True)
@@ -47,30 +55,37 @@ class TopicMessage:
     headers: list[tuple[str, bytes]]
 
 
-async def send_raw_articles(
-    bootstrap: str,
-    topic: str,
-    articles: Iterable[RawArticle],
-    *,
-    on_sent: Callable[[RawArticle], None] | None = None,
-) -> int:
-    """Send raw articles to the raw topic, keyed by article id; return how many.
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send; ``tag`` is handed back to ``on_sent`` once it is stored."""
 
-    ``acks="all"`` and idempotence: an ingest that returns has its articles
-    stored by the broker, exactly once per call.
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+    tag: Any = None
+
+
+async def send_messages(
+    bootstrap: str,
+    messages: Iterable[Outgoing],
+    *,
+    on_sent: Callable[[Any], None] | None = None,
+) -> int:
+    """Send messages and wait until the broker stored each; return how many.
+
+    ``acks="all"`` and idempotence: when this returns, every message is stored
+    exactly once per call. Sends are pipelined, 500 in flight at most.
     """
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
                                 enable_idempotence=True, linger_ms=5)
     await producer.start()
     sent = 0
     try:
-        pending = []
-        for art in articles:
-            meta = RawMeta(source=art.source, source_id=art.source_id, format=art.format,
-                           received_at=datetime.now(UTC))
-            fut = await producer.send(topic, art.payload, key=art.key.encode(),
-                                      headers=meta.to_headers())
-            pending.append((fut, art))
+        pending: list[tuple[Any, Any]] = []
+        for m in messages:
+            fut = await producer.send(m.topic, m.value, key=m.key, headers=m.headers)
+            pending.append((fut, m.tag))
             if len(pending) >= 500:
                 sent += await _settle(pending, on_sent)
         sent += await _settle(pending, on_sent)
@@ -79,14 +94,32 @@ async def send_raw_articles(
     return sent
 
 
-async def _settle(pending: list, on_sent: Callable[[RawArticle], None] | None) -> int:
-    for fut, art in pending:
+async def _settle(pending: list[tuple[Any, Any]], on_sent: Callable[[Any], None] | None) -> int:
+    for fut, tag in pending:
         await fut
         if on_sent:
-            on_sent(art)
+            on_sent(tag)
     count = len(pending)
     pending.clear()
     return count
+
+
+async def send_raw_articles(
+    bootstrap: str,
+    topic: str,
+    articles: Iterable[RawArticle],
+    *,
+    on_sent: Callable[[RawArticle], None] | None = None,
+) -> int:
+    """Send raw articles to the raw topic, keyed by article id; return how many."""
+
+    def outgoing() -> Iterator[Outgoing]:
+        for art in articles:
+            meta = RawMeta(source=art.source, source_id=art.source_id, format=art.format,
+                           received_at=datetime.now(UTC))
+            yield Outgoing(topic, art.key.encode(), art.payload, meta.to_headers(), art)
+
+    return await send_messages(bootstrap, outgoing(), on_sent=on_sent)
 
 
 async def read_topic(

@@ -142,6 +142,17 @@ class OpenApi(View):
         return self.json(OPENAPI)
 
 
+async def _lookup(view: View, request: Request, table: Any, key: str, asked: str, what: str,
+                  render: Callable[[Any], Response]) -> Response:
+    """Route to the key's owner, then answer ``render(value)`` or a 404 naming the lookup."""
+
+    async def serve() -> Response:
+        value = table.get(key)
+        return render(value) if value else _not_found(view, what, asked, key)
+
+    return await _routed(view, request, table, key, serve)
+
+
 @app.page("/speakers/{name}/quotes")
 class SpeakerQuotes(View):
     """The newest quotes of a speaker (names and aliases resolve to the canonical one)."""
@@ -149,13 +160,10 @@ class SpeakerQuotes(View):
     async def get(self, request: Request, name: str) -> Response:
         key = resolve_name(name)
 
-        async def serve() -> Response:
-            value = quotes_by_speaker.get(key)
-            if not value:
-                return _not_found(self, "quotes", name, key)
+        def render(value: Any) -> Response:
             return _page(self, request, _current(value["quotes"]), speaker=key)
 
-        return await _routed(self, request, quotes_by_speaker, key, serve)
+        return await _lookup(self, request, quotes_by_speaker, key, name, "quotes", render)
 
 
 @app.page("/entities/{name}")
@@ -163,17 +171,13 @@ class EntityView(View):
     """An entity: type, aliases, mention totals, first and last seen."""
 
     async def get(self, request: Request, name: str) -> Response:
-        key = resolve_name(name)
-
-        async def serve() -> Response:
-            value = entity_mentions.get(key)
-            if not value:
-                return _not_found(self, "entity", name, key)
+        def render(value: Any) -> Response:
             summary = entity_summary(value, _latest)
             summary.pop("daily")
             return self.json(summary)
 
-        return await _routed(self, request, entity_mentions, key, serve)
+        return await _lookup(self, request, entity_mentions, resolve_name(name), name, "entity",
+                             render)
 
 
 @app.page("/entities/{name}/daily")
@@ -183,14 +187,10 @@ class EntityDaily(View):
     async def get(self, request: Request, name: str) -> Response:
         key = resolve_name(name)
 
-        async def serve() -> Response:
-            value = entity_mentions.get(key)
-            if not value:
-                return _not_found(self, "entity", name, key)
-            daily = entity_summary(value, _latest)["daily"]
-            return self.json({"name": key, "daily": daily})
+        def render(value: Any) -> Response:
+            return self.json({"name": key, "daily": entity_summary(value, _latest)["daily"]})
 
-        return await _routed(self, request, entity_mentions, key, serve)
+        return await _lookup(self, request, entity_mentions, key, name, "entity", render)
 
 
 @app.page("/places/{place}/events")
@@ -198,21 +198,15 @@ class PlaceEvents(View):
     """Events at a place, all days or ``?day=YYYY-MM-DD``."""
 
     async def get(self, request: Request, place: str) -> Response:
-        key = resolve_name(place)
-        day = request.query.get("day")
+        key, day = resolve_name(place), request.query.get("day")
 
-        async def serve() -> Response:
-            value = events_by_place_day.get(key)
-            if not value:
-                return _not_found(self, "events", place, key)
+        def render(value: Any) -> Response:
             days = value["days"]
-            if day:
-                items = _current(days.get(day, []))
-            else:
-                items = _current([e for d in sorted(days, reverse=True) for e in days[d]])
-            return _page(self, request, items, place=key, day=day)
+            items = days.get(day, []) if day else [e for d in sorted(days, reverse=True)
+                                                   for e in days[d]]
+            return _page(self, request, _current(items), place=key, day=day)
 
-        return await _routed(self, request, events_by_place_day, key, serve)
+        return await _lookup(self, request, events_by_place_day, key, place, "events", render)
 
 
 @app.page("/figures/{subject}")
@@ -221,14 +215,8 @@ class SubjectFigures(View):
 
     async def get(self, request: Request, subject: str) -> Response:
         key = subject_key(subject)
-
-        async def serve() -> Response:
-            value = figures_by_subject.get(key)
-            if not value:
-                return _not_found(self, "figures", subject, key)
-            return _page(self, request, _current(value["figures"]), subject=key)
-
-        return await _routed(self, request, figures_by_subject, key, serve)
+        return await _lookup(self, request, figures_by_subject, key, subject, "figures",
+                             lambda v: _page(self, request, _current(v["figures"]), subject=key))
 
 
 @app.page("/articles/{article_id}")
@@ -236,10 +224,5 @@ class ArticleStatus(View):
     """An article's revision, headline, status (received, processed, failed) and counts."""
 
     async def get(self, request: Request, article_id: str) -> Response:
-        async def serve() -> Response:
-            value = articles.get(article_id)
-            if not value:
-                return _not_found(self, "article", article_id, article_id)
-            return self.json(value)
-
-        return await _routed(self, request, articles, article_id, serve)
+        return await _lookup(self, request, articles, article_id, article_id, "article",
+                             self.json)
