@@ -27,6 +27,12 @@ _BACK4 = re.compile(
     r"[\s-]*([\w'’%]+)(?:[\s-]+([\w'’%]+)(?:[\s-]+([\w'’%]+)"
     r"(?:[\s-]+([\w'’%]+))?)?)?"
 )
+# An appositive place after a place noun, read backwards: "the capital, Khartoum".
+_APPOSED = re.compile(
+    r"\s*,\s*(" + "|".join(w[::-1] for w in (
+        "capital", "city", "town", "village", "province", "region", "district", "port",
+        "state", "county", "enclave", "stronghold")) + r")\b", re.I
+)
 _CLAUSE_BREAKS = (" - ", " — ", " – ", " -- ", "; ")
 # ACLED codes violence by the armed group or force, not the person who led it: a
 # named person is the actor of a violent event only when no group is named.
@@ -77,7 +83,11 @@ def is_place(body: str, rev: str, m: Mention, floor: int, lex: Lexicon) -> bool:
     if m.type not in ("GPE", "LOC") or modifier_use(body, m, lex.cues):
         return False
     n = len(body)
-    back = _BACK4.match(rev, n - m.start, n - max(floor, m.start - 50))
+    start = m.start
+    apposed = _APPOSED.match(rev, n - start, n - max(floor, start - 50))
+    if apposed is not None:
+        start = n - apposed.end(1)  # "in the capital, Khartoum": read from "capital"
+    back = _BACK4.match(rev, n - start, n - max(floor, start - 50))
     if back is None:
         return False
     words = _reversed(lex.cues["locative"])

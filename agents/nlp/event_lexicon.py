@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from agents.nlp.event_scan import space_pattern
 
-__all__ = ["SPACE", "Lexicon", "Trigger", "load_lexicon"]
+__all__ = ["SPACE", "LeadPattern", "Lexicon", "Trigger", "load_lexicon"]
 
 SPACE = re.compile(r"[\s-]+")
 _GAP = {" ": r"[\s-]+", "-": r"[\s-]?"}
@@ -47,6 +47,20 @@ class Lexicon(NamedTuple):
     countries: frozenset[str]
     scan: re.Pattern[bytes]
     context_scan: dict[str, re.Pattern[bytes]]
+    lead: tuple[LeadPattern, ...]
+    lead_needles: re.Pattern[bytes]  # every lead needle, for ``spaced_bytes`` text
+
+
+class LeadPattern(NamedTuple):
+    """A lead-event pattern (``lead.tsv``): the main event of non-conflict copy."""
+
+    type: str
+    sub_event: str  # disaster | economy | politics | talks
+    needles: frozenset[str]  # word starts: one must occur before ``pattern`` is tried
+    pattern: re.Pattern[str]
+
+
+_LEAD_WORD = r"[\w'’.()%-]+"
 
 
 def _expand(form: str) -> list[str]:
@@ -95,7 +109,7 @@ def _words_scan(words: frozenset[str]) -> re.Pattern[bytes]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """Load triggers, cue words and countries once per process (cached)."""
+    """Load triggers, cue words, countries and lead patterns once per process (cached)."""
     data = resources.files("agents.data").joinpath("events")
 
     def rows(name: str) -> list[list[str]]:
@@ -117,8 +131,15 @@ def load_lexicon() -> Lexicon:
         "noecon": cues["econ"],
         "anchor": cues["casualty"],
         "crowd": cues["crowd"],
+        "crowdact": cues["crowd_action"],
+        "weapon": cues["weapon"],
     }
     countries = frozenset(r[0].strip() for r in rows("countries.txt"))
+    lead = tuple(
+        LeadPattern(t, sub, frozenset(n.split("|")), re.compile(p.replace("W", _LEAD_WORD)))
+        for t, sub, n, p in rows("lead.tsv")
+    )
+    needles = {n for pat in lead for n in pat.needles}
     body = _trie(phrases)
     return Lexicon(
         re.compile(rf"\b{body}\b"),
@@ -128,4 +149,6 @@ def load_lexicon() -> Lexicon:
         countries,
         space_pattern(rf"{body}\b"),
         {k: _words_scan(v) for k, v in classes.items()},
+        lead,
+        space_pattern(_trie(needles)),
     )

@@ -129,11 +129,15 @@ def test_killing_civilians_without_other_trigger() -> None:
         "The candidate withdrew from the race in Sudan on Monday.",
         "Is the ceasefire in Hodeidah going to hold?",
         "The U.N. called for a ceasefire in Hodeidah on Tuesday.",
-        "Residents were evacuated from Khartoum as floods rose on Monday.",
     ],
 )
 def test_non_events_are_skipped(sentence: str) -> None:
     assert events(sentence) == []
+
+
+def test_civilian_evacuation_in_a_flood_is_the_flood_not_a_strategic_development() -> None:
+    found = types("Residents were evacuated from Khartoum as floods rose on Monday.")
+    assert found == [("Other", "floods")]
 
 
 def test_generic_battle_needs_an_anchor() -> None:
@@ -304,3 +308,176 @@ def test_remote_violence_never_targets_a_person_unnamed_as_such() -> None:
 )
 def test_calls_and_plans_are_not_events(sentence: str) -> None:
     assert events(sentence) == []
+
+
+# --- Lead events of non-conflict copy (type Other; talks are Strategic developments)
+
+MORE: NameList = [
+    ("Peru", "GPE", "Peru"), ("Lima", "GPE", "Lima"), ("Pakistan", "GPE", "Pakistan"),
+    ("Swat", "GPE", "Swat"), ("Reserve Bank of India", "ORG", "Reserve Bank of India"),
+    ("India", "GPE", "India"), ("Mumbai", "GPE", "Mumbai"), ("MUMBAI", "GPE", "Mumbai"),
+    ("Senate", "ORG", "Senate"),
+    ("Chile", "GPE", "Chile"), ("Doha", "GPE", "Doha"), ("Qatar", "GPE", "Qatar"),
+    ("Taliban", "ORG", "Taliban"), ("Kunduz", "GPE", "Kunduz"), ("Kabul", "GPE", "Kabul"),
+    ("Maiduguri", "GPE", "Maiduguri"), ("Nigeria", "GPE", "Nigeria"),
+    ("Hodeidah", "GPE", "Hodeidah"), ("Khartoum", "GPE", "Khartoum"),
+]
+
+
+def more(text: str) -> list[EventRecord]:
+    return events_with(text, MORE)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "place"),
+    [
+        ("LIMA (Reuters) - A magnitude 6.8 earthquake struck southern Peru on Monday, killing at "
+         "least 12 people and damaging hundreds of homes, officials said.", "earthquake", "Peru"),
+        ("Flash floods swept through the Swat valley in Pakistan on Sunday, washing away "
+         "bridges and stranding thousands of tourists.", "Flash floods", "Swat"),
+        ("MUMBAI - The Reserve Bank of India raised its benchmark repo rate by 25 basis points "
+         "on Wednesday, its third increase this year.", "raised its benchmark repo rate", "Mumbai"),
+        ("Chile's Senate on Tuesday approved a pension reform bill after two years of debate "
+         "in Lima.", "approved a pension reform bill", "Lima"),
+    ],
+)
+def test_lead_event_of_non_conflict_copy_is_other(text: str, trigger: str, place: str) -> None:
+    (event,) = more(text)
+    assert (event.type, event.trigger, event.place) == ("Other", trigger, place)
+
+
+def test_disasters_have_no_actor_and_economy_keeps_its_actor() -> None:
+    (quake,) = more("A strong earthquake struck Peru on Monday, officials in Lima said.")
+    assert (quake.actor, quake.target) == (None, None)
+    (rate,) = more("The Reserve Bank of India cut interest rates in Mumbai on Friday.")
+    assert rate.actor == "Reserve Bank of India"
+
+
+def test_only_the_lead_gives_an_other_event() -> None:
+    text = ("The Reserve Bank of India left interest rates unchanged in Mumbai on Wednesday.\n\n"
+            "Governor Das said inflation rose in January after floods hit crops in Pakistan.")
+    assert [(e.type, e.place) for e in more(text)] == [("Other", "Mumbai")]
+
+
+def test_lead_event_takes_its_day_from_the_detail_paragraph() -> None:
+    text = ("An earthquake in southern Peru has killed 40 people, officials said on Wednesday.\n\n"
+            "The magnitude 7.0 quake hit near Lima on Monday night.")
+    (event,) = more(text)
+    assert (event.type, event.date) == ("Other", date(2019, 3, 11))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Reserve Bank of India is expected to cut interest rates in Mumbai next week.",
+        "Officials in Lima warned that heavy rain could trigger floods on Monday.",
+        "Chile's Senate did not pass the pension bill in Lima on Tuesday.",
+    ],
+)
+def test_hypothetical_lead_events_are_skipped(text: str) -> None:
+    assert more(text) == []
+
+
+def test_conflict_lead_takes_no_other_event() -> None:
+    text = ("Gunmen attacked a village near Maiduguri on Monday as floods cut roads, killing "
+            "12 villagers, officials said.")
+    assert [e.type for e in more(text)] == ["Violence against civilians"]
+
+
+def test_talks_that_opened_are_a_strategic_development() -> None:
+    (event,) = more("Talks between the Afghan government and the Taliban resumed in Doha, "
+                    "Qatar, on Tuesday after a three-week pause.")
+    assert (event.type, event.place, event.date) == (
+        "Strategic developments", "Doha", date(2019, 3, 12))
+
+
+# --- ACLED typing: victims, weapons, figurative senses, people nouns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen raided a village near Maiduguri overnight, killing 23 people.",
+        "Militants ambushed a bus carrying pilgrims near Kunduz on Friday, killing nine.",
+        "Suspected jihadists killed 14 people in an ambush on a road near Maiduguri.",
+        "Boko Haram fighters killed 30 civilians in a night-time raid in Nigeria on Sunday.",
+    ],
+)
+def test_attacks_on_civilians_are_violence_against_civilians(text: str) -> None:
+    assert [e.type for e in more(text)] == ["Violence against civilians"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Insurgents ambushed an army convoy near Kunduz on Friday, killing nine soldiers.",
+        "Taliban fighters raided a police post near Kunduz on Friday, residents said.",
+    ],
+)
+def test_attacks_on_armed_targets_stay_battles(text: str) -> None:
+    assert [e.type for e in more(text)] == ["Battles"]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Artillery shells hit a market in Kunduz on Monday, killing five civilians.",
+         "shells hit"),
+        ("A drone slammed into an apartment block in Kabul on Monday, killing two residents.",
+         "drone slammed"),
+        ("Government forces pounded Hodeidah with drones and artillery on Monday.", "pounded"),
+        ("Government forces killed 14 civilians with artillery near Maiduguri on Monday.",
+         "killed"),
+    ],
+)
+def test_the_weapon_decides_remote_violence(text: str, trigger: str) -> None:
+    assert [(e.type, e.trigger) for e in more(text)] == [("Explosions/Remote violence", trigger)]
+
+
+def test_figurative_explosions_are_not_events() -> None:
+    assert more("The verdict set off an explosion of anger in Kabul on Monday.") == []
+    found = more("Simmering tensions exploded into open fighting in Khartoum on Monday.")
+    assert [(e.type, e.trigger) for e in found] == [("Battles", "fighting")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police said 40 rioters had been arrested in Khartoum since Monday.",
+         ["Strategic developments"]),
+        ("Rights groups urged the authorities to stop using force against protesters in Khartoum.",
+         []),
+        ("Police fired tear gas at protesters in Khartoum on Monday.", ["Protests"]),
+        ("Thousands of demonstrators marched through Khartoum on Monday.", ["Protests"]),
+        ("Youths blocked roads with burning tyres in Khartoum on Tuesday.", ["Riots"]),
+    ],
+)
+def test_people_nouns_need_an_action(text: str, expected: list[str]) -> None:
+    assert [e.type for e in more(text)] == expected
+
+
+def test_report_dates_do_not_date_the_event() -> None:
+    (event,) = more("Airstrikes hit Hodeidah, killing 12 fighters, residents said on Tuesday.")
+    assert event.date is None
+
+
+def test_lead_summary_takes_the_place_and_day_of_its_retelling() -> None:
+    text = ("Gunmen killed 20 villagers in an attack in northeastern Nigeria, officials said on "
+            "Monday.\n\nThe gunmen stormed a village near Maiduguri late on Saturday, burning "
+            "homes, a local official said.")
+    assert [(e.type, e.place, e.date) for e in more(text)] == [
+        ("Violence against civilians", "Maiduguri", date(2019, 3, 9))]
+    separate = text.replace("The gunmen stormed", "In a separate attack, gunmen stormed")
+    assert len(more(separate)) == 2
+
+
+def test_appositive_place_is_where_it_happened() -> None:
+    (event,) = more("Heavy fighting broke out on Monday in the northern city, Kunduz, officials "
+                    "in Kabul said.")
+    assert event.place == "Kunduz"
+
+
+def test_readiness_for_a_ceasefire_is_not_an_agreement() -> None:
+    assert more('The Taliban said they were ready for "a lasting ceasefire" in Kunduz.') == []
+    assert more("Mediators hoped the talks could produce at least a humanitarian truce in "
+                "Kunduz by Friday.") == []
