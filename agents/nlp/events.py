@@ -1,9 +1,11 @@
 """ACLED-typed events from trigger words: what happened, who did it to whom, where, when.
 
 The trigger lexicon and the cue word lists are data (``agents/data/events/``, loaded by
-``event_lexicon``); the argument rules (actor, target, place) are in ``event_args``.
-This module owns the sense filters (negation, hypotheticals, non-conflict senses), the
-typing of each trigger in its sentence and the merging of repeated reports.
+``event_lexicon``); the argument rules (actor, target, place) are in ``event_args``, the
+sense filters and the typing of each trigger in its sentence in ``event_typing``, and
+the merging of repeated reports in ``event_merge``. This module owns the pipeline: the
+article text as the rules read it, trigger hits and the lead event, and the building of
+each ``EventRecord`` (place, date, actor and target).
 
 Hypotheticals follow ACLED's codebook: only what happened is an event. "Called for a
 ceasefire", "threatened to attack", "plans to withdraw" and "could take place" are
@@ -15,120 +17,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from agents.nlp.event_args import Names, arguments, is_place, main_place, place
 from agents.nlp.event_lead import LeadHit, lead_hits
-from agents.nlp.event_lexicon import SPACE, Lexicon, Trigger, load_lexicon
+from agents.nlp.event_lexicon import Lexicon, Trigger, load_lexicon
+from agents.nlp.event_merge import Kept, keep
 from agents.nlp.event_scan import is_word_char, spaced_bytes
+from agents.nlp.event_typing import VIOLENT, rejected, type_trigger
 from agents.nlp.types import DateExpr, Doc, EventRecord, Mention, ResolvedEntity, Span
 
 __all__ = ["Lexicon", "Trigger", "extract_events", "load_lexicon"]
-
-_TOKEN = re.compile(r"[\w'’%]+|[^\w\s-]")
-_POLICE_AFTER = re.compile(r"\W+(?:\w+\W+){0,2}?(?:riot\s+)?police\b", re.I)
-_LAST_WORD = re.compile(r"([A-Za-z]+)[\s-]+$")
-_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
-
-
-def _in(word: str, words: frozenset[str]) -> bool:
-    """Membership where a listed "threat*" is a prefix (prefixes are stored without "*")."""
-    return word in words or word.startswith(_prefixes(words))
-
-
-_PREFIXES: dict[frozenset[str], tuple[str, ...]] = {}
-
-
-def _prefixes(words: frozenset[str]) -> tuple[str, ...]:
-    found = _PREFIXES.get(words)
-    if found is None:
-        found = _PREFIXES[words] = tuple(w[:-1] for w in words if w.endswith("*"))
-    return found
-
-
-_QUOTES = frozenset("\"'“”‘’«»")
-
-
-def _hypothetical(tokens: list[str], trigger: str, cues: dict[str, frozenset[str]]) -> bool:
-    """True for "could attack", "threatened to attack", "no fighting", "calls for a truce".
-
-    A bare verb right after "to" ("to evacuate") is a purpose or plan, not a report, and
-    so is a trigger noun that a bare verb after "to" governs ("urged both sides to agree
-    a ceasefire", "talks to end the fighting").
-    """
-    back = [w for w in tokens[::-1] if w not in _QUOTES][:7]
-    if back and back[0] == "to" and not trigger.endswith(("s", "ed", "ing")):
-        return True
-    for i, word in enumerate(back):
-        if not word[0].isalnum():
-            return False  # a clause boundary ends the scope
-        if i >= 4:
-            # Further back only a modal governing the trigger's noun phrase counts:
-            # "could produce at least a humanitarian truce".
-            if word in cues["modal"] and _bare_verb(back[i - 1], cues):
-                return True
-            continue
-        if word in cues["modal"] or word in cues["negation"] or word.endswith(("n't", "n’t")):
-            return True
-        older = back[i + 1 : i + 4]
-        if (
-            word == "to"
-            and 0 < i <= 2
-            and not trigger.endswith("ed")
-            and _bare_verb(back[i - 1], cues)
-        ):
-            return True
-        if word == "to" and any(_in(w, cues["hypothetical_to"]) for w in older):
-            return True
-        if word in ("of", "for") and older and older[0] in cues["hypothetical_of"]:
-            return True
-    return False
-
-
-def _bare_verb(word: str, cues: dict[str, frozenset[str]]) -> bool:
-    """A word that can be a bare infinitive: no inflection, no determiner ("agree", "end")."""
-    return (
-        word.isalpha()
-        and word not in cues["anaphor"]
-        and word not in _DETERMINERS
-        and not word.endswith(("s", "ed", "ing"))
-    )
-
-
-_DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "any",
-        "another",
-        "new",
-        "full",
-        "lasting",
-        "permanent",
-        "fragile",
-        "renewed",
-    ]
-)
-
-
-def _planned(after: str, cues: dict[str, frozenset[str]]) -> bool:
-    """True for "peace talks could take place", "the truce is due to take effect"."""
-    words = _TOKEN.findall(after, 0, 40)[:4]
-    for i, word in enumerate(words):
-        if not word[0].isalnum():
-            return False
-        if word in cues["after_modal"] or (
-            word in cues["after_due"] and words[i + 1 : i + 2] == ["to"]
-        ):
-            return True
-    return False
 
 
 @lru_cache(maxsize=2)
@@ -140,65 +41,6 @@ def _reported(verbs: frozenset[str]) -> re.Pattern[str]:
         r"(?:\s+(?:on|late|early|overnight))*\s*$",
         re.I,
     )
-
-
-def _figurative(after: str, cues: dict[str, frozenset[str]]) -> bool:
-    """True for "exploded into open fighting", "an explosion of anger"."""
-    words = _TOKEN.findall(after, 0, 40)[:2]
-    if not words:
-        return False
-    if words[0] in cues["figurative_after"]:
-        return True
-    return words[0] == "of" and len(words) > 1 and words[1] in cues["figurative_of"]
-
-
-_VICTIMS = re.compile(
-    r"\b(?:kill(?:ed|ing)|massacred|slaughtered|shot dead|wound(?:ed|ing)|injur(?:ed|ing))"
-    r"\s+(?:(?:at least|more than|as many as|up to|about|some|nearly|around|over)\s+)?"
-    r"(?:[\w,-]+\s+){0,2}?(?:people|men|women|children)\b"
-)
-
-
-def _civilian_victims(
-    lowered: str, end: int, span: Span, cues: dict[str, frozenset[str]]
-) -> bool:
-    """True when an attack-like trigger's victims are civilians and nothing armed is hit.
-
-    Civilians: a civilian noun anywhere in the sentence ("killed 31 civilians in a raid"),
-    a casualty verb with people as its object ("killed nine people in an ambush"), or a
-    civilian site as the trigger's object ("stormed the village"). An armed object
-    ("ambushed an army convoy", "an attack on a police post") keeps it a battle. A
-    civilian noun that is a source ("residents said") does not count.
-    """
-    after = _TOKEN.findall(lowered, end, span.end)
-    obj = after[:8]
-    for i, w in enumerate(obj):
-        if not w[0].isalnum():
-            obj = obj[:i]  # the object ends at the clause: "attack, gunmen stormed"
-            break
-    if any(w in cues["armed"] or w in cues["armed_target"] for w in obj):
-        return False
-    if any(w in cues["civilian_site"] for w in [w for w in after[:8] if w[0].isalnum()][:5]):
-        return True
-    sentence = lowered[span.start : span.end]
-    words = _TOKEN.findall(sentence)
-    said = cues["attribution"]
-    if any(
-        _in(w, cues["civilians"]) and (i + 1 == len(words) or words[i + 1] not in said)
-        for i, w in enumerate(words)
-    ):
-        return True
-    return _VICTIMS.search(sentence) is not None
-
-
-def _anaphoric(tokens: list[str], cues: dict[str, frozenset[str]]) -> bool:
-    """True when the trigger's noun phrase opens with "the"/"this": "the deadliest attack"."""
-    for word in tokens[::-1][:3]:
-        if word in cues["anaphor"]:
-            return True
-        if not word[0].isalnum() or word.endswith("ed") or word in cues["modal"]:
-            return False
-    return False
 
 
 @dataclass(slots=True)
@@ -226,6 +68,19 @@ class _Hit:
             self.anchor = self.start
 
 
+def _lower_keeping_offsets(text: str) -> str:
+    """``text.lower()`` with every offset kept.
+
+    A few characters lower-case to two ("İ" in Turkish names becomes "i̇"), which
+    would shift every later offset; those take the first character of their
+    lower case instead, so spans found in the text slice the same words here.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower()[0] for c in text)
+
+
 class _Text:
     """The article body in the forms the rules read, each built once.
 
@@ -235,10 +90,8 @@ class _Text:
 
     def __init__(self, doc: Doc, lex: Lexicon) -> None:
         self.doc, self.lex, self.body = doc, lex, doc.body
-        lowered = doc.body.lower()
-        # lower() keeps offsets unless a character changes length ("İ"); then the
-        # slow case-insensitive str regexes are used instead of the byte scans.
-        self.lowered = lowered if len(lowered) == len(doc.body) else None
+        lowered = _lower_keeping_offsets(doc.body)
+        self.lowered: str | None = lowered
         self.spaced = spaced_bytes(lowered) if self.lowered is not None else b""
         self.rev = doc.body[::-1]
         self.spans = doc.sentences
@@ -348,62 +201,20 @@ class _Text:
 
 def _hits(text: _Text, lex: Lexicon) -> list[_Hit]:
     """Trigger occurrences that pass the sense and context filters, in body order."""
-    body, starts, spans, cues = text.body, text.starts, text.spans, lex.cues
-    lowered = text.lowered if text.lowered is not None else body.lower()
+    starts, spans = text.starts, text.spans
+    lowered = text.lowered if text.lowered is not None else text.body.lower()
     hits: list[_Hit] = []
     for start, end in text.triggers():
         index = bisect_right(starts, start) - 1
         if index < 0 or end > spans[index].end:
             continue
-        span = spans[index]
-        if body[span.end - 1] == "?":
+        typed = type_trigger(text, lex, lowered, start, end, spans[index])
+        if typed is None:
             continue
-        form = lowered[start:end]
-        trig = lex.triggers[SPACE.sub("", form)]
-        after = lowered[end : min(span.end, end + 60)]
-        if trig.context == "civilians" and not any(
-            _in(w, cues["civilians"]) for w in _TOKEN.findall(after)[:5]
-        ):
-            continue  # "killed" alone: the killing is coded by the other triggers
-        next_word = _TOKEN.match(after, 1) if after.startswith((" ", "-")) else None
-        if next_word and next_word.group() in cues["wrong_sense_after"]:
-            continue
-        if trig.lemma == "explosion" and _figurative(after, cues):
-            continue  # "tensions exploded into fighting", "an explosion of anger"
-        before = _TOKEN.findall(lowered, max(span.start, start - 60), start)[-7:]
-        if (before and before[-1] in cues["wrong_sense"]) or _hypothetical(before, form, cues):
-            continue
-        if trig.type in ("Strategic developments", "Protests") and _planned(after, cues):
-            continue
-        context = "viol" if trig.context == "attack" else trig.context
-        if context in lex.context and text.has(context, span) != (context != "noecon"):
-            continue
-        type_ = trig.type
-        if trig.context == "attack":
-            first = start
-            for _ in range(3):  # "suicide vest attacks", "roadside bomb attack"
-                mod = _LAST_WORD.search(body, max(span.start, first - 20), first)
-                if mod is None or mod.group(1).lower() not in cues["bomb_modifier"]:
-                    break
-                first = mod.start()
-            if first < start:
-                start, type_ = first, "Explosions/Remote violence"
-                while hits and hits[-1].end > start:
-                    hits.pop()  # "suicide vest" + "attacks" is one trigger
-            elif any(_in(w, cues["civilians"]) for w in _TOKEN.findall(after)[:5]):
-                type_ = "Violence against civilians"
-        elif trig.context == "clash" and (text.has("crowd", span) or _POLICE_AFTER.match(after)):
-            type_ = "Riots"
-        elif trig.context == "civilians" and text.has("weapon", span):
-            type_ = "Explosions/Remote violence"  # ACLED: the weapon decides
-        if (
-            type_ == "Battles"
-            and trig.lemma in cues["victim_typed"]
-            and not text.group_between(end, span.end)
-            and _civilian_victims(lowered, end, span, cues)
-        ):
-            type_ = "Violence against civilians"
-        hits.append(_Hit(start, end, trig, type_, index, _anaphoric(before, cues)))
+        if typed.start < start:
+            while hits and hits[-1].end > typed.start:
+                hits.pop()  # "suicide vest" + "attacks" is one trigger
+        hits.append(_Hit(typed.start, end, typed.trigger, typed.type, index, typed.anaphoric))
     return hits
 
 
@@ -449,7 +260,7 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
     }
     riots = {h.sentence for h in hits if h.type == "Riots"}
     seen: set[tuple[int, str, str | None]] = set()
-    kept: list[_Kept] = []
+    kept: list[Kept] = []
     for hit in hits:
         if hit.trigger.strength == "secondary" and hit.sentence in violent:
             continue
@@ -489,9 +300,9 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             sentence=sent.span,
         )
         loose = hit.anaphoric or (hit.trigger.strength == "weak" and when is None)
-        _keep(
+        keep(
             kept,
-            _Kept(event, hit.trigger.lemma, hit.sentence, sent.text),
+            Kept(event, hit.trigger.lemma, hit.sentence, sent.text),
             loose,
             hit.trigger.context == "attack",
             lex,
@@ -499,7 +310,7 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
     return [k.event for k in kept]
 
 
-_CONFLICT = frozenset([*_VIOLENT, "Protests", "Riots"])
+_CONFLICT = frozenset([*VIOLENT, "Protests", "Riots"])
 
 
 def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
@@ -511,13 +322,10 @@ def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
     lowered = text.lowered if text.lowered is not None else text.body.lower()
     cues, spans = lex.cues, text.spans
 
-    def rejected(start: int, end: int, index: int) -> bool:
-        before = _TOKEN.findall(lowered, max(spans[index].start, start - 60), start)[-7:]
-        if before and before[-1] in cues["wrong_sense"]:
-            return True
-        return _hypothetical(before, lowered[start:end], cues)
+    def negated(start: int, end: int, index: int) -> bool:
+        return rejected(lowered, spans[index], start, end, cues)
 
-    found = lead_hits(lowered, text.spaced, text.doc.paragraphs, spans, lex, rejected)
+    found = lead_hits(lowered, text.spaced, text.doc.paragraphs, spans, lex, negated)
     if found:
         paragraphs = text.paragraph_starts
         conflict = {
@@ -534,63 +342,3 @@ def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
              h.sentence, lead=h, anchor=h.end)
         for h in found
     ]
-
-
-def _apart(sentence: str, cues: dict[str, frozenset[str]]) -> bool:
-    """True when a sentence marks its event as a separate one ("in a separate attack")."""
-    return any(w in cues["separate"] for w in _TOKEN.findall(sentence.lower()))
-
-
-@dataclass(slots=True)
-class _Kept:
-    event: EventRecord
-    lemma: str
-    sentence: int
-    text: str  # the sentence, read for "in a separate attack" only when it matters
-
-
-def _keep(
-    kept: list[_Kept], new: _Kept, loose: bool, generic: bool, lex: Lexicon
-) -> None:
-    """Append ``new`` unless it restates a kept event; a restatement may supply the date.
-
-    A restatement has the same place and either the same type, trigger lemma and a
-    compatible date, or is ``loose`` (a back-reference such as "the attack", or an
-    undated generic noun such as "during the battle"), which restates any kept event of
-    its type, or of any violent type when its word is as ``generic`` as "attack".
-
-    Wire copy opens with a summary and retells it with detail in the next paragraph:
-    a violent event from the article's first sentence, or one placed only at country
-    level, that the next two sentences retell with the same type, a specific place and
-    a compatible date ("Rebels killed 31 civilians in a raid in eastern Congo ..." /
-    "... stormed the village of Kisunga late on Saturday") is one event, which takes
-    the specific place and the date. A sentence that marks its event as separate ("in a
-    separate attack", "earlier this month", "elsewhere") is never a retelling.
-    """
-    event, countries, cues = new.event, lex.countries, lex.cues
-    for i, old in enumerate(kept):
-        prev = old.event
-        if (
-            prev.type == event.type
-            and prev.type in _VIOLENT
-            and 0 < new.sentence - old.sentence <= 2
-            and (old.sentence == 0 or (prev.place or "").lower() in countries)
-            and event.place is not None
-            and event.place.lower() not in countries
-            and (prev.date is None or event.date is None or prev.date == event.date)
-            and not _apart(new.text, cues)
-        ):
-            kept[i] = replace(old, event=replace(prev, place=event.place,
-                                                 date=prev.date or event.date))
-            return
-        if prev.place != event.place:
-            continue
-        if loose and (prev.type == event.type or (generic and prev.type in _VIOLENT)):
-            return
-        if (prev.type, old.lemma) == (event.type, new.lemma) and (
-            prev.date is None or event.date is None or prev.date == event.date
-        ):
-            if prev.date is None and event.date is not None:
-                kept[i] = replace(old, event=replace(prev, date=event.date))
-            return
-    kept.append(new)

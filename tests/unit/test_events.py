@@ -481,3 +481,15 @@ def test_readiness_for_a_ceasefire_is_not_an_agreement() -> None:
     assert more('The Taliban said they were ready for "a lasting ceasefire" in Kunduz.') == []
     assert more("Mediators hoped the talks could produce at least a humanitarian truce in "
                 "Kunduz by Friday.") == []
+
+
+def test_a_character_that_lowercases_to_two_does_not_shift_offsets() -> None:
+    """Turkish "İ" lower-cases to two characters; events after it must still be found."""
+    from tests.unit.event_doc import make_doc
+
+    body = ("Rescuers in İstanbul searched the rubble on Tuesday. Government forces stormed "
+            "the rebel-held town of Idlib in Syria on Monday, killing 12 fighters.")
+    doc, entities = make_doc(body, [("Government forces", "ORG", "Syrian army"),
+                                    ("Idlib", "GPE", "Idlib"), ("Syria", "GPE", "Syria")])
+    events = extract_events(doc, entities)
+    assert any(e.place == "Idlib" for e in events), events
