@@ -10,7 +10,7 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -47,6 +47,29 @@ out = Console()
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+def _progress() -> Any:
+    """A progress bar on stderr with counts, rate and time left, for long CLI work."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f}/s" if speed else "-/s", style="progress.data.speed")
+
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), Rate(), TimeElapsedColumn(), TimeRemainingColumn(),
+                    console=err, transient=True)
 
 
 # --------------------------------------------------------------------------- broker
@@ -179,7 +202,6 @@ def ingest(
         "once.")] = "0",
 ) -> None:
     """Send articles to the raw topic (the event store), keyed by stable article id."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from agents.errors import StageError
     from streams.ingest import raw_articles
@@ -206,9 +228,7 @@ def ingest(
     topic = full_name(s, ARTICLES_RAW)
     try:
         asyncio.run(ensure_topics(s))
-        columns = ("[progress.description]{task.description}", BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as progress:
+        with _progress() as progress:
             task = progress.add_task("Sending", total=len(articles))
             sent = asyncio.run(send_raw_articles(
                 s.bootstrap_servers, topic, articles,
@@ -400,7 +420,6 @@ def dlq_replay(
 
     Key, value and own headers go back to dlq.topic; a letter that failed twice is sent once.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from streams.dlqcmd import (
         ReplayError,
@@ -455,15 +474,142 @@ def dlq_replay(
         if not typer.confirm(f"Re-send {len(letters)} dead letter(s)?"):
             raise typer.Exit(1)
     try:
-        columns = ("[progress.description]{task.description}", BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as progress:
+        with _progress() as progress:
             task = progress.add_task("Replaying", total=len(targets))
             sent = asyncio.run(resend(s.bootstrap_servers, targets,
                                       on_sent=lambda _: progress.advance(task)))
     except Exception as exc:
         raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
     err.print(f"Re-sent {sent} dead letter(s) from {name}.")
+
+
+# --------------------------------------------------------------------------- replay
+@app.command()
+def replay(
+    from_beginning: Annotated[bool, typer.Option(
+        "--from-beginning", help="Replay every article the raw topic holds.")] = False,
+    since: Annotated[str | None, typer.Option(
+        help="Replay the articles received at or after this ISO time (UTC if no offset).",
+        show_default=False)] = None,
+    pipeline_version: Annotated[int | None, typer.Option(
+        "--pipeline-version", min=1, help="Replay into this version (default: "
+        "WIREDESK_PIPELINE_VERSION). A version that never ran is a new consumer group with "
+        "new changelogs: the clean way to reprocess after an upgrade.", show_default=False)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only show how many articles per partition would be replayed.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when stdin "
+                                      "is not a terminal.")] = False,
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Then show a progress bar (articles done, rate, time left) until "
+        "the worker has caught up; alone, follow a replay already running.")] = False,
+    alerts: Annotated[bool, typer.Option(
+        "--alerts", help="Deliver alerts for replayed records (by default alerts skip "
+        "records marked replay=true, so subscribers are not flooded with old news).")
+    ] = False,
+) -> None:
+    """Reprocess the raw topic (the event store): all of it, or since a time.
+
+    With no worker of the version running, moves the version's consumer group to
+    the start (or the time) of wiredesk.articles.raw.v1 and the derived topics to
+    their end; from the beginning it also deletes the version's changelogs and
+    local tables so they are rebuilt. Then start the worker it prints (see
+    docs/replay.md).
+    """
+    from streams.replaycmd import run_replay
+
+    raise typer.Exit(run_replay(get_settings(), from_beginning=from_beginning, since=since,
+                                version=pipeline_version, dry_run=dry_run, yes=yes,
+                                watch_progress=watch, alerts=alerts, console=err))
+
+
+# --------------------------------------------------------------------------- rules / alerts
+rules_app = typer.Typer(help="Alert rules: validate a rule file and publish it.",
+                        no_args_is_help=True)
+alerts_app = typer.Typer(help="Watch the alerts the rules raise.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(alerts_app, name="alerts")
+
+
+@rules_app.command("load")
+def rules_load(
+    file: Annotated[Path, typer.Argument(help="A YAML or JSON rule file (docs/alerts.md).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only validate.")] = False,
+) -> None:
+    """Validate a rule file, then publish every rule to the rules topic (none if invalid)."""
+    from agents.rules import RuleError, load_rule_file
+    from streams.alert_delivery import publish_rules
+    from streams.topics import RULES, ensure_topics, full_name
+
+    try:
+        rules = load_rule_file(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"cannot read {file}: {exc}", code=2) from None
+    except RuleError as exc:
+        where = f"{file}:{exc.line}" if exc.line else str(file)
+        rule = f" (rule {exc.rule_id})" if exc.rule_id else ""
+        err.print(f"[bold red]error:[/] {where}: {exc.reason}{rule}; nothing was published",
+                  soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
+    if dry_run:
+        out.print(f"{len(rules)} valid rule(s): {', '.join(r.id for r in rules)}")
+        return
+    s = get_settings()
+    topic = full_name(s, RULES)
+    try:
+        asyncio.run(ensure_topics(s))
+        sent = asyncio.run(publish_rules(s.bootstrap_servers, topic,
+                                         [(r.id, orjson.dumps(r.source)) for r in rules]))
+    except Exception as exc:
+        raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
+    for r in rules:
+        out.print(f"{r.id:30} watch={r.watch}", highlight=False)
+    err.print(f"Published {sent} rule(s) to {topic}.")
+
+
+@alerts_app.command("tail")
+def alerts_tail(
+    rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="Only this rule "
+                                                   "(repeat for more).")] = None,
+    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="Start with the "
+                                                 "alerts already kept.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The alert JSON, one a line.")] = False,
+    limit: Annotated[int | None, typer.Option("-n", "--limit", help="Stop after N.")] = None,
+) -> None:
+    """Print alerts as they arrive, one readable line each (Ctrl-C stops)."""
+    from agents.rules import alert_line
+    from streams.kafka_io import read_topic
+    from streams.topics import ALERTS, full_name
+
+    s = get_settings()
+    name = full_name(s, ALERTS)
+    wanted = set(rule or [])
+
+    async def run() -> int:
+        n = 0
+        async for m in read_topic(s.bootstrap_servers, name, from_beginning=from_beginning,
+                                  follow=True):
+            if wanted and (m.key or b"").decode() not in wanted:
+                continue
+            if as_json:
+                sys.stdout.buffer.write((m.value or b"") + b"\n")
+            else:
+                out.print(alert_line(orjson.loads(m.value or b"{}")), highlight=False,
+                          soft_wrap=True)
+            sys.stdout.flush()
+            n += 1
+            if limit is not None and n >= limit:
+                break
+        return n
+
+    try:
+        count = asyncio.run(run())
+    except KeyboardInterrupt:
+        return
+    except Exception as exc:
+        raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
+    err.print(f"{count} alert(s)")
 
 
 def main() -> None:
@@ -478,7 +624,7 @@ if __name__ == "__main__":
 # --------------------------------------------------------------------------- bench
 @app.command()
 def bench(
-    articles: Annotated[int, typer.Option(help="Articles in the corpus.")] = 100,
+    articles: Annotated[int, typer.Option(help="Articles in the corpus.")] = 60,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
 ) -> None:
     """Measure throughput, latency, replay and memory on a real broker (issue 8)."""
