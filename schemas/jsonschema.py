@@ -17,6 +17,7 @@ from typing import Any
 
 import faust
 
+from schemas.alert import AlertV1
 from schemas.article import ArticleV1
 from schemas.outputs import EntityV1, EventV1, FigureV1, QuoteV1
 from schemas.paragraph import ParagraphV1, TaggedParagraphV1
@@ -34,6 +35,7 @@ TOPIC_RECORDS: dict[str, type[faust.Record]] = {
     "figures.v1": FigureV1,
     "events.v1": EventV1,
     "entities.v1": EntityV1,
+    "alerts.v1": AlertV1,
 }
 
 #: Closed vocabularies, published as enums so consumers can rely on them.

@@ -46,7 +46,8 @@ def create_app(settings: Settings) -> faust.App:
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,
-        autodiscover=["agents.streaming", "agents.views", "streams.web", "streams.http_ingest"],
+        autodiscover=["agents.streaming", "agents.views", "streams.web", "streams.http_ingest",
+                      "agents.alerts", "streams.alerting"],
         origin="streams.app",
     )
 

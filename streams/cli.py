@@ -612,14 +612,6 @@ def alerts_tail(
     err.print(f"{count} alert(s)")
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
-
-
-if __name__ == "__main__":
-    main()
-
 
 # --------------------------------------------------------------------------- bench
 @app.command()
@@ -631,3 +623,12 @@ def bench(
     from streams.benchcmd import run_bench
 
     raise typer.Exit(run_bench(articles, as_json=as_json, console=err))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -80,6 +80,20 @@ class Settings(BaseSettings):
     ner_backend: str = Field(
         "rules", description="WIREDESK_NER_BACKEND: rules (default) or spacy (if installed)."
     )
+    replay: bool = Field(
+        False,
+        description=(
+            "WIREDESK_REPLAY: this worker reprocesses history (`wiredesk replay`): every "
+            "output record it emits carries replay=true, so alerts skip old news."
+        ),
+    )
+    replay_alerts: bool = Field(
+        False,
+        description=(
+            "WIREDESK_REPLAY_ALERTS: deliver alerts for replayed records anyway "
+            "(`wiredesk replay --alerts`); default false."
+        ),
+    )
     api_token: SecretStr | None = Field(
         None, description="WIREDESK_API_TOKEN: bearer token for POST endpoints."
     )

@@ -32,6 +32,7 @@ __all__ = [
     "PARAGRAPHS",
     "PARAGRAPHS_TAGGED",
     "QUOTES",
+    "RULES",
     "TopicSpec",
     "dlq",
     "ensure_topics",
@@ -50,8 +51,10 @@ QUOTES = "quotes.v1"
 FIGURES = "figures.v1"
 ENTITIES = "entities.v1"
 ALERTS = "alerts.v1"
+#: Alert rules, keyed by rule id (an empty value deletes the rule); compacted, kept forever.
+RULES = "rules.v1"
 #: Stages that consume a topic, each with a dead-letter topic of its own.
-DLQ_STAGES = ("normalize", "split", "tag", "enrich", "materialize")
+DLQ_STAGES = ("normalize", "split", "tag", "enrich", "materialize", "alerts")
 
 _DAY_MS = 86_400_000
 
@@ -94,7 +97,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     rolling = [ARTICLES, PARAGRAPHS, PARAGRAPHS_TAGGED, EVENTS, QUOTES, FIGURES, ENTITIES, ALERTS]
     return [TopicSpec(full_name(settings, s), parts, -1) for s in keep] + [
         TopicSpec(full_name(settings, s), parts, derived) for s in rolling
-    ]
+    ] + [TopicSpec(full_name(settings, RULES), parts, -1, "compact")]
 
 
 async def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:

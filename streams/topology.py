@@ -52,6 +52,16 @@ STAGES: tuple[Stage, ...] = (
           writes_tables=("events-by-place-day",), dlq_stage="materialize"),
     Stage("figures-view", "figures_view_agent", f"{_M}.add_figure", t.FIGURES, (),
           writes_tables=("figures-by-subject",), dlq_stage="materialize"),
+    Stage("rules", "rules_agent", "agents.rules.parse_rule", t.RULES, (),
+          writes_tables=("alert-rules",), dlq_stage="alerts"),
+    Stage("headlines", "headlines_agent", "agents.alerts._headline", t.ARTICLES, (),
+          writes_tables=("alert-headlines",), dlq_stage="alerts"),
+    *(Stage(f"{kind}-alerts", f"{one}_alerts_agent", "agents.rules.match_rule", topic,
+            (t.ALERTS,), reads_tables=("alert-rules", "alert-headlines", "entity-aliases"),
+            writes_tables=("alerts-sent", "alert-rate"), dlq_stage="alerts")
+      for kind, one, topic in (("events", "event", t.EVENTS), ("quotes", "quote", t.QUOTES),
+                               ("figures", "figure", t.FIGURES),
+                               ("entities", "entity", t.ENTITIES))),
 )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from event_doc import NameList, make_doc
 
 from agents.nlp.events import extract_events, load_lexicon
 from agents.nlp.types import EventRecord
+from tests.unit.event_doc import NameList, make_doc
 
 NAMES: NameList = [
     ("Islamic State", "ORG", "Islamic State"),

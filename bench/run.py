@@ -1,0 +1,688 @@
+"""Issue 8's benchmark: in-process, pass-through, end-to-end, latency, replay, memory.
+
+Everything runs in one call of :func:`run` on one machine against one broker (a
+private one started on free ports in a temp dir, or ``broker_url`` when given), with
+real ``wiredesk worker`` processes, each deployment on its own topic prefix and app id.
+Completion is exact: the in-process pipeline gives every article's output count, and
+a group-less consumer of the four output topics counts distinct record ids (ids are
+deterministic, so at-least-once duplicates are not counted twice).
+
+``python -m bench.run keys-app ...`` is the tiny Faust app of the 100,000-key memory
+and recovery measurement (a RocksDB table, no NLP); :func:`run` starts it itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import cProfile
+import os
+import pstats
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psutil
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from agents.lexicon import load_lexicon
+from agents.parse import RawMeta, article_id
+from agents.pipeline import process_article
+from agents.split import split_article
+from bench.corpus import CorpusArticle, generate
+
+__all__ = ["Options", "run"]
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = ("events.v1", "quotes.v1", "figures.v1", "entities.v1")
+PARTITIONS = 4
+Log = Callable[[str], None]
+
+
+@dataclass
+class Options:
+    """What :func:`run` measures and on which broker."""
+
+    articles: int = 60
+    broker_url: str | None = None
+    latency_rate: float = 20.0
+    latency_seconds: float = 3.0
+    table_keys: int = 100_000
+    replay_seconds: float = 60.0
+    seed: int = 8
+    log: Log = field(default=lambda _m: None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pcts(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    v = sorted(values)
+
+    def q(p: float) -> float:
+        return round(v[min(len(v) - 1, int(p * len(v)))], 1)
+
+    return {"p50": q(0.50), "p95": q(0.95), "p99": q(0.99)}
+
+
+def _round(value: Any, digits: int) -> Any:
+    return round(value, digits) if isinstance(value, float) else value
+
+
+# --------------------------------------------------------------------------- in process
+def in_process(corpus: list[CorpusArticle], log: Log) -> dict[str, Any]:
+    """Articles/s of ``process_article`` on one core, expected outputs, and a profile."""
+    lex = load_lexicon()
+    now = datetime.now(UTC)
+
+    def one(a: CorpusArticle) -> Any:
+        return process_article(a.payload, RawMeta(source="bench", source_id=a.source_id),
+                               lexicon=lex, now=now)
+
+    for a in corpus[:5]:  # warm caches (lexicon compiled, regexes built)
+        one(a)
+    counts, paragraphs = [], []
+    t = time.perf_counter()
+    for a in corpus:
+        r = one(a)
+        e = r.enriched
+        counts.append(len(e.quotes) + len(e.figures) + len(e.entities) + len(e.events))
+        paragraphs.append(len(split_article(r.article, 1)))
+    elapsed = time.perf_counter() - t
+    log(f"in-process: {len(corpus) / elapsed:.1f} articles/s")
+    prof = cProfile.Profile()
+    sample = corpus[: min(len(corpus), 60)]
+    prof.enable()
+    for a in sample:
+        one(a)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, fn), (_cc, nc, tt, ct, _) in sorted(
+            stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:10]:  # type: ignore[attr-defined]
+        where = f"{Path(file).parent.name}/{Path(file).name}:{line}" if line else file
+        rows.append({"function": f"{where}({fn})", "calls": nc,
+                     "tottime_ms_per_article": round(tt / len(sample) * 1000, 3),
+                     "share": round(tt / total, 3),
+                     "cumtime_ms_per_article": round(ct / len(sample) * 1000, 3)})
+    return {"aps": len(corpus) / elapsed, "counts": counts, "paragraphs": paragraphs,
+            "ms_per_article": elapsed / len(corpus) * 1000,
+            "words": statistics.mean(a.words for a in corpus), "profile": rows}
+
+
+# --------------------------------------------------------------------------- kafka helpers
+async def _create_topics(bootstrap: str, names: list[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(n, PARTITIONS, 1) for n in names])
+    finally:
+        await admin.close()
+
+
+async def _send(bootstrap: str, topic: str, items: list[tuple[str, bytes]],
+                rate: float | None = None) -> float:
+    """Send (source id, payload) as raw articles, paced at ``rate``/s; first send time (s)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
+                                enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        first = time.time()
+        futs = []
+        for i, (sid, payload) in enumerate(items):
+            if rate:
+                delay = first + i / rate - time.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            meta = RawMeta(source="bench", source_id=sid, received_at=datetime.now(UTC))
+            futs.append(await producer.send(topic, payload,
+                                            key=article_id("bench", sid).encode(),
+                                            headers=meta.to_headers()))
+        await asyncio.gather(*futs)
+        return first
+    finally:
+        await producer.stop()
+
+
+async def _message_count(bootstrap: str, match: Callable[[str], bool]) -> dict[str, int]:
+    """Messages per topic (sum of high-water marks) of the topics ``match`` selects."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        topics = [t for t in await consumer.topics() if match(t)]
+        from aiokafka import TopicPartition
+
+        tps = [TopicPartition(t, p) for t in topics
+               for p in (consumer.partitions_for_topic(t) or [])]
+        ends = await consumer.end_offsets(tps) if tps else {}
+        out: dict[str, int] = {}
+        for tp, off in ends.items():
+            out[tp.topic] = out.get(tp.topic, 0) + off
+        return out
+    finally:
+        await consumer.stop()
+
+
+class Collector:
+    """Reads the output topics of a deployment (no group) and indexes records by article."""
+
+    def __init__(self, bootstrap: str, prefix: str) -> None:
+        self.bootstrap = bootstrap
+        self.topics = [f"{prefix}.{t}" for t in OUTPUTS]
+        self.seen: set[tuple[int, str]] = set()
+        # (pipeline version, article id) -> list of (received ms, kafka ts ms)
+        self.records: dict[tuple[int, str], list[tuple[float, int]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Collector:
+        self._consumer = AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap,
+                                          group_id=None, auto_offset_reset="earliest")
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._loop())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    async def _loop(self) -> None:
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=200)
+            for recs in batch.values():
+                for r in recs:
+                    d = orjson.loads(r.value)
+                    key = (int(d.get("pipeline_version", 1)), d["id"])
+                    if key in self.seen:
+                        continue
+                    self.seen.add(key)
+                    recv = datetime.fromisoformat(d["received_at"]).timestamp() * 1000
+                    self.records.setdefault((key[0], d["article_id"]), []).append(
+                        (recv, r.timestamp))
+
+    def done(self, version: int, expected: dict[str, int]) -> int:
+        """How many of the ``expected`` articles have all their output records."""
+        return sum(len(self.records.get((version, a), ())) >= n for a, n in expected.items())
+
+    async def wait(self, version: int, expected: dict[str, int], log: Log, what: str,
+                   timeout: float, partial: bool = False) -> int:
+        """Wait until every expected article has all its outputs; return how many did.
+
+        After ``timeout`` seconds: fail, or with ``partial`` return the count so far.
+        """
+        deadline, last = time.monotonic() + timeout, -1
+        while (n := self.done(version, expected)) < len(expected):
+            if time.monotonic() > deadline:
+                if partial:
+                    log(f"{what}: stopped after {timeout}s with {n}/{len(expected)} done")
+                    return n
+                raise TimeoutError(f"{what}: {n}/{len(expected)} articles done in {timeout}s")
+            if n != last and n % 25 == 0:
+                log(f"{what}: {n}/{len(expected)} articles done")
+                last = n
+            await asyncio.sleep(0.2)
+        return n
+
+    def last_ts(self, version: int, articles: list[str]) -> int:
+        """Kafka timestamp (ms) of the last output record of these articles."""
+        return max(ts for a in articles for _, ts in self.records[(version, a)])
+
+    def first_ts(self, version: int, articles: list[str]) -> int:
+        """Kafka timestamp (ms) of the first output record of these articles."""
+        return min(ts for a in articles for _, ts in self.records[(version, a)])
+
+    def latencies(self, version: int, articles: list[str]) -> list[float]:
+        """received_at -> output Kafka timestamp, ms, per output record."""
+        return [ts - recv for a in articles for recv, ts in self.records[(version, a)]]
+
+
+# --------------------------------------------------------------------------- processes
+class RssSampler:
+    """Peak RSS per pid, sampled every 0.25 s in a thread."""
+
+    def __init__(self) -> None:
+        self.peak: dict[int, int] = {}
+        self.pids: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.25):
+            for pid in list(self.pids):
+                with contextlib.suppress(psutil.Error):
+                    rss = psutil.Process(pid).memory_info().rss
+                    self.peak[pid] = max(self.peak.get(pid, 0), rss)
+
+    def close(self) -> None:
+        """Stop sampling."""
+        self._stop.set()
+        self._thread.join()
+
+
+def _get(port: int, path: str) -> dict[str, Any] | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+            return orjson.loads(r.read())  # type: ignore[no-any-return]
+    except Exception:
+        return None
+
+
+@dataclass
+class Proc:
+    """A process we started: its Popen, web port, spawn and ready times."""
+
+    popen: subprocess.Popen[bytes]
+    port: int
+    spawned: float
+    ready: float = 0.0
+
+
+def _spawn(args: list[str], env: dict[str, str], log_path: Path, port: int) -> Proc:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as out:
+        popen = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env,
+                                 stdout=out, stderr=subprocess.STDOUT)
+    return Proc(popen, port, time.time())
+
+
+async def _until(proc: Proc, path: str, ok: Callable[[dict[str, Any]], bool],
+                 timeout: float, what: str) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        body = await asyncio.to_thread(_get, proc.port, path)
+        if body is not None and ok(body):
+            return body
+        if proc.popen.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.popen.returncode}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not ready in {timeout}s (last {body})")
+        await asyncio.sleep(0.25)
+
+
+def _stop(proc: Proc) -> None:
+    if proc.popen.poll() is None:
+        proc.popen.send_signal(signal.SIGTERM)
+        try:
+            proc.popen.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.popen.kill()
+            proc.popen.wait()
+
+
+@dataclass
+class Deployment:
+    """One wiredesk deployment: topic prefix, app id, data root, its worker processes."""
+
+    bootstrap: str
+    root: Path
+    prefix: str = field(default_factory=lambda: f"b{uuid.uuid4().hex[:10]}")
+    procs: list[Proc] = field(default_factory=list)
+
+    @property
+    def app_id(self) -> str:
+        """The Faust app id (consumer group and changelog prefix)."""
+        return f"wiredesk-{self.prefix}"
+
+    async def create(self) -> None:
+        """Create the pipeline's topics, as ``wiredesk worker`` would."""
+        from streams.settings import Settings
+        from streams.topics import ensure_topics
+
+        await ensure_topics(Settings(broker_url=self.bootstrap, topic_prefix=self.prefix,
+                                     topic_partitions=PARTITIONS))
+
+    async def worker(self, name: str, sampler: RssSampler, **extra: str) -> Proc:
+        """Start a ``wiredesk worker`` and wait until it holds partitions."""
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
+        env.update(WIREDESK_BROKER_URL=self.bootstrap, WIREDESK_TOPIC_PREFIX=self.prefix,
+                   WIREDESK_APP_ID=self.app_id, WIREDESK_TOPIC_PARTITIONS=str(PARTITIONS),
+                   WIREDESK_WEB_PORT=str(port), WIREDESK_DATA_DIR=str(self.root / name),
+                   **extra)
+        proc = _spawn(["-m", "streams.cli", "worker"], env, self.root / f"{name}.log", port)
+        self.procs.append(proc)
+        sampler.pids.add(proc.popen.pid)
+        await _until(proc, "/health", lambda b: bool(b.get("assigned_partitions")), 120,
+                     f"worker {name}")
+        proc.ready = time.time()
+        return proc
+
+    def stop(self) -> None:
+        """Stop every worker of this deployment."""
+        for p in self.procs:
+            _stop(p)
+
+
+# --------------------------------------------------------------------------- phases
+async def passthrough(bootstrap: str, corpus: list[CorpusArticle], log: Log) -> float:
+    """Articles/s of a bare aiokafka consumer -> producer copy between two topics."""
+    tag = uuid.uuid4().hex[:8]
+    src, dst = f"bench-pt-{tag}-in", f"bench-pt-{tag}-out"
+    await _create_topics(bootstrap, [src, dst])
+    await _send(bootstrap, src, [(a.source_id, a.payload) for a in corpus])
+    consumer = AIOKafkaConsumer(src, bootstrap_servers=bootstrap, group_id=f"bench-pt-{tag}",
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                                enable_idempotence=True)
+    await consumer.start()
+    await producer.start()
+    try:
+        copied, start, futs = 0, 0.0, []
+        while copied < len(corpus):
+            batch = await consumer.getmany(timeout_ms=1000)
+            if not start and batch:
+                start = time.perf_counter()
+            for recs in batch.values():
+                for r in recs:
+                    futs.append(await producer.send(dst, r.value, key=r.key,
+                                                    headers=list(r.headers or [])))
+                    copied += 1
+            await asyncio.gather(*futs)
+            futs.clear()
+            await consumer.commit()
+        aps = copied / (time.perf_counter() - start)
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    log(f"pass-through: {aps:.0f} articles/s")
+    return aps
+
+
+def _items(corpus: list[CorpusArticle], tag: str, start: int, count: int
+           ) -> list[tuple[str, bytes, int]]:
+    """``count`` raw articles cycling through the corpus, with fresh source ids."""
+    return [(f"{tag}-{i:06d}", corpus[i % len(corpus)].payload, i % len(corpus))
+            for i in range(start, start + count)]
+
+
+async def end_to_end(dep: Deployment, col: Collector, items: list[tuple[str, bytes, int]],
+                     counts: list[int], log: Log, what: str, rate: float | None = None,
+                     timeout: float = 240) -> dict[str, Any]:
+    """Send ``items`` (at ``rate``/s or all at once) and wait for every output."""
+    expected = {article_id("bench", sid): counts[i] for sid, _, i in items}
+    first = await _send(dep.bootstrap, f"{dep.prefix}.articles.raw.v1",
+                        [(sid, p) for sid, p, _ in items], rate)
+    await col.wait(1, expected, log, what, timeout)
+    ids = list(expected)
+    elapsed = (col.last_ts(1, ids) - first * 1000) / 1000
+    lat = col.latencies(1, ids)
+    result = {"aps": len(items) / elapsed, "seconds": elapsed, "latency_ms": _pcts(lat)}
+    log(f"{what}: {result['aps']:.2f} articles/s over {elapsed:.1f}s, "
+        f"latency {result['latency_ms']}")
+    return result
+
+
+async def table_keys(bootstrap: str, root: Path, keys: int, sampler: RssSampler,
+                     log: Log) -> dict[str, Any]:
+    """RSS of a Faust app with ``keys`` RocksDB table keys; cold recovery time of them."""
+    app_id = f"bench-keys-{uuid.uuid4().hex[:8]}"
+    await _create_topics(bootstrap, [f"{app_id}-src"])
+
+    def start(name: str) -> Proc:
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
+        proc = _spawn(["-m", "bench.run", "keys-app", bootstrap, app_id, str(root / name),
+                       str(port)], env, root / f"{name}.log", port)
+        sampler.pids.add(proc.popen.pid)
+        return proc
+
+    writer = start("keys-w")
+    try:
+        await _until(writer, "/state", lambda b: b["recovered"], 120, "keys app")
+        per = 100
+        await _send_plain(bootstrap, f"{app_id}-src",
+                          [f"{i}:{min(per, keys - i)}".encode() for i in range(0, keys, per)])
+        t = time.time()
+        await _until(writer, "/state", lambda b: b["keys"] >= keys, 300, "keys app write")
+        wrote = time.time() - t
+        await asyncio.sleep(3)  # the commit interval: changelog flushed, offsets committed
+        rss = psutil.Process(writer.popen.pid).memory_info().rss
+    finally:
+        _stop(writer)
+    log(f"{keys} keys written in {wrote:.1f}s; RSS {rss / 2**20:.0f} MB")
+    # Cold recovery: a fresh data dir, so the whole changelog is read back.
+    reader = start("keys-r")
+    try:
+        web = await _until(reader, "/state", lambda b: True, 120, "keys app (restart)")
+        web_up = time.time()
+        body = await _until(reader, "/state", lambda b: b["recovered"] and b["keys"] >= keys,
+                            300, "keys app recovery")
+        done = time.time()
+        rss_after = psutil.Process(reader.popen.pid).memory_info().rss
+    finally:
+        _stop(reader)
+    del web
+    log(f"recovered {body['keys']} keys in {done - reader.spawned:.1f}s from spawn")
+    return {"rss_mb": rss / 2**20, "rss_recovered_mb": rss_after / 2**20,
+            "write_s": wrote, "recovery_s": done - reader.spawned,
+            "recovery_after_web_s": done - web_up}
+
+
+async def _send_plain(bootstrap: str, topic: str, values: list[bytes]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    try:
+        futs = [await producer.send(topic, v, key=str(i).encode()) for i, v in enumerate(values)]
+        await asyncio.gather(*futs)
+    finally:
+        await producer.stop()
+
+
+def keys_app(bootstrap: str, app_id: str, data_dir: str, port: str) -> None:
+    """The tiny Faust app of the 100,000-key measurement (``python -m bench.run keys-app``).
+
+    Each message ``start:count`` on ``<app id>-src`` writes ``count`` keys of about
+    150 bytes of JSON each, like the view tables' values, to a RocksDB table.
+    """
+    import faust
+
+    app = faust.App(app_id, broker=f"kafka://{bootstrap}", store="rocksdb://",
+                    datadir=data_dir, topic_partitions=PARTITIONS, topic_replication_factor=1,
+                    topic_disable_leader=True, table_standby_replicas=0,
+                    consumer_auto_offset_reset="earliest", web_host="127.0.0.1",
+                    web_bind="127.0.0.1", web_port=int(port), web_in_thread=False,
+                    broker_commit_interval=1.0)
+    table = app.Table("keys", partitions=PARTITIONS)
+    src = app.topic(f"{app_id}-src", key_type=bytes, value_type=bytes,
+                    key_serializer="raw", value_serializer="raw")
+
+    @app.agent(src)
+    async def fill(stream: Any) -> None:
+        async for value in stream:
+            first, count = (int(x) for x in value.split(b":"))
+            for i in range(first, first + count):
+                table[f"article-{i:07d}"] = {"id": f"article-{i:07d}", "status": "processed",
+                                              "headline": "Floods Kill at Least 38 in Kenya",
+                                              "counts": {"quotes": 12, "figures": 9}}
+
+    @app.page("/state")
+    async def state(web: Any, request: Any) -> Any:
+        recovered = app.tables.recovery.completed.is_set()
+        return web.json({"recovered": recovered, "keys": len(table) if recovered else 0})
+
+    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
+    app.main()
+
+
+# --------------------------------------------------------------------------- the run
+@contextlib.contextmanager
+def _broker(url: str | None, root: Path, log: Log) -> Iterator[tuple[str, str]]:
+    if url:
+        yield url, "external"
+        return
+    from streams.broker import BrokerConfig, start, stop
+
+    ports = []
+    while len(set(ports)) < 2:
+        ports = [_free_port(), _free_port()]
+    cfg = BrokerConfig(data_dir=root / "kafka", port=ports[0], controller_port=ports[1],
+                       cache_dir=ROOT / ".cache" / "kafka")
+    log(f"starting a private Kafka {cfg.kafka_version} broker on {cfg.address}")
+    st = start(cfg)
+    try:
+        yield cfg.address, st.kafka_version or cfg.kafka_version
+    finally:
+        stop(cfg)
+        log("broker stopped")
+
+
+async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusArticle],
+                   inproc: dict[str, Any], sampler: RssSampler) -> dict[str, Any]:
+    log, counts, n = o.log, inproc["counts"], len(corpus)
+    res: dict[str, Any] = {"passthrough_aps": await passthrough(bootstrap, corpus, log)}
+    one = Deployment(bootstrap, root / "one")
+    await one.create()
+    try:
+        w = await one.worker("w1", sampler)
+        # Started once the worker is up: the topics' leaders are elected by then (a
+        # consumer started on brand-new topics can keep failing its offset fetches).
+        async with Collector(bootstrap, one.prefix) as col:
+            res["worker_start_s"] = w.ready - w.spawned
+            e2e = await end_to_end(one, col, _items(corpus, "e2e", 0, n), counts, log,
+                                   "end-to-end, 1 worker")
+            res["end_to_end_aps"], res["end_to_end_s"] = e2e["aps"], e2e["seconds"]
+            res["end_to_end_latency_ms"] = e2e["latency_ms"]
+            msgs = await _message_count(
+                bootstrap, lambda t: t.startswith((one.prefix + ".", one.app_id + "-")))
+            res["messages"] = {t.removeprefix(one.prefix + ".").removeprefix(one.app_id + "-"): c
+                               for t, c in msgs.items()}
+            k = int(o.latency_rate * o.latency_seconds)
+            lat = await end_to_end(one, col, _items(corpus, "lat20", 0, k), counts, log,
+                                   f"latency at {o.latency_rate:g}/s", o.latency_rate)
+            res["latency_ms"], res["latency_run_aps"] = lat["latency_ms"], lat["aps"]
+            rate80 = 0.8 * e2e["aps"]
+            k80 = max(10, int(rate80 * 10))
+            lat80 = await end_to_end(one, col, _items(corpus, "lat80", 0, k80), counts, log,
+                                     f"latency at {rate80:.1f}/s (80% of max)", rate80)
+            res["latency_80pct"] = {"rate": rate80, "latency_ms": lat80["latency_ms"]}
+            one.stop()
+            # Replay: a new pipeline version is a new group that reads the raw topic again.
+            sent = (_items(corpus, "e2e", 0, n) + _items(corpus, "lat20", 0, k)
+                    + _items(corpus, "lat80", 0, k80))
+            expected = {article_id("bench", sid): counts[i] for sid, _, i in sent}
+            v2 = await one.worker("w-v2", sampler, WIREDESK_PIPELINE_VERSION="2")
+            # Time-boxed: on this machine a full replay does not fit the 5-minute run, so
+            # the rate is articles completed / time from the worker being ready.
+            done = await col.wait(2, expected, log, "replay (pipeline version 2)",
+                                  o.replay_seconds, partial=True)
+            finished = [a for a, c in expected.items()
+                        if len(col.records.get((2, a), ())) >= c]
+            end = col.last_ts(2, finished) if finished else time.time() * 1000
+            # None, not 0, when no article finished in the time box: the rate is unknown.
+            res["replay_aps"] = done / ((end - v2.ready * 1000) / 1000) if done else None
+            res["replay_articles"] = {"done": done, "in_topic": len(sent)}
+            log(f"replay: {res['replay_aps']:.2f} articles/s over {len(sent)} articles")
+    finally:
+        one.stop()
+    res["rss_mb"] = max(sampler.peak.get(p.popen.pid, 0) for p in one.procs) / 2**20
+    two = Deployment(bootstrap, root / "two")
+    await two.create()
+    try:
+        a = await two.worker("w1", sampler)
+        b = await two.worker("w2", sampler)
+        async with Collector(bootstrap, two.prefix) as col:
+            await _until(a, "/health", lambda h: h.get("assigned_partitions", 0) > 0, 60, "w1")
+            res["two_worker_partitions"] = [
+                (await asyncio.to_thread(_get, p.port, "/health") or {}).get(
+                    "assigned_partitions") for p in (a, b)]
+            e2e2 = await end_to_end(two, col, _items(corpus, "e2e", 0, n), counts, log,
+                                    "end-to-end, 2 workers")
+            res["end_to_end_2w_aps"] = e2e2["aps"]
+    finally:
+        two.stop()
+    res["rss_2w_mb"] = max(sampler.peak.get(p.popen.pid, 0) for p in two.procs) / 2**20
+    try:
+        keys = await table_keys(bootstrap, root / "keys", o.table_keys, sampler, log)
+    except (RuntimeError, TimeoutError) as exc:  # keep the other results; say why
+        log(f"table keys: failed: {exc}")
+        keys = {"error": str(exc), "rss_mb": None, "recovery_s": None}
+    res.update(rss_100k_keys_mb=keys["rss_mb"], recovery_100k_s=keys["recovery_s"],
+               table_keys=keys)
+    return res
+
+
+def run(o: Options) -> dict[str, Any]:
+    """Run every measurement once; return the JSON document of ``wiredesk bench``."""
+    started = time.time()
+    corpus = generate(o.articles, o.seed)
+    o.log(f"corpus: {len(corpus)} articles, {statistics.mean(a.words for a in corpus):.0f} "
+          "words on average")
+    inproc = in_process(corpus, o.log)
+    root = Path(tempfile.mkdtemp(prefix="wiredesk-bench-"))
+    sampler = RssSampler()
+    try:
+        with _broker(o.broker_url, root, o.log) as (bootstrap, kafka_version):
+            res = asyncio.run(_measure(o, bootstrap, root, corpus, inproc, sampler))
+    finally:
+        sampler.close()
+        shutil.rmtree(root, ignore_errors=True)
+    n, paras = len(corpus), inproc["paragraphs"]
+    outputs = sum(inproc["counts"]) / n
+    msgs = res.pop("messages")
+    per_article = {t: round(c / n, 1) for t, c in sorted(msgs.items()) if c}
+    return {
+        "articles": n,
+        "words_mean": round(inproc["words"]),
+        "paragraphs_mean": round(statistics.mean(paras), 1),
+        "outputs_mean": round(outputs, 1),
+        "kafka_version": kafka_version,
+        "in_process_aps": round(inproc["aps"], 1),
+        "in_process_ms_per_article": round(inproc["ms_per_article"], 2),
+        "passthrough_aps": round(res["passthrough_aps"], 1),
+        "end_to_end_aps": round(res["end_to_end_aps"], 2),
+        "end_to_end_2w_aps": round(res["end_to_end_2w_aps"], 2),
+        "latency_ms": res["latency_ms"],
+        "latency_rate": o.latency_rate,
+        "latency_run_aps": round(res["latency_run_aps"], 2),
+        "latency_80pct": res["latency_80pct"],
+        "alert_latency_ms": None,
+        "alert_latency_note": "alerts do not exist yet (issue 6)",
+        "replay_aps": _round(res["replay_aps"], 2),
+        "replay_articles": res["replay_articles"],
+        "rss_mb": round(res["rss_mb"], 1),
+        "rss_2w_mb": round(res["rss_2w_mb"], 1),
+        "rss_100k_keys_mb": _round(res["rss_100k_keys_mb"], 1),
+        "recovery_100k_s": _round(res["recovery_100k_s"], 2),
+        "table_keys": {k: _round(v, 2) for k, v in res["table_keys"].items()},
+        "worker_start_s": round(res["worker_start_s"], 1),
+        "messages_per_article": per_article,
+        "messages_per_article_total": round(sum(msgs.values()) / n, 1),
+        "profile_top10": inproc["profile"],
+        "machine": {"cores": os.cpu_count(), "memory_gb": round(
+            psutil.virtual_memory().total / 2**30, 1), "python": sys.version.split()[0]},
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 1),
+    }
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["keys-app"]:
+        keys_app(*sys.argv[2:6])
+    else:
+        out = run(Options(articles=int(sys.argv[1]) if len(sys.argv) > 1 else 60,
+                          log=lambda m: print(m, file=sys.stderr)))
+        print(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode())

@@ -1,0 +1,154 @@
+"""Alert delivery on the worker: ``GET /alerts/stream`` (SSE) and the webhook dispatcher.
+
+Both read ``wiredesk.alerts.v1`` with aiokafka consumers of their own, so a
+slow client or a dead webhook never slows the agents. The stream joins no
+consumer group: it starts at the end of the topic (``?from=beginning`` for
+all that is kept), or where a ``Last-Event-ID`` says (every event id is the
+next offset of each partition). The webhook dispatcher joins the group
+``<app id>-webhooks`` (each alert to one worker) and hands each alert whose
+rule has a ``webhook`` to :class:`~streams.alert_delivery.WebhookSender`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import orjson
+from aiohttp import web as aioweb
+from aiokafka import AIOKafkaConsumer
+from faust.web import Request, Response, View
+
+from agents.alerts import alert_rules
+from streams.alert_delivery import WebhookSender, format_event_id, parse_event_id, sse_event
+from streams.app import app, settings
+from streams.topics import ALERTS, full_name
+
+__all__ = ["ActiveRules", "AlertStream", "WebhookStatus", "sender", "webhook_dispatcher"]
+
+logger = logging.getLogger(__name__)
+KEEPALIVE_S = 15.0
+sender = WebhookSender()
+_webhook_state: dict[str, Any] = {"assigned": 0}
+
+
+async def _assigned(consumer: AIOKafkaConsumer, timeout: float = 10.0) -> set[Any]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not consumer.assignment():
+        if loop.time() > deadline:
+            raise TimeoutError("no partitions of the alerts topic were assigned")
+        await asyncio.sleep(0.05)
+    return set(consumer.assignment())
+
+
+@app.page("/alerts/stream")
+class AlertStream(View):
+    """Alerts as server-sent events; ``?rule=a,b`` filters, ``Last-Event-ID`` resumes."""
+
+    async def get(self, request: Request) -> Response:
+        raw: Any = request  # faust's aiohttp driver hands us aiohttp's request
+        rules = {r for value in raw.query.getall("rule", []) for r in value.split(",") if r}
+        resume = raw.headers.get("Last-Event-ID") or raw.query.get("last_event_id")
+        positions = parse_event_id(resume) if resume else None
+        if resume and positions is None:
+            return self.json({"error": "bad_request",
+                              "message": f"Last-Event-ID {resume!r} is not an event id"},
+                             status=400)
+        start = raw.query.get("from", "latest")
+        if start not in ("latest", "beginning"):
+            return self.json({"error": "bad_request",
+                              "message": "from is latest or beginning"}, status=400)
+        topic = full_name(settings, ALERTS)
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers,
+                                    group_id=None, enable_auto_commit=False,
+                                    auto_offset_reset="earliest" if start == "beginning"
+                                    else "latest")
+        await consumer.start()
+        response = aioweb.StreamResponse(headers={
+            "Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no"})
+        try:
+            offsets: dict[int, int] = {}
+            for tp in await _assigned(consumer):
+                if positions is not None:  # a partition new since the id: from its start
+                    consumer.seek(tp, positions.get(tp.partition, 0))
+                offsets[tp.partition] = await consumer.position(tp)  # fixed before we answer
+            await response.prepare(raw)
+            await response.write(b"retry: 2000\n: streaming " + topic.encode() + b"\n\n")
+            while True:
+                batch = await consumer.getmany(timeout_ms=int(KEEPALIVE_S * 1000))
+                if not batch:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                for tp, messages in batch.items():
+                    for m in messages:
+                        offsets[tp.partition] = m.offset + 1
+                        key = (m.key or b"").decode("utf-8", "replace")
+                        if rules and key not in rules:
+                            continue
+                        await response.write(sse_event(format_event_id(offsets), m.value or b""))
+        except ConnectionResetError:  # the client went away
+            logger.debug("Alert stream closed by the client")
+            return response
+        finally:
+            await consumer.stop()
+
+
+@app.page("/alerts/webhooks")
+class WebhookStatus(View):
+    """Webhook delivery counters: queued, delivered, retries, failed, dropped."""
+
+    async def get(self, request: Request) -> Response:
+        return self.json({**sender.snapshot(), **_webhook_state})
+
+
+def _webhook(rule_id: str) -> dict[str, Any] | None:
+    rule = alert_rules.get(rule_id)
+    hook = rule.get("webhook") if isinstance(rule, dict) else None
+    return hook if isinstance(hook, dict) and hook.get("url") else None
+
+
+@app.task
+async def webhook_dispatcher() -> None:
+    """Read the alerts topic (group ``<app id>-webhooks``) and queue each rule's webhook."""
+    consumer = AIOKafkaConsumer(full_name(settings, ALERTS),
+                                bootstrap_servers=settings.bootstrap_servers,
+                                group_id=f"{settings.app_id}-webhooks",
+                                enable_auto_commit=True, auto_offset_reset="latest")
+    await consumer.start()
+    logger.info("Webhook dispatcher started group=%s-webhooks", settings.app_id)
+    try:
+        while True:
+            batch = await consumer.getmany(timeout_ms=1000)
+            _webhook_state["assigned"] = len(consumer.assignment())
+            for messages in batch.values():
+                for m in messages:
+                    try:
+                        alert = orjson.loads(m.value or b"")
+                        hook = _webhook(str(alert["rule_id"]))
+                    except (orjson.JSONDecodeError, KeyError, TypeError):
+                        logger.warning("Not an alert topic=%s partition=%s offset=%s",
+                                       m.topic, m.partition, m.offset)
+                        continue
+                    if hook:
+                        sender.submit(hook["url"], hook.get("secret"), alert.get("id", ""),
+                                      m.value or b"")
+    finally:
+        await consumer.stop()
+        await sender.close()
+
+
+@app.page("/alerts/rules")
+class ActiveRules(View):
+    """The rules this worker holds (webhook secrets left out)."""
+
+    async def get(self, request: Request) -> Response:
+        rules = []
+        for value in sorted(alert_rules.values(), key=lambda v: str(v.get("id"))):
+            rule = dict(value)
+            if isinstance(rule.get("webhook"), dict):
+                rule["webhook"] = {"url": rule["webhook"].get("url")}
+            rules.append(rule)
+        return self.json({"total": len(rules), "rules": rules})
