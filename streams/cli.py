@@ -595,7 +595,7 @@ def alerts_tail(
             if as_json:
                 sys.stdout.buffer.write((m.value or b"") + b"\n")
             else:
-                out.print(alert_line(orjson.loads(m.value or b"{}")), highlight=False,
+                out.print(alert_line(orjson.loads(m.value or b"{}")), highlight=False, markup=False,
                           soft_wrap=True)
             sys.stdout.flush()
             n += 1
