@@ -595,7 +595,9 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
             # None, not 0, when no article finished in the time box: the rate is unknown.
             res["replay_aps"] = done / ((end - v2.ready * 1000) / 1000) if done else None
             res["replay_articles"] = {"done": done, "in_topic": len(sent)}
-            log(f"replay: {res['replay_aps']:.2f} articles/s over {len(sent)} articles")
+            rate = res["replay_aps"]
+            log(f"replay: {rate:.2f} articles/s" if rate is not None else
+                f"replay: no article finished in {o.replay_seconds:.0f}s", )
     finally:
         one.stop()
     res["rss_mb"] = max(sampler.peak.get(p.popen.pid, 0) for p in one.procs) / 2**20

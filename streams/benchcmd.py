@@ -29,7 +29,8 @@ TARGETS: dict[str, str] = {
 
 def _fmt(value: Any, key: str = "") -> str:
     if isinstance(value, dict):
-        return " / ".join(f"{k} {v:,.0f}" for k, v in value.items() if k.startswith("p"))
+        return " / ".join(f"{k} {v:,.0f}" if v is not None else f"{k} -"
+                          for k, v in value.items() if k.startswith("p"))
     if value is None:
         return "n/a: alerts do not exist yet (issue 6)" if key == "alert_latency_ms" else "failed"
     return f"{value:,.1f}" if isinstance(value, float) else str(value)
