@@ -76,19 +76,23 @@ def _newest_first(items: list[Value]) -> list[Value]:
     return items[:MAX_LIST]
 
 
+def _item(record: Value, *fields: str) -> Value:
+    """A list item: what every view item carries, plus the record's own ``fields``."""
+    return {
+        "id": record["id"], "article_id": record["article_id"],
+        "revision": record.get("revision", 1), "day": day_of(record),
+        "published": str(record.get("published") or ""), "text": record["text"],
+        **{f: record.get(f) for f in fields},
+    }
+
+
 def add_quote(value: Value | None, quote: Value) -> Value:
     """Fold a quote into ``quotes-by-speaker`` (key: the canonical speaker)."""
     value = value or {"speaker": quote.get("speaker"), "quotes": []}
     kept = _replace_article_items(value["quotes"], quote)
     if kept is None:
         return value
-    kept.append({
-        "id": quote["id"], "article_id": quote["article_id"],
-        "revision": quote.get("revision", 1), "day": day_of(quote),
-        "published": str(quote.get("published") or ""), "text": quote["text"],
-        "kind": quote["kind"], "speaker_title": quote.get("speaker_title"),
-        "cue": quote.get("cue"), "sentence": quote.get("sentence"),
-    })
+    kept.append(_item(quote, "kind", "speaker_title", "cue", "sentence"))
     return {**value, "quotes": _newest_first(kept)}
 
 
@@ -98,14 +102,7 @@ def add_figure(value: Value | None, figure: Value) -> Value:
     kept = _replace_article_items(value["figures"], figure)
     if kept is None:
         return value
-    kept.append({
-        "id": figure["id"], "article_id": figure["article_id"],
-        "revision": figure.get("revision", 1), "day": day_of(figure),
-        "published": str(figure.get("published") or ""), "text": figure["text"],
-        "value": figure.get("value"), "low": figure.get("low"), "high": figure.get("high"),
-        "approx": figure.get("approx"), "bound": figure.get("bound"), "unit": figure.get("unit"),
-        "sentence": figure.get("sentence"),
-    })
+    kept.append(_item(figure, "value", "low", "high", "approx", "bound", "unit", "sentence"))
     return {**value, "figures": _newest_first(kept)}
 
 
