@@ -1,13 +1,13 @@
 """The enrich stage: one article's tagged paragraphs into quotes, figures, events, entities.
 
-Why the stage waits for the whole article: speakers are named after their
+Why the stage works on the whole article: speakers are named after their
 quotes as often as before ("…," he said), acronyms are defined anywhere
 ("Syrian Democratic Forces (SDF)"), and the main place of an article is known
-only at its end. So the agent keeps each article's tagged paragraphs in a
-changelog-backed table (``article-context``) until all ``count`` have arrived,
-then calls :func:`enrich_article` once. Because `wiredesk process` calls the
-very same function on the same paragraphs, output through Kafka and output of
-``process`` are the same records.
+only at its end. So the split and tag stages send one message per article
+(``paragraphs.v2``, see schemas/paragraph.py for why not one per paragraph)
+and the agent calls :func:`enrich_article` once per message, keeping no state.
+Because `wiredesk process` calls the very same function on the same
+paragraphs, output through Kafka and output of ``process`` are the same records.
 
 Invariant: every output span lies inside the article body and every id is
 deterministic (article id, revision, pipeline version, kind, span).
@@ -30,8 +30,7 @@ from agents.tag import tags_to_values
 from schemas.outputs import Entity, Event, Figure, Quote
 from schemas.paragraph import TaggedParagraph
 
-__all__ = ["Enriched", "Progress", "add_paragraph", "build_doc", "enrich_article",
-           "track_paragraph"]
+__all__ = ["Enriched", "build_doc", "enrich_article"]
 
 
 @dataclass
@@ -48,64 +47,6 @@ class Enriched:
     def counts(self) -> dict[str, int]:
         """How many records of each kind (for logs, status and replay reports)."""
         return {k: len(getattr(self, k)) for k in ("entities", "quotes", "figures", "events")}
-
-
-def add_paragraph(
-    buffered: list[TaggedParagraph], paragraph: TaggedParagraph
-) -> tuple[list[TaggedParagraph], bool]:
-    """Add a paragraph to an article's buffer.
-
-    A paragraph of a newer revision discards an older revision's buffer; a
-    duplicate (same index, redelivered) replaces its earlier copy, so
-    at-least-once delivery cannot double a paragraph.
-
-    Returns:
-        The new buffer, sorted by index, and whether the article is complete.
-    """
-    kept = [p for p in buffered if p.revision == paragraph.revision and p.index != paragraph.index]
-    if any(p.revision > paragraph.revision for p in buffered):
-        return buffered, False  # a stale paragraph of an older revision
-    kept.append(paragraph)
-    kept.sort(key=lambda p: p.index)
-    return kept, len(kept) == paragraph.count
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where an article stands after one more of its paragraphs arrived.
-
-    Attributes:
-        state: The small per-article record kept in the table: revision,
-            paragraph count and the indices received.
-        action: ``wait`` (keep the paragraph), ``complete`` (all are in) or
-            ``stale`` (a paragraph of an older revision: ignore it).
-        discard: Indices of an older revision's paragraphs to delete.
-    """
-
-    state: dict[str, Any]
-    action: str
-    discard: tuple[int, ...] = ()
-
-
-def track_paragraph(state: dict[str, Any] | None, revision: int, index: int,
-                    count: int) -> Progress:
-    """Fold one paragraph's arrival into its article's progress record.
-
-    The streaming agent keeps each paragraph under its own table key and only
-    this small record under the article id, so buffering costs one changelog
-    write per paragraph instead of rewriting the whole article each time. A
-    redelivered paragraph is the same index again (idempotent); a newer
-    revision starts over and discards the older one's paragraphs.
-    """
-    discard: tuple[int, ...] = ()
-    if state is None or revision > state["revision"]:
-        discard = tuple(state["have"]) if state else ()
-        state = {"revision": revision, "count": count, "have": []}
-    elif revision < state["revision"]:
-        return Progress(state, "stale")
-    have = sorted({*state["have"], index})
-    action = "complete" if len(have) >= count else "wait"
-    return Progress({**state, "have": have}, action, discard)
 
 
 def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:

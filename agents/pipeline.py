@@ -2,8 +2,9 @@
 
 ``wiredesk process``, ``wiredesk eval`` and the in-process benchmark call
 :func:`process_article`; the Faust agents call the same stage functions one
-hop at a time. Both paths therefore produce the same records for the same
-input (an integration test checks it on the real broker).
+hop at a time (one message per article and hop). Both paths therefore
+produce the same records for the same input (an integration test checks it on
+the real broker).
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from typing import Any, TypeVar
 import faust
 import orjson
 
-from agents.enrich import Enriched, add_paragraph, enrich_article
+from agents.enrich import Enriched, enrich_article
 from agents.errors import InvalidRecord
 from agents.lexicon import Lexicon
 from agents.parse import RawMeta, parse_article
-from agents.split import split_article
-from agents.tag import tag_paragraph
+from agents.split import split_message
+from agents.tag import tag_message
 from schemas.article import Article
-from schemas.paragraph import TaggedParagraph
 
 __all__ = ["Processed", "decode_record", "process_article", "to_document"]
 
@@ -64,10 +64,8 @@ def process_article(
             stage would dead-letter).
     """
     article = parse_article(raw, meta, now=now, max_bytes=max_bytes)
-    buffered: list[TaggedParagraph] = []
-    for paragraph in split_article(article, pipeline_version):
-        buffered, _ = add_paragraph(buffered, tag_paragraph(paragraph, lexicon))
-    return Processed(article=article, enriched=enrich_article(buffered, lexicon))
+    tagged = tag_message(split_message(article, pipeline_version), lexicon)
+    return Processed(article=article, enriched=enrich_article(tagged.paragraphs, lexicon))
 
 
 def _wire(record: faust.Record) -> dict[str, Any]:

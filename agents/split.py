@@ -11,9 +11,9 @@ import re
 
 from agents.nlp.sentences import split_sentences
 from schemas.article import Article
-from schemas.paragraph import Paragraph
+from schemas.paragraph import Paragraph, Paragraphs
 
-__all__ = ["paragraph_spans", "split_article"]
+__all__ = ["paragraph_spans", "split_article", "split_message"]
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 
@@ -66,3 +66,10 @@ def split_article(article: Article, pipeline_version: int) -> list[Paragraph]:
             )
         )
     return paragraphs
+
+
+def split_message(article: Article, pipeline_version: int) -> Paragraphs:
+    """The split stage's one message for an article: all its paragraphs, in order."""
+    return Paragraphs(article_id=article.id, revision=article.revision,
+                      pipeline_version=pipeline_version,
+                      paragraphs=split_article(article, pipeline_version))

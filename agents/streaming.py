@@ -19,18 +19,18 @@ from functools import partial
 from typing import Any
 
 from agents.dedup import assign_revision
-from agents.enrich import enrich_article, track_paragraph
+from agents.enrich import enrich_article
 from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received, subject_key
 from agents.parse import RawMeta, parse_article
 from agents.pipeline import decode_record
 from agents.runner import Out, message_headers, run_stage
-from agents.split import split_article
-from agents.tag import tag_paragraph
+from agents.split import split_message
+from agents.tag import tag_message
 from schemas.article import Article
-from schemas.paragraph import Paragraph, TaggedParagraph
+from schemas.paragraph import Paragraphs, TaggedParagraphs
 from streams.app import app, channels, settings
-from streams.tables import article_context, article_revisions, articles, latest_revisions
+from streams.tables import article_revisions, articles, latest_revisions
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 
@@ -77,54 +77,23 @@ def _split(event: Any) -> Iterator[Out]:
     articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
     if (latest_revisions.get(article.id) or 0) < article.revision:
         latest_revisions[article.id] = article.revision
-    for paragraph in split_article(article, settings.pipeline_version):
-        yield Out(channels.paragraphs, article.id, paragraph.dumps())
+    yield Out(channels.paragraphs, article.id,
+              split_message(article, settings.pipeline_version).dumps())
 
 
 def _tag(event: Any) -> Iterator[Out]:
-    paragraph = decode_record(Paragraph, event.message.value)
-    tagged = tag_paragraph(paragraph, load_lexicon(settings.ner_backend))
-    yield Out(channels.tagged, paragraph.article_id, tagged.dumps())
+    message = decode_record(Paragraphs, event.message.value)
+    tagged = tag_message(message, load_lexicon(settings.ner_backend))
+    yield Out(channels.tagged, message.article_id, tagged.dumps())
 
 
-def _part_key(article_id: str, index: int) -> str:
-    return f"{article_id}#{index}"
-
-
-def _forget(article_id: str, count: int) -> None:
-    """Delete an article's buffered paragraphs and progress record.
-
-    Runs only after the article's outputs were handed to the producer: the
-    producer flushes in order, so if these deletions reach the changelog the
-    outputs did too. Deleting first could lose an article to a crash between
-    the two (the redelivered last paragraph would find nothing to complete).
-    """
-    for stale in [_part_key(article_id, i) for i in range(count)] + [article_id]:
-        if stale in article_context:
-            del article_context[stale]
-
-
-def _enrich(event: Any, after: list[Any]) -> list[Out]:
-    payload = event.message.value
-    paragraph = decode_record(TaggedParagraph, payload)
-    key = paragraph.article_id
-    progress = track_paragraph(article_context.get(key), paragraph.revision, paragraph.index,
-                               paragraph.count)
-    for index in progress.discard:
-        if _part_key(key, index) in article_context:
-            del article_context[_part_key(key, index)]
-    if progress.action == "stale":
-        return []
-    if progress.action == "wait":
-        article_context[_part_key(key, paragraph.index)] = {"p": payload.decode()}
-        article_context[key] = progress.state
-        return []
-    buffered = [paragraph if i == paragraph.index else
-                decode_record(TaggedParagraph, article_context[_part_key(key, i)]["p"].encode())
-                for i in range(paragraph.count)]
-    result = enrich_article(buffered, load_lexicon(settings.ner_backend))
-    after.append(partial(_forget, key, paragraph.count))  # a failure keeps them for a replay
-    articles[key] = article_processed(articles.get(key), key, paragraph.revision, result.counts)
+def _enrich(event: Any) -> list[Out]:
+    message = decode_record(TaggedParagraphs, event.message.value)
+    key = message.article_id
+    result = enrich_article(message.paragraphs, load_lexicon(settings.ner_backend))
+    # Written now, sent at once; the outputs below are sent when the offset is
+    # committed. A crash in between redelivers this message and sends them then.
+    articles[key] = article_processed(articles.get(key), key, message.revision, result.counts)
     now = datetime.now(UTC)
     outs: list[Out] = []
     # Outputs are keyed by what their consumers group by (and the views are keyed by).
@@ -155,7 +124,7 @@ async def normalize_agent(stream: Any) -> None:
 
 @app.agent(channels.articles, concurrency=1)
 async def split_agent(stream: Any) -> None:
-    """Articles to paragraphs with sentence spans."""
+    """Articles to their paragraphs with sentence spans (one message per article)."""
     async for event in stream.events():
         error = await run_stage("split", event, partial(_split, event), dlq=channels.dlq["split"])
         _record_failure(event, "split", error)
@@ -163,7 +132,7 @@ async def split_agent(stream: Any) -> None:
 
 @app.agent(channels.paragraphs, concurrency=1)
 async def tag_agent(stream: Any) -> None:
-    """Paragraphs to tagged paragraphs."""
+    """An article's paragraphs to tagged paragraphs."""
     async for event in stream.events():
         error = await run_stage("tag", event, partial(_tag, event), dlq=channels.dlq["tag"])
         _record_failure(event, "tag", error)
@@ -171,11 +140,8 @@ async def tag_agent(stream: Any) -> None:
 
 @app.agent(channels.tagged, concurrency=1)
 async def enrich_agent(stream: Any) -> None:
-    """Tagged paragraphs, gathered per article, to events, quotes, figures, entities."""
+    """An article's tagged paragraphs to events, quotes, figures, entities."""
     async for event in stream.events():
-        after: list[Any] = []
-        error = await run_stage("enrich", event, partial(_enrich, event, after),
+        error = await run_stage("enrich", event, partial(_enrich, event),
                                 dlq=channels.dlq["enrich"])
         _record_failure(event, "enrich", error)
-        for step in after if error is None else ():
-            step()

@@ -16,9 +16,9 @@ from agents.nlp.dates import find_dates
 from agents.nlp.numbers import find_numbers
 from agents.nlp.quotes import find_quote_spans
 from agents.nlp.types import DateExpr, Mention, NumberExpr, QuoteSpan
-from schemas.paragraph import Paragraph, Tag, TaggedParagraph
+from schemas.paragraph import Paragraph, Paragraphs, Tag, TaggedParagraph, TaggedParagraphs
 
-__all__ = ["tag_paragraph", "tags_to_values"]
+__all__ = ["tag_message", "tag_paragraph", "tags_to_values"]
 
 _NUMBER_ATTRS = ("value", "low", "high", "approx", "bound", "unit")
 
@@ -54,6 +54,13 @@ def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
                         label="open" if q.open_end else "closed"))
     tags.sort(key=lambda t: (t.start, t.end, t.kind))
     return TaggedParagraph(**paragraph.asdict(), tags=tags)
+
+
+def tag_message(message: Paragraphs, lexicon: Lexicon) -> TaggedParagraphs:
+    """The tag stage's one message for an article: every paragraph tagged, in order."""
+    return TaggedParagraphs(article_id=message.article_id, revision=message.revision,
+                            pipeline_version=message.pipeline_version,
+                            paragraphs=[tag_paragraph(p, lexicon) for p in message.paragraphs])
 
 
 def tags_to_values(

@@ -1,9 +1,18 @@
-"""Paragraph records: ``wiredesk.paragraphs.v1`` and ``wiredesk.paragraphs.tagged.v1``.
+"""Paragraph records: ``wiredesk.paragraphs.v2`` and ``wiredesk.paragraphs.tagged.v2``.
 
-Both are keyed by article id so one article's paragraphs stay in order on one
-partition. A paragraph carries what the later stages need from its article
-(the date relative expressions resolve against, the paragraph count that tells
-the enrich stage the article is complete), so no stage has to join back.
+One message per article on each topic, keyed by article id, carrying all of
+the article's paragraphs in order. A paragraph carries what the later stages
+need from its article (the date relative expressions resolve against, the
+headline and byline), so no stage has to join back.
+
+Why v2, one message per article (v1 was one message per paragraph): enrich
+needs the whole article (speakers named after their quotes, acronyms defined
+anywhere), so v1 made it buffer paragraphs in a changelog-backed table. The
+benchmark measured that buffering and the per-paragraph hops at about half the
+~290 Kafka messages per article; and faust publishes an agent's sends only at
+offset commit while table writes go out at once, so a SIGKILL between the two
+could delete a buffer whose outputs were never sent (an article left
+``received`` for ever). One message per article needs no buffer at all.
 """
 
 from __future__ import annotations
@@ -15,10 +24,14 @@ from schemas.base import INTERNAL, WireRecord
 __all__ = [
     "Paragraph",
     "ParagraphV1",
+    "Paragraphs",
+    "ParagraphsV2",
     "Tag",
     "TagV1",
     "TaggedParagraph",
     "TaggedParagraphV1",
+    "TaggedParagraphs",
+    "TaggedParagraphsV2",
 ]
 
 
@@ -67,7 +80,27 @@ class TaggedParagraphV1(ParagraphV1, namespace="wiredesk.paragraph.tagged.v1", *
     tags: list[TagV1] = []  # noqa: RUF012
 
 
+class ParagraphsV2(WireRecord, namespace="wiredesk.paragraphs.v2", **INTERNAL):
+    """All paragraphs of one article revision, in order (``wiredesk.paragraphs.v2``)."""
+
+    article_id: str
+    revision: int
+    pipeline_version: int
+    paragraphs: list[ParagraphV1]
+
+
+class TaggedParagraphsV2(WireRecord, namespace="wiredesk.paragraphs.tagged.v2", **INTERNAL):
+    """All tagged paragraphs of one article revision (``wiredesk.paragraphs.tagged.v2``)."""
+
+    article_id: str
+    revision: int
+    pipeline_version: int
+    paragraphs: list[TaggedParagraphV1]
+
+
 Paragraph = ParagraphV1
+Paragraphs = ParagraphsV2
 Tag = TagV1
 TaggedParagraph = TaggedParagraphV1
+TaggedParagraphs = TaggedParagraphsV2
 

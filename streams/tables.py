@@ -20,7 +20,6 @@ from streams.app import app, settings
 __all__ = [
     "VIEW_TABLES",
     "aliases",
-    "article_context",
     "article_revisions",
     "articles",
     "entity_mentions",
@@ -55,12 +54,6 @@ def _raw_keys(table: Any) -> Any:
 def _view(name: str, help_text: str) -> Any:
     return _raw_keys(app.Table(name, schema=_schema(), partitions=_parts, help=help_text))
 
-
-#: Articles in flight in the enrich stage, fed by ``paragraphs.tagged.v1``: the key
-#: ``<article id>`` holds the progress record (revision, count, indices received) and
-#: ``<article id>#<index>`` each tagged paragraph's payload, until the article is
-#: complete. Changelog ``<app>-article-context-changelog``.
-article_context = _view("article-context", "Tagged paragraphs of articles in flight.")
 
 #: article id -> revision counter, content hashes seen (with where they were first
 #: read) and a duplicate count; fed by the raw topic (keyed by article id) in the

@@ -44,8 +44,8 @@ logger = logging.getLogger(__name__)
 
 ARTICLES_RAW = "articles.raw.v1"
 ARTICLES = "articles.v1"
-PARAGRAPHS = "paragraphs.v1"
-PARAGRAPHS_TAGGED = "paragraphs.tagged.v1"
+PARAGRAPHS = "paragraphs.v2"
+PARAGRAPHS_TAGGED = "paragraphs.tagged.v2"
 EVENTS = "events.v1"
 QUOTES = "quotes.v1"
 FIGURES = "figures.v1"

@@ -87,10 +87,6 @@ def baseline(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
     return answers
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Known, open (issue 4): after SIGKILL a restarted worker sometimes leaves a few articles "
-    "'received' and never completes them; suspected local RocksDB state behind its changelog "
-    "offsets (faust issue 333). It passes most runs; kept running so it shows when fixed."))
 def test_sigkill_mid_stream_then_restart_loses_and_doubles_nothing(
         kafka_bootstrap: str, tmp_path: Path, baseline: dict[str, object]) -> None:
     dep = _deploy(kafka_bootstrap, tmp_path)

@@ -1,29 +1,53 @@
-"""The enrich stage's bookkeeping: one article's paragraphs gathered exactly once."""
+"""The split → tag → enrich hops: one message per article, through the topic codec."""
 
 from __future__ import annotations
 
-from agents.enrich import track_paragraph
+from datetime import UTC, datetime
+
+from agents.enrich import enrich_article
+from agents.lexicon import load_lexicon
+from agents.parse import RawMeta, parse_article
+from agents.pipeline import decode_record, process_article
+from agents.split import split_message
+from agents.tag import tag_message
+from schemas.article import Article
+from schemas.paragraph import Paragraphs, TaggedParagraphs
+
+NOW = datetime(2019, 3, 12, 12, tzinfo=UTC)
+ARTICLE = (
+    b"Kurdish forces close in on last IS enclave\n\n"
+    b"BEIRUT (Reuters) - Kurdish-led forces said on Tuesday they had taken 200 fighters "
+    b"prisoner.\n\n"
+    b'"We will finish them soon," said Mustafa Bali, a spokesman for the Syrian Democratic '
+    b"Forces.\n"
+)
 
 
-def test_paragraphs_in_any_order_complete_the_article_once() -> None:
-    state = None
-    actions = []
-    for index in (2, 0, 1):
-        progress = track_paragraph(state, 1, index, 3)
-        state, actions = progress.state, [*actions, progress.action]
-    assert actions == ["wait", "wait", "complete"]
-    assert state == {"revision": 1, "count": 3, "have": [0, 1, 2]}
+def _article() -> Article:
+    return parse_article(ARTICLE, RawMeta(source="test"), now=NOW)
 
 
-def test_a_redelivered_paragraph_does_not_count_twice() -> None:
-    first = track_paragraph(None, 1, 0, 2)
-    again = track_paragraph(first.state, 1, 0, 2)
-    assert again.action == "wait" and again.state["have"] == [0]
+def test_split_sends_every_paragraph_of_an_article_in_one_message() -> None:
+    article = _article()
+    message = decode_record(Paragraphs, split_message(article, 3).dumps())
+    assert message.article_id == article.id and message.pipeline_version == 3
+    assert [p.index for p in message.paragraphs] == list(range(len(message.paragraphs)))
+    assert all(article.body[p.start:p.end] == p.text for p in message.paragraphs)
 
 
-def test_a_newer_revision_starts_over_and_discards_the_old_paragraphs() -> None:
-    old = track_paragraph(track_paragraph(None, 1, 0, 3).state, 1, 1, 3)
-    new = track_paragraph(old.state, 2, 0, 2)
-    assert new.discard == (0, 1)
-    assert new.state == {"revision": 2, "count": 2, "have": [0]}
-    assert track_paragraph(new.state, 1, 2, 3).action == "stale"
+def test_the_hops_through_the_codec_give_what_process_gives() -> None:
+    lexicon = load_lexicon("rules")
+    article = _article()
+    split = decode_record(Paragraphs, split_message(article, 1).dumps())
+    tagged = decode_record(TaggedParagraphs, tag_message(split, lexicon).dumps())
+    through_kafka = enrich_article(tagged.paragraphs, lexicon)
+    in_process = process_article(ARTICLE, RawMeta(source="test"), lexicon=lexicon, now=NOW)
+    assert [q.to_json_dict() for q in through_kafka.quotes] == \
+        [q.to_json_dict() for q in in_process.enriched.quotes]
+    assert ("Mustafa Bali", "direct") in {(q.speaker, q.kind) for q in through_kafka.quotes}
+    assert through_kafka.counts == in_process.enriched.counts
+
+
+def test_an_article_without_paragraphs_enriches_to_nothing() -> None:
+    assert enrich_article([], load_lexicon("rules")).counts == {
+        "entities": 0, "quotes": 0, "figures": 0, "events": 0}

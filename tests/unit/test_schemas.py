@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from schemas.jsonschema import SCHEMA_DIR, TOPIC_RECORDS, render_all
-from schemas.paragraph import TaggedParagraph
+from schemas.paragraph import TaggedParagraphs
 from tests.conftest import FIXTURES
 
 GOLDEN = sorted((FIXTURES / "schemas").glob("*.json"))
@@ -39,7 +39,9 @@ def test_public_outputs_carry_no_faust_metadata() -> None:
 
 
 def test_old_readers_keep_unknown_fields() -> None:
-    payload = (FIXTURES / "schemas" / "wiredesk.paragraph.tagged.v1.json").read_bytes()
+    payload = (FIXTURES / "schemas" / "wiredesk.paragraphs.tagged.v2.json").read_bytes()
     data = json.loads(payload)
     data["added_in_a_later_minor"] = 1
-    assert TaggedParagraph.loads(json.dumps(data).encode()).tags[0].label == "ORG"
+    data["paragraphs"][0]["added_too"] = 2
+    loaded = TaggedParagraphs.loads(json.dumps(data).encode())
+    assert loaded.paragraphs[0].tags[0].label == "ORG"
