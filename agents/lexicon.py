@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from agents.nlp.entities import NerBackend, get_backend
 from agents.nlp.gazetteer import Gazetteer, load_gazetteer
@@ -24,10 +25,13 @@ class Lexicon:
 
 
 @cache
-def load_lexicon(ner_backend: str = "rules") -> Lexicon:
+def load_lexicon(ner_backend: str = "rules", gazetteer_file: Path | None = None) -> Lexicon:
     """Load the shipped lexicon once per process.
 
     Args:
         ner_backend: ``rules`` (default, no model download) or ``spacy``.
+        gazetteer_file: A newsroom's own names (``WIREDESK_GAZETTEER``), read
+            before the shipped gazetteer so its entries win.
     """
-    return Lexicon(gazetteer=load_gazetteer(), ner=get_backend(ner_backend))
+    gazetteer = load_gazetteer(gazetteer_file)
+    return Lexicon(gazetteer=gazetteer, ner=get_backend(ner_backend, gazetteer))

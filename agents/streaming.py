@@ -37,6 +37,10 @@ __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 logger = logging.getLogger(__name__)
 
 
+def _lexicon() -> Any:
+    return load_lexicon(settings.ner_backend, settings.gazetteer)
+
+
 def _timestamp(event: Any) -> datetime:
     return datetime.fromtimestamp(event.message.timestamp, UTC)
 
@@ -83,16 +87,16 @@ def _split(event: Any) -> Iterator[Out]:
 
 def _tag(event: Any) -> Iterator[Out]:
     message = decode_record(Paragraphs, event.message.value)
-    tagged = tag_message(message, load_lexicon(settings.ner_backend))
+    tagged = tag_message(message, _lexicon())
     yield Out(channels.tagged, message.article_id, tagged.dumps())
 
 
 def _enrich(event: Any) -> list[Out]:
     message = decode_record(TaggedParagraphs, event.message.value)
     key = message.article_id
-    result = enrich_article(message.paragraphs, load_lexicon(settings.ner_backend))
-    # Written now, sent at once; the outputs below are sent when the offset is
-    # committed. A crash in between redelivers this message and sends them then.
+    result = enrich_article(message.paragraphs, _lexicon())
+    # A crash before the offset commit redelivers this message: the outputs are
+    # sent again with the same ids (harmless) and "processed" is written again.
     articles[key] = article_processed(articles.get(key), key, message.revision, result.counts)
     now = datetime.now(UTC)
     outs: list[Out] = []

@@ -49,6 +49,18 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _lexicon(s: Any) -> Any:
+    """The settings' lexicon, or a clear error (a bad WIREDESK_GAZETTEER, a missing spaCy)."""
+    from agents.lexicon import load_lexicon
+    from agents.nlp.backends import BackendUnavailableError
+    from agents.nlp.gazetteer import GazetteerFileError
+
+    try:
+        return load_lexicon(s.ner_backend, s.gazetteer)
+    except (GazetteerFileError, BackendUnavailableError) as exc:
+        raise _fail(str(exc), code=2) from None
+
+
 def _progress() -> Any:
     """A progress bar on stderr with counts, rate and time left, for long CLI work."""
     from rich.progress import (
@@ -159,6 +171,7 @@ def worker(
     except Exception as exc:
         raise _fail(f"cannot reach Kafka at {s.broker_url}: {exc}. Start it with "
                     "`wiredesk broker start` or set WIREDESK_BROKER_URL.") from None
+    _lexicon(s)  # a bad gazetteer stops here, and the first article does not pay the load
     from faust.worker import Worker
 
     from streams.app import app as faust_app
@@ -303,12 +316,12 @@ def process(
     document per article.
     """
     from agents.errors import StageError
-    from agents.lexicon import load_lexicon
     from agents.parse import RawMeta
     from agents.pipeline import process_article, to_document
     from streams.ingest import split_payload
 
     s = get_settings()
+    lexicon = _lexicon(s)
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     name = "stdin" if str(file) == "-" else file.name
     try:
@@ -317,7 +330,7 @@ def process(
         for i, piece in enumerate(pieces, start=1):
             meta = RawMeta(source=source, source_id=name if len(pieces) == 1 else f"{name}#{i}",
                            format=fmt)
-            result = process_article(piece, meta, lexicon=load_lexicon(s.ner_backend),
+            result = process_article(piece, meta, lexicon=lexicon,
                                      now=datetime.now(UTC), pipeline_version=s.pipeline_version,
                                      max_bytes=s.max_article_bytes)
             docs.append(to_document(result))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     ner_backend: str = Field(
         "rules", description="WIREDESK_NER_BACKEND: rules (default) or spacy (if installed)."
     )
+    gazetteer: Path | None = Field(
+        None,
+        description=(
+            "WIREDESK_GAZETTEER: a TSV of your own names (name<TAB>TYPE<TAB>alias|alias, TYPE "
+            "one of PERSON ORG GPE LOC NORP), read before the shipped gazetteer so its entries "
+            "win; after changing it, replay with a new pipeline version (docs/replay.md)."
+        ),
+    )
     replay: bool = Field(
         False,
         description=(
@@ -110,6 +118,11 @@ class Settings(BaseSettings):
         description="WIREDESK_CACHE_DIR: Kafka jars resolved by Maven, reused across runs.",
     )
     broker_heap: str = Field("512m", description="WIREDESK_BROKER_HEAP: local broker JVM heap.")
+
+    @field_validator("gazetteer", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: object) -> object:
+        return None if value == "" else value  # WIREDESK_GAZETTEER= unsets it
 
     @model_validator(mode="after")
     def _local_broker_by_default(self) -> Settings:

@@ -71,7 +71,7 @@ def resolve_name(name: str) -> str:
     learned = aliases.get(wanted.lower())
     if learned:
         return str(learned)
-    known = load_lexicon(settings.ner_backend).gazetteer.lookup(wanted)
+    known = load_lexicon(settings.ner_backend, settings.gazetteer).gazetteer.lookup(wanted)
     return str(known[0]) if known else wanted
 
 

@@ -75,14 +75,14 @@ class SpacyBackend:
         ]
 
 
-def get_backend(name: str = "rules") -> NerBackend:
-    """Return the named backend ("rules" or "spacy").
+def get_backend(name: str = "rules", gazetteer: Gazetteer | None = None) -> NerBackend:
+    """Return the named backend ("rules" or "spacy"); ``gazetteer`` defaults to the shipped one.
 
     Raises:
         BackendUnavailableError: For an unknown name, or "spacy" without spaCy and a model.
     """
     if name == "rules":
-        return RuleBackend()
+        return RuleBackend(gazetteer)
     if name == "spacy":
         return SpacyBackend()
     raise BackendUnavailableError(f"unknown NER backend {name!r}")

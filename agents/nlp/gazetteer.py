@@ -14,7 +14,54 @@ from pathlib import Path
 
 from agents.nlp.types import EntityType
 
-__all__ = ["DATA_DIR", "WORD_RE", "Gazetteer", "Lexicon", "load_gazetteer", "norm_key"]
+__all__ = [
+    "DATA_DIR",
+    "ENTITY_TYPES",
+    "WORD_RE",
+    "Gazetteer",
+    "GazetteerFileError",
+    "Lexicon",
+    "load_gazetteer",
+    "norm_key",
+    "read_user_entries",
+]
+
+#: The types a gazetteer row may give.
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP")
+
+
+class GazetteerFileError(ValueError):
+    """A user gazetteer file that cannot be read; the message names file and line."""
+
+
+def read_user_entries(path: Path) -> list[tuple[str, str, list[str]]]:
+    """``(name, type, aliases)`` rows of a newsroom's own gazetteer file.
+
+    The format is the shipped ``orgs.tsv``: ``name<TAB>TYPE<TAB>alias|alias``,
+    ``#`` comments, blank lines ignored; an alias starting with ``=`` matches
+    case-sensitively.
+
+    Raises:
+        GazetteerFileError: unreadable file, or a row without a name or with an
+            unknown type (the message gives the line number).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GazetteerFileError(f"{path}: cannot read the gazetteer file: {exc}") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        name = cells[0].strip()
+        type_ = cells[1].strip() if len(cells) > 1 else ""
+        if not name or type_ not in ENTITY_TYPES:
+            raise GazetteerFileError(
+                f"{path}:{number}: expected name<TAB>TYPE[<TAB>alias|alias] with TYPE one of "
+                f"{', '.join(ENTITY_TYPES)}, got {line!r}")
+        rows.append((name, type_, _split(cells[2]) if len(cells) > 2 else []))
+    return rows
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 
@@ -221,11 +268,17 @@ def _titles() -> tuple[str, ...]:
 
 
 @cache
-def load_gazetteer() -> Gazetteer:
-    """Load the shipped gazetteer once.
+def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
+    """Load the shipped gazetteer (and a newsroom's own file) once per process.
 
     Countries and places register before demonyms and organisations, so where two
-    files share a spelling ("Myanmar") the place wins.
+    files share a spelling ("Myanmar") the place wins. ``user_file``
+    (``WIREDESK_GAZETTEER``) registers first, so its entries win over the
+    shipped ones: the way to rename a canonical entity or add aliases, followed
+    by a replay with a new pipeline version (docs/replay.md).
+
+    Raises:
+        GazetteerFileError: the user file cannot be read or has a bad row.
 
     Returns:
         The process-wide Gazetteer (treat it as read-only).
@@ -241,6 +294,8 @@ def load_gazetteer() -> Gazetteer:
             nameparts=sections.get("namepart", frozenset()),
         )
     )
+    for name, type_, aliases in read_user_entries(user_file) if user_file else ():
+        gaz.add(name, type_, aliases)  # type: ignore[arg-type]
     countries, regions = _rows("countries.tsv"), _rows("regions.tsv")
     for row in countries:
         gaz.add(row[0], "GPE", _split(row[1]))

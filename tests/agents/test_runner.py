@@ -25,6 +25,8 @@ async def test_outputs_are_sent_in_order() -> None:
                             lambda: [Out(sink, "a", b"1"), Out(sink, "a", b"2")], dlq=dlq)
     assert error is None
     assert [c.kwargs["value"] for c in sink.send.await_args_list] == [b"1", b"2"]
+    # Sent at once, not attached to the offset commit (a second of latency per hop).
+    assert all(c.kwargs["force"] is True for c in sink.send.await_args_list)
     dlq.send.assert_not_awaited()
 
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from agents.nlp.gazetteer import WORD_RE, Gazetteer, load_gazetteer, norm_key
+from agents.lexicon import load_lexicon
+from agents.nlp.gazetteer import (
+    WORD_RE,
+    Gazetteer,
+    GazetteerFileError,
+    load_gazetteer,
+    norm_key,
+    read_user_entries,
+)
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +115,26 @@ def test_data_files_have_no_duplicate_canonical_types(gaz: Gazetteer) -> None:
             hit = gaz.lookup(alias)
             assert hit is not None and hit[0] == canonical, alias
     assert re.fullmatch(r"[\w' ]+", norm_key("Côte d'Ivoire"))
+
+
+def test_a_newsrooms_own_entries_win_over_the_shipped_ones(tmp_path: Path) -> None:
+    own = tmp_path / "newsroom.tsv"
+    own.write_text("# our house names\n\nKenya Red Cross Society\tORG\tKenya Red Cross|KRCS\n")
+    gaz = load_gazetteer(own)
+    assert gaz.lookup("Kenya Red Cross") == ("Kenya Red Cross Society", "ORG")
+    assert gaz.lookup("KRCS") == ("Kenya Red Cross Society", "ORG")
+    assert gaz.lookup("Daesh") == ("Islamic State", "ORG")  # the shipped names are still there
+    assert load_gazetteer().lookup("Kenya Red Cross") != ("Kenya Red Cross Society", "ORG")
+    mentions = load_lexicon("rules", own).ner.mentions(
+        "The Kenya Red Cross said 40 people were rescued.")
+    assert [(m.text, m.canonical) for m in mentions if m.type == "ORG"] == [
+        ("Kenya Red Cross", "Kenya Red Cross Society")]
+
+
+def test_a_bad_row_names_its_file_and_line(tmp_path: Path) -> None:
+    own = tmp_path / "bad.tsv"
+    own.write_text("Good Name\tORG\n# fine\nBad Name\tTHING\n")
+    with pytest.raises(GazetteerFileError, match=r"bad.tsv:3: .*TYPE one of"):
+        read_user_entries(own)
+    with pytest.raises(GazetteerFileError, match="cannot read"):
+        read_user_entries(tmp_path / "missing.tsv")
