@@ -67,9 +67,10 @@ def decode_output(payload: bytes | None, *fields: str) -> dict[str, Any]:
 #: of once per record. The values are bounded lists (up to ``MAX_LIST`` items with
 #: their sentences), so every write re-encodes and re-sends tens of kilobytes to
 #: the changelog; per record, that was a quarter of the worker's CPU in the
-#: benchmark's profile. 50 ms adds little to a query's freshness.
+#: benchmark's profile. A third of a second adds little to a query's freshness
+#: (alerts and the output topics do not wait for it).
 BATCH = 1000
-WITHIN_S = 0.05
+WITHIN_S = 0.3
 
 Record = dict[str, Any]
 

@@ -166,22 +166,36 @@ async def _send(bootstrap: str, topic: str, items: list[tuple[str, bytes]],
 
 
 async def _message_count(bootstrap: str, match: Callable[[str], bool]) -> dict[str, int]:
-    """Messages per topic (sum of high-water marks) of the topics ``match`` selects."""
+    """Messages per topic (sum of high-water marks) of the topics ``match`` selects.
+
+    The partitions come from the admin client: a group-less consumer's metadata holds
+    only topics it was assigned, so it knew of no partitions here (the old count was empty).
+    """
+    from aiokafka import TopicPartition
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if match(t)]
+        described = await admin.describe_topics(topics) if topics else []
+    finally:
+        await admin.close()
+    tps = [TopicPartition(d["topic"], part["partition"]) for d in described
+           for part in d.get("partitions", [])]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
-        topics = [t for t in await consumer.topics() if match(t)]
-        from aiokafka import TopicPartition
-
-        tps = [TopicPartition(t, p) for t in topics
-               for p in (consumer.partitions_for_topic(t) or [])]
         ends = await consumer.end_offsets(tps) if tps else {}
-        out: dict[str, int] = {}
-        for tp, off in ends.items():
-            out[tp.topic] = out.get(tp.topic, 0) + off
-        return out
     finally:
         await consumer.stop()
+    out: dict[str, int] = {}
+    for tp, off in ends.items():
+        out[tp.topic] = out.get(tp.topic, 0) + off
+    return out
+
+
+#: The rule the benchmark loads: every figure with a value alerts (about 13 per article).
+BENCH_RULE = {"id": "bench-every-figure", "watch": "figures", "where": {"value": {">": 0}}}
 
 
 class Collector:
@@ -189,10 +203,14 @@ class Collector:
 
     def __init__(self, bootstrap: str, prefix: str) -> None:
         self.bootstrap = bootstrap
-        self.topics = [f"{prefix}.{t}" for t in OUTPUTS]
+        self.alerts_topic = f"{prefix}.alerts.v1"
+        self.topics = [f"{prefix}.{t}" for t in OUTPUTS] + [self.alerts_topic]
         self.seen: set[tuple[int, str]] = set()
         # (pipeline version, article id) -> list of (received ms, kafka ts ms)
         self.records: dict[tuple[int, str], list[tuple[float, int]]] = {}
+        # article id -> list of (received ms, alert kafka ts ms), one per alert
+        self.alerts: dict[str, list[tuple[float, int]]] = {}
+        self._alert_ids: set[str] = set()
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Collector:
@@ -215,6 +233,13 @@ class Collector:
             for recs in batch.values():
                 for r in recs:
                     d = orjson.loads(r.value)
+                    if r.topic == self.alerts_topic:
+                        if d["id"] not in self._alert_ids:
+                            self._alert_ids.add(d["id"])
+                            recv = datetime.fromisoformat(d["received_at"]).timestamp() * 1000
+                            self.alerts.setdefault(d["article_id"], []).append(
+                                (recv, r.timestamp))
+                        continue
                     key = (int(d.get("pipeline_version", 1)), d["id"])
                     if key in self.seen:
                         continue
@@ -257,6 +282,22 @@ class Collector:
     def latencies(self, version: int, articles: list[str]) -> list[float]:
         """received_at -> output Kafka timestamp, ms, per output record."""
         return [ts - recv for a in articles for recv, ts in self.records[(version, a)]]
+
+    def alert_latencies(self, articles: list[str]) -> list[float]:
+        """received_at -> alert Kafka timestamp, ms, per alert of these articles."""
+        return [ts - recv for a in articles for recv, ts in self.alerts.get(a, ())]
+
+    async def settle_alerts(self, articles: list[str], quiet: float = 1.5,
+                            timeout: float = 30.0) -> None:
+        """Wait until no new alert of these articles arrived for ``quiet`` seconds."""
+        deadline, last, since = time.monotonic() + timeout, -1, time.monotonic()
+        while time.monotonic() < deadline:
+            n = sum(len(self.alerts.get(a, ())) for a in articles)
+            if n != last:
+                last, since = n, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            await asyncio.sleep(0.2)
 
 
 # --------------------------------------------------------------------------- processes
@@ -371,6 +412,13 @@ class Deployment:
         proc.ready = time.time()
         return proc
 
+    async def load_rule(self, rule: dict[str, Any]) -> None:
+        """Publish an alert rule, as ``wiredesk rules load`` does."""
+        from streams.alert_delivery import publish_rules
+
+        await publish_rules(self.bootstrap, f"{self.prefix}.rules.v1",
+                            [(rule["id"], orjson.dumps(rule))])
+
     def settings(self, **extra: Any) -> Any:
         """The deployment's settings, as its workers read them from the environment."""
         from streams.settings import Settings
@@ -450,9 +498,13 @@ async def end_to_end(dep: Deployment, col: Collector, items: list[tuple[str, byt
     ids = list(expected)
     elapsed = (col.last_ts(1, ids) - first * 1000) / 1000
     lat = col.latencies(1, ids)
-    result = {"aps": len(items) / elapsed, "seconds": elapsed, "latency_ms": _pcts(lat)}
+    await col.settle_alerts(ids)
+    result = {"aps": len(items) / elapsed, "seconds": elapsed, "latency_ms": _pcts(lat),
+              "alert_latency_ms": _pcts(col.alert_latencies(ids)),
+              "alerts": len(col.alert_latencies(ids))}
     log(f"{what}: {result['aps']:.2f} articles/s over {elapsed:.1f}s, "
-        f"latency {result['latency_ms']}")
+        f"latency {result['latency_ms']}, {result['alerts']} alerts, "
+        f"alert latency {result['alert_latency_ms']}")
     return result
 
 
@@ -576,6 +628,7 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
     res: dict[str, Any] = {"passthrough_aps": await passthrough(bootstrap, corpus, log)}
     one = Deployment(bootstrap, root / "one")
     await one.create()
+    await one.load_rule(BENCH_RULE)  # a desk has rules: the alert agents do real work
     try:
         w = await one.worker("w1", sampler)
         # Started once the worker is up: the topics' leaders are elected by then (a
@@ -594,11 +647,13 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
             lat = await end_to_end(one, col, _items(corpus, "lat20", 0, k), counts, log,
                                    f"latency at {o.latency_rate:g}/s", o.latency_rate)
             res["latency_ms"], res["latency_run_aps"] = lat["latency_ms"], lat["aps"]
+            res["alert_latency_ms"] = lat["alert_latency_ms"]
             rate80 = 0.8 * e2e["aps"]
             k80 = max(10, int(rate80 * 10))
             lat80 = await end_to_end(one, col, _items(corpus, "lat80", 0, k80), counts, log,
                                      f"latency at {rate80:.1f}/s (80% of max)", rate80)
-            res["latency_80pct"] = {"rate": rate80, "latency_ms": lat80["latency_ms"]}
+            res["latency_80pct"] = {"rate": rate80, "latency_ms": lat80["latency_ms"],
+                                    "alert_latency_ms": lat80["alert_latency_ms"]}
             one.stop()
             # Replay: a new pipeline version is a new group that reads the raw topic again.
             sent = (_items(corpus, "e2e", 0, n) + _items(corpus, "lat20", 0, k)
@@ -625,6 +680,7 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
     res["rss_mb"] = max(sampler.peak.get(p.popen.pid, 0) for p in one.procs) / 2**20
     two = Deployment(bootstrap, root / "two")
     await two.create()
+    await two.load_rule(BENCH_RULE)
     try:
         a = await two.worker("w1", sampler)
         b = await two.worker("w2", sampler)
@@ -683,8 +739,8 @@ def run(o: Options) -> dict[str, Any]:
         "latency_rate": o.latency_rate,
         "latency_run_aps": round(res["latency_run_aps"], 2),
         "latency_80pct": res["latency_80pct"],
-        "alert_latency_ms": None,
-        "alert_latency_note": "alerts do not exist yet (issue 6)",
+        "alert_latency_ms": res["alert_latency_ms"],
+        "alert_rule": BENCH_RULE,
         "replay_aps": _round(res["replay_aps"], 2),
         "replay_articles": res["replay_articles"],
         "rss_mb": round(res["rss_mb"], 1),
