@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article, track_paragraph
 from agents.lexicon import load_lexicon
@@ -30,7 +31,13 @@ from agents.tag import tag_paragraph
 from schemas.article import Article
 from schemas.paragraph import Paragraph, TaggedParagraph
 from streams.app import app, channels, settings
-from streams.tables import article_context, article_revisions, articles, latest_revisions
+from streams.tables import (
+    article_annotations,
+    article_context,
+    article_revisions,
+    articles,
+    latest_revisions,
+)
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 
@@ -124,8 +131,14 @@ def _enrich(event: Any, after: list[Any]) -> list[Out]:
                 for i in range(paragraph.count)]
     result = enrich_article(buffered, load_lexicon(settings.ner_backend))
     after.append(partial(_forget, key, paragraph.count))  # a failure keeps them for a replay
-    articles[key] = article_processed(articles.get(key), key, paragraph.revision, result.counts)
+    status = article_processed(articles.get(key), key, paragraph.revision, result.counts)
+    articles[key] = status
     now = datetime.now(UTC)
+    held = article_annotations.get(key)
+    annotated = annotate_article(held, buffered, result, source=status.get("source"),
+                                 processed_at=now)
+    if annotated is not held:  # a redelivered article is not written (nor fed) twice
+        article_annotations[key] = annotated
     outs: list[Out] = []
     # Outputs are keyed by what their consumers group by (and the views are keyed by).
     for entity in result.entities:

@@ -84,5 +84,10 @@ OPENAPI: dict[str, Any] = {
         "/articles/{article_id}": _get("Article status and output counts",
                                        [_param("article_id", "path", "Article id")],
                                        {"type": "object"}),
+        "/articles/{article_id}/annotated": _get(
+            "The newest processed revision's text with its records placed in it: paragraphs "
+            "as trees of strings and marks ({mark, ref, anchor, nodes}), and the quotes, "
+            "figures, entities (every mention), dates and events with their spans",
+            [_param("article_id", "path", "Article id")], {"type": "object"}),
     },
 }
