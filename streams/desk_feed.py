@@ -108,8 +108,10 @@ async def stream_feed(request: Any, bootstrap: str, topic: str, *, recent: int,
         if ready:
             await response.write(READY)
         while True:
-            batch = await consumer.getmany(timeout_ms=int(KEEPALIVE_S * 1000))
-            if not batch:
+            # Short waits until ready, so a backlog that ends in a compacted gap is noticed.
+            wait = KEEPALIVE_S if ready else 1.0
+            batch = await consumer.getmany(timeout_ms=int(wait * 1000))
+            if not batch and ready:
                 await response.write(b": keep-alive\n\n")
             for tp, messages in batch.items():
                 for m in messages:

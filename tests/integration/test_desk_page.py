@@ -2,10 +2,11 @@
 
 One deployment for the module: a worker with two alert rules, the page opened
 before anything is ingested (the empty state), then the seed article ingested
-with ``wiredesk ingest``, as the empty state says. The page must show the article arriving live, open it with
-Mustafa Bali's two direct quotes marked in the text, answer "Daesh" with the
-Islamic State, work by keyboard and at phone width, show the broker-lost
-state, and fetch nothing from anywhere but the worker. Screenshots go to
+with ``wiredesk ingest``, as the empty state says. The page must show the
+article arriving live, open it with Mustafa Bali's two direct quotes marked in
+the text, answer "Daesh" with the Islamic State, work by keyboard and at phone
+width, show the broker-lost state, and fetch nothing from anywhere but the
+worker; the feed behind it must resume from an event id. Screenshots go to
 ``test-output/desk/`` (git-ignored) and the test's tmp dir; the README's
 ``docs/desk.png`` is a copy of ``desk-1280.png``. Playwright is imported inside
 the tests, so a machine without it skips (or, under CI, fails) in the
@@ -18,19 +19,21 @@ import asyncio
 import re
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from streams.settings import Settings
 from streams.topics import ensure_topics
 from tests.conftest import SEED
 from tests.integration.browser import chromium_or_give_up
-from tests.integration.http_helpers import wait_for
+from tests.integration.http_helpers import get, wait_for
 from tests.integration.workers import ROOT, new_deployment, running_worker
 
 pytestmark = pytest.mark.integration
@@ -269,3 +272,39 @@ def test_a_lost_broker_and_a_silent_worker_are_shown(browser: Any, worker: Any) 
         expect(page.locator("#status")).to_have_attribute("data-state", "live")
     finally:
         opened.context.close()
+
+
+def _feed_until_ready(port: int, query: str = "", **headers: str) -> list[tuple[str, str, Any]]:
+    """(event, id, data) of /desk/stream up to and including its ``ready`` event."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/desk/stream{query}",
+                                     headers=headers)
+    events: list[tuple[str, str, Any]] = []
+    fields: dict[str, str] = {}
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        for raw in response:
+            line = raw.decode().rstrip("\r\n")
+            if line and not line.startswith(":"):
+                name, _, value = line.partition(": ")
+                fields[name] = value
+            elif not line and "event" in fields:
+                events.append((fields["event"], fields.get("id", ""),
+                               orjson.loads(fields.get("data") or "null")))
+                if fields["event"] == "ready":
+                    return events
+                fields = {}
+    raise AssertionError(f"the stream ended before ready: {events}")
+
+
+def test_the_feed_sends_recent_articles_then_ready_and_resumes(worker: Any) -> None:
+    _, port = worker
+    wait_for(port, "/speakers/Mustafa Bali/quotes", lambda s, b: s == 200, timeout=ARRIVAL_S)
+    first = _feed_until_ready(port, "?recent=5")
+    articles = [e for e in first if e[0] == "article"]
+    assert [a[2]["headline"] for a in articles] == [HEADLINE]
+    assert articles[0][2]["source"] == "file" and articles[0][2]["counts"]["quotes"] == 17
+    # Resuming from the last event id sends nothing old; recent=0 only what comes next.
+    assert _feed_until_ready(port, **{"Last-Event-ID": articles[0][1]}) == [("ready", "", {})]
+    assert _feed_until_ready(port, "?recent=0") == [("ready", "", {})]
+    assert get(port, "/desk/stream", recent="many")[0] == 400
+    assert get(port, "/desk/stream", last_event_id="x")[0] == 400
