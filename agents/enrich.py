@@ -42,6 +42,9 @@ class Enriched:
     figures: list[Figure] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)
+    #: Every mention span of each entity, by the entity record's id: the record
+    #: carries only the first, and the desk page highlights them all.
+    mentions: dict[str, list[list[int]]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -127,8 +130,10 @@ def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enric
         span = _first_span(e)
         # A name known only from the byline has no span in the body: [0, 0], no sentence.
         sentence = _sentence_of(doc, span[0]) if e.mentions else ""
+        entity_id = ident("entity", e.name, *span)
+        out.mentions[entity_id] = sorted([m.start, m.end] for m in e.mentions)
         out.entities.append(Entity(
-            id=ident("entity", e.name, *span), span=span, sentence=sentence,
+            id=entity_id, span=span, sentence=sentence,
             name=e.name, type=e.type, aliases=list(e.aliases), mentions=len(e.mentions), **base))
     for q in attribute_quotes(doc, entities):
         out.quotes.append(Quote(

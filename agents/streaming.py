@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article
 from agents.lexicon import load_lexicon
@@ -30,7 +31,7 @@ from agents.tag import tag_message
 from schemas.article import Article
 from schemas.paragraph import Paragraphs, TaggedParagraphs
 from streams.app import app, channels, settings
-from streams.tables import article_revisions, articles, latest_revisions
+from streams.tables import article_annotations, article_revisions, articles, latest_revisions
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 
@@ -97,8 +98,14 @@ def _enrich(event: Any) -> list[Out]:
     result = enrich_article(message.paragraphs, _lexicon())
     # A crash before the offset commit redelivers this message: the outputs are
     # sent again with the same ids (harmless) and "processed" is written again.
-    articles[key] = article_processed(articles.get(key), key, message.revision, result.counts)
+    status = article_processed(articles.get(key), key, message.revision, result.counts)
+    articles[key] = status
     now = datetime.now(UTC)
+    held = article_annotations.get(key)
+    annotated = annotate_article(held, message.paragraphs, result, source=status.get("source"),
+                                 processed_at=now)
+    if annotated is not held:  # a redelivered article is not written (nor fed) twice
+        article_annotations[key] = annotated
     outs: list[Out] = []
     # Outputs are keyed by what their consumers group by (and the views are keyed by).
     for entity in result.entities:

@@ -63,6 +63,7 @@ for t in events.v1 quotes.v1 figures.v1; do
 done
 step "Where to look"
 cat <<INFO
+  the desk page:    http://127.0.0.1:$PORT/      (live column, articles marked up, searches)
   health and lag:   curl http://127.0.0.1:$PORT/health
   any topic:        $BIN/wiredesk tail quotes.v1      (events.v1, figures.v1, entities.v1, articles.v1)
   dead letters:     $BIN/wiredesk dlq list

@@ -47,7 +47,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         producer_linger_ms=1,
         autodiscover=["agents.streaming", "agents.views", "streams.web", "streams.http_ingest",
-                      "agents.alerts", "streams.alerting"],
+                      "agents.alerts", "streams.alerting", "streams.desk"],
         origin="streams.app",
     )
 

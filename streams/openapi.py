@@ -84,5 +84,27 @@ OPENAPI: dict[str, Any] = {
         "/articles/{article_id}": _get("Article status and output counts",
                                        [_param("article_id", "path", "Article id")],
                                        {"type": "object"}),
+        "/articles/{article_id}/annotated": _get(
+            "The newest processed revision's text with its records placed in it: paragraphs "
+            "as trees of strings and marks ({mark, ref, anchor, nodes}), and the quotes, "
+            "figures, entities (every mention), dates and events with their spans",
+            [_param("article_id", "path", "Article id")], {"type": "object"}),
+        "/desk/stream": {"get": {
+            "summary": "Processed articles as server-sent events (event: article), after the "
+                       "newest ?recent= of each partition and an event: ready; Last-Event-ID "
+                       "resumes",
+            "parameters": [
+                {"name": "recent", "in": "query", "required": False,
+                 "description": "Newest articles per partition sent first (0-1000, default 50).",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 1000}},
+                {"name": "Last-Event-ID", "in": "header", "required": False,
+                 "description": "The id of the last event seen.", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "An event stream", "content": {
+                "text/event-stream": {"schema": {"type": "string"}}}},
+                          "400": {"description": "Bad recent or Last-Event-ID"},
+                          "503": {"description": "The table's changelog does not exist yet"}}}},
+        "/": {"get": {"summary": "The desk page (HTML)", "responses": {"200": {
+            "description": "The page", "content": {"text/html": {"schema": {
+                "type": "string"}}}}}}},
     },
 }

@@ -20,6 +20,7 @@ from streams.app import app, settings
 __all__ = [
     "VIEW_TABLES",
     "aliases",
+    "article_annotations",
     "article_revisions",
     "articles",
     "entity_mentions",
@@ -64,6 +65,14 @@ article_revisions = _view("article-revisions", "Content hashes and revisions per
 #: raw topic (received/failed) and the enrich stage (processed). ``<app>-articles-changelog``.
 articles = _view("articles", "Article status by article id.")
 
+#: article id -> the newest processed revision's paragraphs and every record with its
+#: span (quotes, figures, entities with all their mentions, dates, events), plus when it
+#: was received and processed; fed by the enrich stage, read by the desk page
+#: (``/articles/{id}/annotated``, and ``/desk/stream`` reads its changelog).
+#: ``<app>-article-annotations-changelog``.
+article_annotations = _view("article-annotations",
+                            "Each processed article's text and records with their spans.")
+
 #: canonical speaker -> newest quotes; fed by ``quotes.v1`` (keyed by speaker).
 quotes_by_speaker = _view("quotes-by-speaker", "Latest quotes by canonical speaker.")
 
@@ -91,5 +100,6 @@ latest_revisions = _raw_keys(app.GlobalTable("article-latest-revision", schema=_
                                              help="Newest revision of each article."))
 
 #: The query-side tables (the HTTP API reads them).
-VIEW_TABLES = ("articles", "quotes-by-speaker", "entity-mentions", "events-by-place-day",
-               "figures-by-subject", "entity-aliases", "article-latest-revision")
+VIEW_TABLES = ("articles", "article-annotations", "quotes-by-speaker", "entity-mentions",
+               "events-by-place-day", "figures-by-subject", "entity-aliases",
+               "article-latest-revision")

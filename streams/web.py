@@ -19,11 +19,13 @@ from typing import Any
 from faust.exceptions import SameNode
 from faust.web import Request, Response, View
 
+from agents.annotate import annotated_view
 from agents.materialize import entity_summary, is_current, subject_key
 from streams.app import app, settings
 from streams.openapi import OPENAPI
 from streams.tables import (
     aliases,
+    article_annotations,
     articles,
     entity_mentions,
     events_by_place_day,
@@ -226,3 +228,13 @@ class ArticleStatus(View):
     async def get(self, request: Request, article_id: str) -> Response:
         return await _lookup(self, request, articles, article_id, article_id, "article",
                              self.json)
+
+
+@app.page("/articles/{article_id}/annotated")
+class ArticleAnnotated(View):
+    """The newest processed revision's text with every record placed in it (the desk page)."""
+
+    async def get(self, request: Request, article_id: str) -> Response:
+        return await _lookup(self, request, article_annotations, article_id, article_id,
+                             "processed article",
+                             lambda value: self.json(annotated_view(value)))

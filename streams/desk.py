@@ -1,0 +1,90 @@
+"""The desk page: ``GET /`` (one static page), its assets and its live article feed.
+
+The page is plain HTML, CSS and JavaScript shipped in ``streams/static/``
+(package data, no build step) and talks only to this worker: ``/desk/stream``
+and ``/alerts/stream`` (server-sent events) for the live column, the table
+API (``/speakers/…``, ``/entities/…``, ``/places/…``,
+``/articles/{id}/annotated``) for searches and the article view, and
+``/health`` for the broker-lost state. A Content-Security-Policy of
+``'self'`` makes the browser refuse anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from faust.web import Request, Response, View
+
+from streams.alert_delivery import parse_event_id
+from streams.app import app, settings
+from streams.desk_feed import stream_feed
+from streams.tables import article_annotations
+
+__all__ = ["ASSETS", "CSP", "DeskAsset", "DeskFeed", "DeskPage"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: Served files and their content types; nothing else under static/ is reachable.
+ASSETS = {"desk.css": "text/css", "desk.js": "text/javascript", "desk.svg": "image/svg+xml"}
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+#: Newest articles per changelog partition a new page gets before the live ones.
+RECENT_DEFAULT, RECENT_MAX = 50, 1000
+
+
+def _read(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@app.page("/")
+class DeskPage(View):
+    """The desk page (this route takes ``/`` over from faust's ``{"status": "OK"}`` index)."""
+
+    async def get(self, request: Request) -> Response:
+        return self.text(_read("desk.html"), content_type="text/html",
+                          headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache",
+                                   "X-Content-Type-Options": "nosniff"})
+
+
+@app.page("/desk/assets/{name}")
+class DeskAsset(View):
+    """The page's stylesheet, script and icon."""
+
+    async def get(self, request: Request, name: str) -> Response:
+        if name not in ASSETS:
+            return self.json({"error": "not_found", "message": f"no asset {name!r}"},
+                             status=404)
+        return self.text(_read(name), content_type=ASSETS[name],
+                          headers={"Cache-Control": "no-cache",
+                                   "X-Content-Type-Options": "nosniff"})
+
+
+@app.page("/desk/stream")
+class DeskFeed(View):
+    """Processed articles as server-sent events (``event: article``), newest last.
+
+    First the ``?recent=`` newest of each changelog partition (default 50),
+    then ``event: ready``, then each article as it is processed;
+    ``Last-Event-ID`` resumes exactly where a dropped connection stopped.
+    """
+
+    async def get(self, request: Request) -> Response:
+        raw: Any = request  # faust's aiohttp driver hands us aiohttp's request
+        resume = raw.headers.get("Last-Event-ID") or raw.query.get("last_event_id")
+        positions = parse_event_id(resume) if resume else None
+        if resume and positions is None:
+            return self.json({"error": "bad_request",
+                              "message": f"Last-Event-ID {resume!r} is not an event id"},
+                             status=400)
+        try:
+            recent = int(raw.query.get("recent", RECENT_DEFAULT))
+        except ValueError:
+            recent = -1
+        if not 0 <= recent <= RECENT_MAX:
+            return self.json({"error": "bad_request",
+                              "message": f"recent is a whole number from 0 to {RECENT_MAX}"},
+                             status=400)
+        topic = article_annotations.changelog_topic.get_topic_name()
+        # An aiohttp response, which faust's aiohttp driver sends as it is.
+        return cast(Response, await stream_feed(raw, settings.bootstrap_servers, topic,
+                                                recent=recent, resume=positions))
