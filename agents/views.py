@@ -37,7 +37,6 @@ from streams.tables import (
 )
 
 __all__ = [
-    "BATCH",
     "View",
     "entities_view_agent",
     "events_view_agent",
@@ -62,16 +61,12 @@ def decode_output(payload: bytes | None, *fields: str) -> dict[str, Any]:
     return record
 
 
-#: A view agent folds up to ``BATCH`` records at a time, or what came within
-#: ``WITHIN_S``: each key is then read, folded and written once per batch instead
-#: of once per record. The values are bounded lists (up to ``MAX_LIST`` items with
-#: their sentences), so every write re-encodes and re-sends tens of kilobytes to
-#: the changelog; per record, that was a quarter of the worker's CPU in the
-#: benchmark's profile. A third of a second adds little to a query's freshness
-#: (alerts and the output topics do not wait for it).
-BATCH = 1000
-WITHIN_S = 0.3
-
+#: Why one record at a time and not batches with ``stream.take_events``: a batch
+#: lets a key be written once per batch instead of once per record, but it acks
+#: its events by hand, and faust's manual acks have lost and stalled offsets
+#: across rebalances (faust issues 604 and 629), and two benchmark runs with two
+#: workers stalled while batches were in use (the cause is not proven). The views
+#: stay per record and write only what changed.
 Record = dict[str, Any]
 
 
@@ -83,7 +78,7 @@ class View:
         key: The table key of a decoded record (None: the record is not kept,
             e.g. a quote without a speaker). It is also the record's message key,
             so the key's changelog partition is the partition its records come from.
-        write: Folds a key's records of one batch into the table(s), writing only
+        write: Folds a key's records into the table(s), writing only
             what changed.
         fields: The record fields the view needs (a record without them is a dead letter).
     """
@@ -118,29 +113,19 @@ FIGURES = View(key=lambda r: subject_key(r["unit"]), write=_write(figures_by_sub
                fields=("text", "unit"))
 
 
-def _decode(event: Any, view: View, keyed: list[tuple[str | None, Record]],
-            last: dict[str, Any]) -> Iterator[Out]:
+def _decode(event: Any, view: View, keyed: list[tuple[str | None, Record]]) -> Iterator[Out]:
     record = decode_output(event.message.value, *view.fields)
-    key = view.key(record)
-    keyed.append((key, record))
-    if key:
-        last[key] = event
+    keyed.append((view.key(record), record))
     return iter(())
 
 
 async def _run(stream: Any, view: View) -> None:
-    async for events in stream.take_events(BATCH, within=WITHIN_S):
+    async for event in stream.events():
         keyed: list[tuple[str | None, Record]] = []
-        last: dict[str, Any] = {}
-        for event in events:
-            await run_stage("materialize", event, partial(_decode, event, view, keyed, last),
-                            dlq=channels.dlq["materialize"])
+        await run_stage("materialize", event, partial(_decode, event, view, keyed),
+                        dlq=channels.dlq["materialize"])
         for key, records in group_by_key(keyed).items():
-            # Faust writes a table key to the changelog partition of the *current*
-            # event; in a batch that must be an event of this key, not the last one.
-            stream._set_current_event(last[key])
             view.write(key, records)
-        stream._set_current_event(None)
 
 
 @app.agent(channels.quotes, concurrency=1)

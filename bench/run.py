@@ -689,9 +689,17 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
             res["two_worker_partitions"] = [
                 (await asyncio.to_thread(_get, p.port, "/health") or {}).get(
                     "assigned_partitions") for p in (a, b)]
-            e2e2 = await end_to_end(two, col, _items(corpus, "e2e", 0, n), counts, log,
-                                    "end-to-end, 2 workers")
-            res["end_to_end_2w_aps"] = e2e2["aps"]
+            try:
+                e2e2 = await end_to_end(two, col, _items(corpus, "e2e", 0, n), counts, log,
+                                        "end-to-end, 2 workers")
+                res["end_to_end_2w_aps"] = e2e2["aps"]
+            except TimeoutError as exc:  # keep the other results; say why, with the lag
+                lag = {f"w{i}": {tp: n for tp, n in ((await asyncio.to_thread(
+                    _get, p.port, "/health")) or {}).get("lag", {}).items() if n}
+                    for i, p in enumerate((a, b), 1)}
+                log(f"end-to-end, 2 workers: failed: {exc}; partitions with lag: {lag}")
+                res["end_to_end_2w_aps"] = None
+                res["end_to_end_2w_error"] = {"error": str(exc), "lag": lag}
     finally:
         two.stop()
     res["rss_2w_mb"] = max(sampler.peak.get(p.popen.pid, 0) for p in two.procs) / 2**20
@@ -717,9 +725,14 @@ def run(o: Options) -> dict[str, Any]:
     try:
         with _broker(o.broker_url, root, o.log) as (bootstrap, kafka_version):
             res = asyncio.run(_measure(o, bootstrap, root, corpus, inproc, sampler))
+    except BaseException:
+        # Keep the workers' and the broker's logs for whoever reads the error.
+        o.log(f"the run failed: the worker and broker logs are kept in {root}")
+        raise
+    else:
+        shutil.rmtree(root, ignore_errors=True)
     finally:
         sampler.close()
-        shutil.rmtree(root, ignore_errors=True)
     n, paras = len(corpus), inproc["paragraphs"]
     outputs = sum(inproc["counts"]) / n
     msgs = res.pop("messages")
@@ -734,7 +747,8 @@ def run(o: Options) -> dict[str, Any]:
         "in_process_ms_per_article": round(inproc["ms_per_article"], 2),
         "passthrough_aps": round(res["passthrough_aps"], 1),
         "end_to_end_aps": round(res["end_to_end_aps"], 2),
-        "end_to_end_2w_aps": round(res["end_to_end_2w_aps"], 2),
+        "end_to_end_2w_aps": _round(res["end_to_end_2w_aps"], 2),
+        "end_to_end_2w_error": res.get("end_to_end_2w_error"),
         "latency_ms": res["latency_ms"],
         "latency_rate": o.latency_rate,
         "latency_run_aps": round(res["latency_run_aps"], 2),
