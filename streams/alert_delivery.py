@@ -28,6 +28,7 @@ __all__ = [
     "format_event_id",
     "parse_event_id",
     "publish_rules",
+    "resume_positions",
     "sign",
     "sse_event",
 ]
@@ -59,6 +60,21 @@ def parse_event_id(text: str) -> dict[int, int] | None:
     except ValueError:
         return None
     return positions if positions and all(o >= 0 for o in positions.values()) else None
+
+
+def resume_positions(headers: Any, query: Any) -> tuple[dict[int, int] | None, str | None]:
+    """Where a server-sent event stream resumes: ``Last-Event-ID`` (or ``?last_event_id=``).
+
+    Returns:
+        ``(positions, None)``; ``(None, None)`` for a fresh stream; ``(None, problem)``
+        when the id is not one of ours (the caller answers 400 with the problem).
+    """
+    resume = headers.get("Last-Event-ID") or query.get("last_event_id")
+    if not resume:
+        return None, None
+    positions = parse_event_id(resume)
+    return (positions, None) if positions is not None else (
+        None, f"Last-Event-ID {resume!r} is not an event id")
 
 
 def sse_event(event_id: str, data: bytes, event: str = "alert") -> bytes:

@@ -21,7 +21,7 @@ from aiokafka import AIOKafkaConsumer
 from faust.web import Request, Response, View
 
 from agents.alerts import alert_rules
-from streams.alert_delivery import WebhookSender, format_event_id, parse_event_id, sse_event
+from streams.alert_delivery import WebhookSender, format_event_id, resume_positions, sse_event
 from streams.app import app, settings
 from streams.topics import ALERTS, full_name
 
@@ -50,12 +50,9 @@ class AlertStream(View):
     async def get(self, request: Request) -> Response:
         raw: Any = request  # faust's aiohttp driver hands us aiohttp's request
         rules = {r for value in raw.query.getall("rule", []) for r in value.split(",") if r}
-        resume = raw.headers.get("Last-Event-ID") or raw.query.get("last_event_id")
-        positions = parse_event_id(resume) if resume else None
-        if resume and positions is None:
-            return self.json({"error": "bad_request",
-                              "message": f"Last-Event-ID {resume!r} is not an event id"},
-                             status=400)
+        positions, problem = resume_positions(raw.headers, raw.query)
+        if problem:
+            return self.json({"error": "bad_request", "message": problem}, status=400)
         start = raw.query.get("from", "latest")
         if start not in ("latest", "beginning"):
             return self.json({"error": "bad_request",

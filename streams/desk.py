@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from faust.web import Request, Response, View
 
-from streams.alert_delivery import parse_event_id
+from streams.alert_delivery import resume_positions
 from streams.app import app, settings
 from streams.desk_feed import stream_feed
 from streams.tables import article_annotations
@@ -70,12 +70,9 @@ class DeskFeed(View):
 
     async def get(self, request: Request) -> Response:
         raw: Any = request  # faust's aiohttp driver hands us aiohttp's request
-        resume = raw.headers.get("Last-Event-ID") or raw.query.get("last_event_id")
-        positions = parse_event_id(resume) if resume else None
-        if resume and positions is None:
-            return self.json({"error": "bad_request",
-                              "message": f"Last-Event-ID {resume!r} is not an event id"},
-                             status=400)
+        positions, problem = resume_positions(raw.headers, raw.query)
+        if problem:
+            return self.json({"error": "bad_request", "message": problem}, status=400)
         try:
             recent = int(raw.query.get("recent", RECENT_DEFAULT))
         except ValueError:

@@ -42,8 +42,8 @@ OPENAPI: dict[str, Any] = {
              "description": "Read-only views over wiredesk's materialized tables. Names and "
                             "aliases resolve to canonical entities (IS -> Islamic State)."},
     "paths": {
-        "/health": _get("Broker connectivity and consumer lag", [], {"type": "object"},
-                        not_found=False),
+        "/health": _get("Broker connectivity, consumer lag and stalled partitions (503)", [],
+                        {"type": "object"}, not_found=False),
         "/speakers/{name}/quotes": _get(
             "Newest quotes of a speaker", [_param("name", "path", "Speaker or alias"),
                                            *_PAGING], _PAGE),

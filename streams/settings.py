@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     ner_backend: str = Field(
         "rules", description="WIREDESK_NER_BACKEND: rules (default) or spacy (if installed)."
     )
+    stall_seconds: float = Field(
+        120.0,
+        description=(
+            "WIREDESK_STALL_SECONDS: a partition with messages waiting that does not advance "
+            "for this long makes GET /health answer 503 (status stalled), for a liveness "
+            "probe to restart the worker (faust issue 629)."
+        ),
+    )
     gazetteer: Path | None = Field(
         None,
         description=(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from agents.annotate import annotated_view
 from agents.materialize import entity_summary, is_current, subject_key
 from streams.app import app, settings
 from streams.openapi import OPENAPI
+from streams.stall import Position, StallWatch
 from streams.tables import (
     aliases,
     article_annotations,
@@ -34,14 +36,14 @@ from streams.tables import (
     quotes_by_speaker,
 )
 
-__all__ = ["consumer_lag", "resolve_name"]
+__all__ = ["positions", "resolve_name"]
 
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
 
 
-async def consumer_lag(timeout: float = 3.0) -> dict[str, int]:
-    """Messages not yet processed per assigned partition (``topic:partition``).
+async def positions(timeout: float = 3.0) -> dict[str, Position]:
+    """Next offset to process and messages behind it, per assigned partition.
 
     Asks the broker for each partition's high-water mark, so it also proves
     the broker answers; raises ``TimeoutError`` when it does not.
@@ -52,12 +54,15 @@ async def consumer_lag(timeout: float = 3.0) -> dict[str, int]:
     if not assigned:
         return {}
     highwaters = await asyncio.wait_for(consumer.highwaters(*assigned), timeout)
-    lag = {}
+    out = {}
     for tp in assigned:
         committed = consumer._committed_offset.get(tp)  # last offset processed and committed
         done = committed + 1 if committed is not None else 0
-        lag[f"{tp.topic}:{tp.partition}"] = max(0, highwaters.get(tp, 0) - done)
-    return lag
+        out[f"{tp.topic}:{tp.partition}"] = Position(done, max(0, highwaters.get(tp, 0) - done))
+    return out
+
+
+_stalls = StallWatch(after_s=settings.stall_seconds)
 
 
 def resolve_name(name: str) -> str:
@@ -119,20 +124,27 @@ async def _routed(view: View, request: Request, table: Any, key: str,
 
 @app.page("/health")
 class Health(View):
-    """``200`` with lag per partition when the broker answers, ``503`` otherwise."""
+    """``200`` with lag per partition; ``503`` without the broker or with a stalled partition."""
 
     async def get(self, request: Request) -> Response:
         body: dict[str, Any] = {"app": settings.app_id,
                                 "pipeline_version": settings.pipeline_version,
                                 "broker": settings.broker_url}
         try:
-            lag = await consumer_lag()
+            where = await positions()
         except Exception as exc:  # any failure to reach the broker is "unhealthy"
             logger.warning("Health check failed error=%s", exc)
             body.update(status="unavailable", broker_connected=False, error=str(exc))
             return self.json(body, status=503)
-        body.update(status="ok", broker_connected=True, assigned_partitions=len(lag),
-                    total_lag=sum(lag.values()), lag=lag)
+        lag = {tp: pos.lag for tp, pos in where.items()}
+        stalled = _stalls.update(where, time.monotonic())
+        body.update(status="stalled" if stalled else "ok", broker_connected=True,
+                    assigned_partitions=len(lag), total_lag=sum(lag.values()), lag=lag,
+                    stalled=stalled)
+        if stalled:
+            logger.error("Partitions stalled with lag for %ss partitions=%s: restart the "
+                         "worker (faust issue 629)", settings.stall_seconds, stalled)
+            return self.json(body, status=503)
         return self.json(body)
 
 

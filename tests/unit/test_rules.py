@@ -26,6 +26,7 @@ from streams.alert_delivery import (
     backoff_delays,
     format_event_id,
     parse_event_id,
+    resume_positions,
     sign,
     sse_event,
 )
@@ -217,3 +218,11 @@ def test_signature_backoff_and_sse_framing() -> None:
     assert parse_event_id("0:15,1:7") == {0: 15, 1: 7}
     assert parse_event_id("nonsense") is None and parse_event_id("0:-1") is None
     assert sse_event("0:1", body) == b'id: 0:1\nevent: alert\ndata: {"id":"x"}\n\n'
+
+
+def test_a_stream_resumes_from_the_header_or_the_query_and_a_bad_id_is_a_problem() -> None:
+    assert resume_positions({"Last-Event-ID": "0:15"}, {}) == ({0: 15}, None)
+    assert resume_positions({}, {"last_event_id": "1:7"}) == ({1: 7}, None)
+    assert resume_positions({}, {}) == (None, None)
+    positions, problem = resume_positions({"Last-Event-ID": "nonsense"}, {})
+    assert positions is None and problem == "Last-Event-ID 'nonsense' is not an event id"
