@@ -133,6 +133,9 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
         if j == lo:
             i = max(j, i + 1)
             continue
+        inner = _inner_title(words, lo, j, r)
+        if inner is not None:  # "Van Governor Murat Kaya": the place and title are his title
+            lo, titled = inner, True
         given = words[lo] in r.given
         if lo and covered[lo - 1] and not (titled or given or words[lo - 1].endswith("s")):
             i = j  # a word after a known name is its head, not a new name: "Georgian Dream"
@@ -157,6 +160,21 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
             out,
         )
         i = j
+
+
+def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
+    """Where the name starts when a title stands inside a capitalised run, else None.
+
+    Wire copy puts a place or an office before a title: "Van Governor Murat Kaya",
+    "Lagos State Governor Babajide Sanwo-Olu". What follows the title is the name
+    when it is a known given name or at least two name words ("Governor's Office"
+    stays as it is).
+    """
+    for k in range(lo + 1, hi - 1):
+        after = r.strip_title(words, k)
+        if after > k and (hi - after >= 2 or words[after] in r.given):
+            return after
+    return None
 
 
 _SOCIETIES = frozenset(["Red Cross", "Red Crescent", "Red Cross Society", "Red Crescent Society"])

@@ -401,3 +401,16 @@ def test_lone_surname_at_sentence_start_before_a_verb(
 )
 def test_sentence_start_nouns_before_verbs_are_not_people(gaz: Gazetteer, text: str) -> None:
     assert "PERSON" not in {t for _, t in found(text, gaz)}
+
+
+@pytest.mark.parametrize(("sentence", "person"), [
+    ("Van Governor Murat Kaya told reporters the search would continue.", "Murat Kaya"),
+    ("Kherson Governor Oleksandr Prokudin said two people were wounded.", "Oleksandr Prokudin"),
+    ("Lagos State Governor Babajide Sanwo-Olu visited the site.", "Babajide Sanwo-Olu"),
+])
+def test_a_title_inside_a_capitalised_run_is_not_part_of_the_name(
+        sentence: str, person: str, gaz: Gazetteer) -> None:
+    # From Reuters and AP copy: "<place> Governor <name>" — the place and title are the
+    # person's title, not part of the name.
+    people = [text for text, kind in found(sentence, gaz) if kind == "PERSON"]
+    assert people == [person]
