@@ -75,6 +75,17 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
     return _last_mention(art, start, "PERSON" if kind == "person" else "ORG")
 
 
+def _org_anaphor(words: list[str]) -> bool:
+    """ "the group", "the aid group", "the rights group": an organisation named before.
+
+    Only lower-case words between "the" and the head: "the Syrian government" names
+    a government of its own, not the last organisation that spoke.
+    """
+    return (2 <= len(words) <= 4 and words[0].lower() == "the"
+            and words[-1].lower() in _ORG_ANAPHORS
+            and all(w.islower() for w in words[1:-1]))
+
+
 def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     """Classify an unnamed subject noun phrase ``body[start:end]``.
 
@@ -93,7 +104,7 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     low = np.lower()
     if low in _PRONOUNS:
         return _anaphor(art, start, low)
-    if len(words) == 2 and words[0].lower() == "the" and words[1].lower() in _ORG_ANAPHORS:
+    if _org_anaphor(words):
         found = _anaphor(art, start, low)
         if found is not None:
             return found

@@ -427,3 +427,24 @@ def test_indefinite_spokesperson_is_unnamed_but_the_office_is_the_body() -> None
     first, second = run(body, [("Treasury", "ORG", "National Treasury")])
     assert who(first) == (None, "A Treasury spokeswoman", "said")
     assert second.speaker == "National Treasury"
+
+
+def test_the_aid_group_is_the_organisation_that_spoke_before() -> None:
+    # Reuters-style: the organisation is named once, then referred to by what it is.
+    body = (
+        "The Turkish Red Crescent said it had sent 300 tents to the region. "
+        '"We are doing everything we can," the aid group said in a statement.'
+    )
+    quotes = run(body, [("Turkish Red Crescent", "ORG", "Turkish Red Crescent")])
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert [q.speaker for q in direct] == ["Turkish Red Crescent"]
+
+
+def test_the_syrian_government_is_not_an_anaphor_for_the_last_organisation() -> None:
+    body = (
+        "The Islamic State said it had captured the town. "
+        '"The town is under control," the Syrian government said.'
+    )
+    quotes = run(body, [("Islamic State", "ORG", "Islamic State"), ("Syrian", "NORP", "Syrian")])
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert [q.speaker for q in direct] != ["Islamic State"]
