@@ -47,6 +47,13 @@ _CONJUNCTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WITH = re.compile(r"\bwith\b", re.IGNORECASE)
+_AND_TAIL = re.compile(r"\s+and\s*$")
+_ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
+_PAST_IRREGULAR = _wordset(
+    "told met took gave made went came held sent won lost left saw spoke wrote led fled "
+    "began brought bought caught fought found kept put set shot struck stood threw hit "
+    "said read ran rose fell drove flew got"
+)
 _THE = re.compile(r"^(?:the|The)\s+")
 _SPACED_THE = re.compile(r"^\s*(?:the|The)\s+")
 _NOT_AUX = _wordset(
@@ -112,6 +119,29 @@ def _chunk_start(body: str, start: int, end: int, ing: bool) -> int:
     stripped = rest.lstrip()
     lead = _LEAD.match(stripped)
     return last + len(rest) - len(stripped) + (lead.end() if lead else 0)
+
+
+def _first_predicate(body: str, start: int, end: int) -> int | None:
+    """Where the first verb starts when ``body[start:end]`` is "<subject> <verb> ... and".
+
+    A cue after "and" shares its subject with an earlier predicate: "Police arrested
+    two men on Monday and said ...". The verb is the first lower-case word after the
+    subject that is a past form ("-ed" or a common irregular one), not right after an
+    article ("the armed group" is a noun phrase).
+    """
+    seg = body[start:end]
+    tail = _AND_TAIL.search(seg)
+    if tail is None:
+        return None
+    words = seg[: tail.start()].split()
+    at = 0
+    for k, word in enumerate(words):
+        at = seg.index(word, at)
+        if k and word.islower() and (word.endswith("ed") or word in _PAST_IRREGULAR) \
+                and words[k - 1].lower() not in _ARTICLES:
+            return start + at
+        at += len(word)
+    return None
 
 
 def _after_conjunction(body: str, start: int, end: int) -> int:
@@ -267,6 +297,9 @@ def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -
         if found is not None:
             return found
     chunk = _chunk_start(body, start, end, ing)
+    verb = _first_predicate(body, chunk, end)
+    if verb is not None:  # "Police arrested two men and said": the subject of "arrested"
+        return subject_before(art, chunk, verb)
     inside = art.within(chunk, end)
     if inside and inside[-1].end >= end - 1:
         m = inside[-1]

@@ -448,3 +448,18 @@ def test_the_syrian_government_is_not_an_anaphor_for_the_last_organisation() -> 
     quotes = run(body, [("Islamic State", "ORG", "Islamic State"), ("Syrian", "NORP", "Syrian")])
     direct = [q for q in quotes if q.kind == "direct"]
     assert [q.speaker for q in direct] != ["Islamic State"]
+
+
+def test_a_speaker_doing_two_things_is_the_subject_of_the_first() -> None:
+    # AP-style: "<subject> <did something> and said <reported speech>".
+    body = "Police arrested two men on Monday and said they were investigating a collapsed dam."
+    [q] = run(body)
+    assert q.kind == "indirect" and q.cue == "said"
+    assert q.speaker == "Police"
+    assert q.text == "they were investigating a collapsed dam"
+
+
+def test_the_armed_group_is_not_a_first_verb() -> None:
+    body = "The armed group seized the town and said it would hold elections."
+    [q] = run(body)
+    assert q.speaker_title != "The armed group seized the town and"
