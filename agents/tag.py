@@ -12,6 +12,7 @@ from dataclasses import fields
 from typing import Any
 
 from agents.lexicon import Lexicon
+from agents.nlp.datelines import with_dateline_place
 from agents.nlp.dates import find_dates
 from agents.nlp.numbers import find_numbers
 from agents.nlp.quotes import find_quote_spans
@@ -39,7 +40,10 @@ def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
     """
     text, offset = paragraph.text, paragraph.start
     tags: list[Tag] = []
-    for m in lexicon.ner.mentions(text):
+    mentions = lexicon.ner.mentions(text)
+    if paragraph.index == 0:
+        mentions = with_dateline_place(text, mentions)
+    for m in mentions:
         tags.append(Tag(kind="entity", start=m.start + offset, end=m.end + offset, text=m.text,
                         label=m.type, attrs={"canonical": m.canonical, "source": m.source}))
     for n in find_numbers(text):
