@@ -32,17 +32,13 @@ from agents.nlp.quote_context import QuoteContext, Who
 from agents.nlp.quote_cues import Cue
 from agents.nlp.quote_units import QuoteUnit, quote_units
 from agents.nlp.quotes import is_name_quote, quote_kind
-from agents.nlp.subjects import strip_span, subject_after, subject_before
+from agents.nlp.subjects import MAIN_VERB, strip_span, subject_after, subject_before
 from agents.nlp.types import Doc, Quote, QuoteKind, ResolvedEntity, Span
 
 __all__ = ["attribute_quotes"]
 
-# A main verb for "X <verb> ..., saying": a lower-case past form after a space.
-_MAIN_VERB = re.compile(
-    r"(?<=\s)(?:[a-z]+ed|said|told|struck|hit|shot|took|made|gave|sent|met|held|led|fought|"
-    r"won|lost|began|broke|brought|built|drew|fled|found|kept|left|put|ran|rose|saw|set|"
-    r"spoke|stood|threw|withdrew|wrote|says|blames|accuses|denies|rejects)\b"
-)
+# "... A and said B": the "and" that ends the first reported clause, right before a cue.
+_AND_BEFORE = re.compile(r",?\s+and\s+$")
 _ING_OK = re.compile(
     r"(?:\b(?:is|are|was|were|been|be|am)\s+|\bwith\s+(?:[\w.'-]+\s+){1,5})$", re.IGNORECASE
 )
@@ -74,7 +70,7 @@ def _participle_comma(body: str, start: int, cue: Cue) -> int:
 
 def _main_subject(art: QuoteContext, start: int, end: int) -> Who | None:
     """The subject of the sentence's main clause: whatever precedes its first verb."""
-    verb = _MAIN_VERB.search(art.body, start, end)
+    verb = MAIN_VERB.search(art.body, start, end)
     return subject_before(art, start, verb.start()) if verb else None
 
 
@@ -140,8 +136,25 @@ def _quote(unit: QuoteUnit, kind: QuoteKind, who: Who | None, cue: str | None, s
     )
 
 
-def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> Quote | None:
-    """Reported speech without marks in sentence ``sent`` (holding ``cues``), if any."""
+def _and_cue(body: str, start: int, end: int, cues: list[Cue]) -> tuple[int, Cue] | None:
+    """A second cue inside reported speech after "and": "told X that A and said B".
+
+    Returns where the first clause ends (before "and") and the second cue.
+    """
+    for later in cues:
+        if start < later.start < end:
+            joined = _AND_BEFORE.search(body, start, later.start)
+            if joined is not None:
+                return joined.start(), later
+    return None
+
+
+def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
+    """Reported speech without marks in sentence ``sent`` (holding ``cues``), if any.
+
+    Usually one quote; two when a speaker reports twice in one sentence ("told
+    reporters that A and said B").
+    """
     body = art.body
     names = art.mention_ends
     noted: list[Who] = []
@@ -178,20 +191,20 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> Quote | None:
         if content is not None and who.kind != "doc":
             start, end = strip_span(body, *content)
             start = strip_dateline(body, start, end)
-            end = start + len(body[start:end].rstrip(". "))
+            second = _and_cue(body, start, end, cues)
+            pieces = [(start, end, cue)]
+            if second is not None:
+                later = reported_clause(body, second[1], sent.end, names)
+                if later is not None:
+                    pieces = [(start, second[0], cue), (*strip_span(body, *later), second[1])]
             span = who.span if who.kind != "desc" else None
-            return Quote(
-                start,
-                end,
-                body[start:end],
-                "indirect",
-                who.speaker,
-                who.title,
-                cue.text,
-                sent,
-                span,
-            )
-    return None
+            quotes = []
+            for a, b, said in pieces:
+                b = a + len(body[a:b].rstrip(". "))
+                quotes.append(Quote(a, b, body[a:b], "indirect", who.speaker, who.title,
+                                    said.text, sent, span))
+            return quotes
+    return []
 
 
 def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
@@ -235,9 +248,7 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
     marks = [u.mark for u, _, _ in units]
     for _, sent, unit, kind in items:
         if unit is None:
-            found = _indirect(art, sent, art.cues_in(sent.start, sent.end))
-            if found is not None:
-                quotes.append(found)
+            quotes.extend(_indirect(art, sent, art.cues_in(sent.start, sent.end)))
             continue
         para = art.paragraph(max(unit.close - 1, 0))
         stop = min(art.sentence(max(unit.close - 1, 0)).end, para.end)

@@ -15,7 +15,7 @@ from agents.nlp.quote_context import QuoteContext, Who
 from agents.nlp.quote_descriptions import describe
 from agents.nlp.types import Mention, Span
 
-__all__ = ["strip_span", "subject_after", "subject_before"]
+__all__ = ["MAIN_VERB", "strip_span", "subject_after", "subject_before"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -49,11 +49,14 @@ _CONJUNCTION_WORDS = re.compile(
 _WITH = re.compile(r"\bwith\b", re.IGNORECASE)
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
-_PAST_IRREGULAR = _wordset(
-    "told met took gave made went came held sent won lost left saw spoke wrote led fled "
-    "began brought bought caught fought found kept put set shot struck stood threw hit "
-    "said read ran rose fell drove flew got"
+_IRREGULAR = (
+    "said|told|struck|hit|shot|took|made|gave|sent|met|held|led|fought|won|lost|began|broke|"
+    "brought|built|drew|fled|found|kept|left|put|ran|rose|saw|set|spoke|stood|threw|withdrew|"
+    "wrote|went|came|caught|fell|drove|flew|got"
 )
+_PAST_IRREGULAR = frozenset(_IRREGULAR.split("|"))
+#: A main verb for "X <verb> ..., saying": a lower-case past form after a space.
+MAIN_VERB = re.compile(rf"(?<=\s)(?:[a-z]+ed|{_IRREGULAR}|says|blames|accuses|denies|rejects)\b")
 _THE = re.compile(r"^(?:the|The)\s+")
 _SPACED_THE = re.compile(r"^\s*(?:the|The)\s+")
 _NOT_AUX = _wordset(

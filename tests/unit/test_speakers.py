@@ -463,3 +463,15 @@ def test_the_armed_group_is_not_a_first_verb() -> None:
     body = "The armed group seized the town and said it would hold elections."
     [q] = run(body)
     assert q.speaker_title != "The armed group seized the town and"
+
+
+def test_two_reported_clauses_joined_by_and_said_are_two_quotes() -> None:
+    body = (
+        "Van Governor Murat Kaya told reporters that rescue teams had pulled 40 people from "
+        "the water and said the search would continue through the night."
+    )
+    quotes = run(body, [("Murat Kaya", "PERSON", "Murat Kaya")])
+    assert [(q.kind, q.speaker, q.cue, q.text) for q in quotes] == [
+        ("indirect", "Murat Kaya", "told", "rescue teams had pulled 40 people from the water"),
+        ("indirect", "Murat Kaya", "said", "the search would continue through the night"),
+    ]
