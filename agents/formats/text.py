@@ -43,7 +43,7 @@ _BYLINE = re.compile(
     rf"(?:\s*[,|•·-]?\s*{_DATE.pattern})?\s*$"
 )
 DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z]{2}[A-Z .'’-]{1,40}"  # the city in capitals
+    r"^(?P<dateline>[A-Z]{2}[A-Z .'’/-]{1,40}"  # the city in capitals (CAIRO/GAZA)
     r"(?:,\s*[A-Z][\w.'’]*(?:\s+[\w.'’]+){0,4}){0,3}"  # ", Guinea", ", Feb. 19"
     r"\s*(?:\([A-Z][\w .]{1,20}\))?)"  # "(Reuters)", "(AP)"
     r"\s*[—–-]{1,2}\s+"

@@ -136,7 +136,7 @@ def trailing_clause(
 
 
 _DATELINE = re.compile(
-    r"[A-Z][A-Z'\u2019.-]{2,}(?:\s+[A-Z][A-Z'\u2019.-]+)*"  # NAIROBI, NEW YORK, ST. LOUIS
+    r"[A-Z][A-Z'\u2019./-]{2,}(?:\s+[A-Z][A-Z'\u2019./-]+)*"  # NAIROBI, ST. LOUIS, CAIRO/GAZA
     r"(?:,\s*(?:[A-Z][\w.'\u2019-]*|of|the|\d{1,2})(?:\s+(?:[A-Z][\w.'\u2019-]*|of|the|\d{1,2}))*)*"
     r"\s*(?:\((?:AP|Reuters|AFP|VOA|UPI|dpa|Xinhua|Bloomberg|Anadolu)\)\s*)?"
     r"(?:\u2014|\u2013|--?)\s+"

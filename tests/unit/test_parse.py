@@ -105,3 +105,13 @@ def test_ap_dateline_without_year_dates_the_story_in_the_year_it_arrived() -> No
     a = parse(raw)  # received 2019-03-13: Aug. 14 would be in the future, so 2018
     assert a.published is not None and a.published.date().isoformat() == "2018-08-14"
     assert a.dateline == "GENEVA, Aug. 14 (AP)"
+
+
+def test_a_reuters_dateline_with_two_cities_dates_the_story() -> None:
+    # Reuters datelines name two cities when a story is reported from both.
+    raw = (b"Strikes kill dozens\n\nCAIRO/GAZA, Jan 5 (Reuters) - Israeli air strikes killed "
+           b"at least 45 Palestinians on Sunday, health officials said.")
+    a = parse(raw)  # received 2019-03-13
+    assert a.dateline == "CAIRO/GAZA, Jan 5 (Reuters)"
+    assert a.published is not None and a.published.date().isoformat() == "2019-01-05"
+    assert a.body.startswith("CAIRO/GAZA, Jan 5 (Reuters) - Israeli")

@@ -475,3 +475,11 @@ def test_two_reported_clauses_joined_by_and_said_are_two_quotes() -> None:
         ("indirect", "Murat Kaya", "told", "rescue teams had pulled 40 people from the water"),
         ("indirect", "Murat Kaya", "said", "the search would continue through the night"),
     ]
+
+
+def test_a_two_city_dateline_is_not_part_of_the_reported_speech() -> None:
+    body = ("CAIRO/GAZA, Jan 5 (Reuters) - Israeli air strikes killed at least 45 Palestinians "
+            "on Sunday, health officials said.")
+    [q] = run(body)
+    assert q.text == "Israeli air strikes killed at least 45 Palestinians on Sunday"
+    assert q.speaker == "health officials"
