@@ -5,9 +5,10 @@ counts, read from the words right after the number ("three Yazidi women" ->
 "Yazidi women"; "Hundreds of fighters" -> "fighters"; '"tens of thousands" of
 fighters' -> "fighters"). Deliberately left out, because they are not counts of
 something in the story: years, ordinals, clock times, days of the month,
-fractions, ages ("aged 25", "a 25-year-old"), durations ("for 20 years",
-"nearly a week"), distances, compound adjectives ("a 10-day truce"), numbers
-inside names ("Resolution 2254", "Flight 370") and list numbering. A count whose
+fractions and proportions ("nine in ten"), ages ("aged 25", "a 25-year-old"),
+durations ("for 20 years", "nearly a week"), distances, compound adjectives
+("a 10-day truce"), numbers inside names ("Resolution 2254", "Flight 370") and
+list numbering. A count whose
 counted noun cannot be read is dropped too: "killing 20" alone says nothing a
 reader can check, unless the sentence named it before ("40 others", "six of
 them"). "N of M things" counts the things with N. Money keeps its ISO code as
@@ -84,6 +85,11 @@ _NUMBERING = _words(
     no. nos. no number page p. pp. article chapter section paragraph item route highway room
     gate line level grade phase stage round category version resolution flight aged age ages
     """
+)
+# "nine in ten residents", "one in five children", "three out of four voters": the
+# second number is the base of a proportion, not a count of residents.
+_PROPORTION_BEFORE = re.compile(
+    r"(?i)(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out\s+of)\s+$"
 )
 _AGE_AFTER = re.compile(r"(?:-|\s)(?:years?|months?)(?:-|\s)old\b")
 _CONTENT = re.compile(r"[A-Za-z]")
@@ -214,6 +220,8 @@ def _skip(body: str, x: NumberExpr, sent: Span) -> bool:
                 return True  # "Resolution 2254", "Boeing 737"
         if x.start == sent.start and body.startswith((".", ")"), x.end):
             return True  # list numbering
+        if _PROPORTION_BEFORE.search(body, max(sent.start, x.start - 24), x.start):
+            return True
     return False
 
 

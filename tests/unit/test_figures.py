@@ -198,3 +198,13 @@ def test_seed_article_figures() -> None:
     print(f"seed figures: {len(found)}/{len(required)} required, {len(stray)} unmatched")
     assert len(found) == len(required) == 8
     assert stray == []
+
+
+@pytest.mark.parametrize("body", [
+    "About 1.9 million people, or nine in ten residents, had been displaced.",
+    "One in five children in the camp is malnourished, the agency said.",
+    "Three out of four voters backed the plan.",
+])
+def test_a_proportion_is_not_a_count(body: str) -> None:
+    # "nine in ten residents" says how many of each ten, not that ten residents were counted.
+    assert not [t for t, _ in _figures(body) if t.startswith(("ten", "five", "four"))]
