@@ -44,6 +44,11 @@ _ORG_ANAPHORS = _wordset(
     "group militia organisation organization ministry movement agency army military "
     "government company party alliance coalition force forces office council"
 )
+#: Heads of an institution that speaks for itself once it is named ("the Kenyan army").
+_BODIES = _wordset(
+    "ministry government army military police agency council court office authority "
+    "authorities parliament cabinet presidency command navy"
+)
 _PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "group"}
 
 
@@ -73,6 +78,16 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
             found.head,
         )
     return _last_mention(art, start, "PERSON" if kind == "person" else "ORG")
+
+
+def _names_its_body(words: list[str]) -> bool:
+    """True when a capitalised word says which institution: "the Gaza health ministry".
+
+    Up to six words, none of them "a"/"an" ("a ministry" is no particular one).
+    """
+    lead = words[1:] if words[0].lower() == "the" else words
+    return (len(words) <= 6 and words[0].lower() not in ("a", "an")
+            and any(w[:1].isupper() for w in lead[:-1]))
 
 
 def _org_anaphor(words: list[str]) -> bool:
@@ -116,6 +131,9 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         if orgs:
             title = _THE.sub("", np)
             return Who(art.name(orgs[0]), title, Span(orgs[0].start, orgs[0].end), "org", head)
+    if head in _BODIES and _names_its_body(words):
+        phrase = _THE.sub("", np)  # "the Gaza health ministry": that ministry speaks
+        return Who(phrase, None, Span(end - len(phrase), end), "org", head)
     if head in _DOCUMENTS:
         return Who(None, np, Span(start, end), "doc", head)
     if not head.isalpha():

@@ -483,3 +483,16 @@ def test_a_two_city_dateline_is_not_part_of_the_reported_speech() -> None:
     [q] = run(body)
     assert q.text == "Israeli air strikes killed at least 45 Palestinians on Sunday"
     assert q.speaker == "health officials"
+
+
+def test_a_named_ministry_speaks_as_an_organisation() -> None:
+    body = ("The Gaza health ministry said more than 45,000 people had been killed since the "
+            "war began.")
+    [q] = run(body, [("Gaza", "GPE", "Gaza")])
+    assert (q.speaker, q.speaker_title) == ("Gaza health ministry", None)
+
+
+def test_a_ministry_official_is_still_a_person() -> None:
+    body = "A Gaza health ministry official said the hospital had run out of fuel."
+    [q] = run(body, [("Gaza", "GPE", "Gaza")])
+    assert q.speaker is None and q.speaker_title == "A Gaza health ministry official"
