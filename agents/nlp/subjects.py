@@ -47,6 +47,12 @@ _CONJUNCTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WITH = re.compile(r"\bwith\b", re.IGNORECASE)
+_ROLES = _wordset(
+    "spokesman spokeswoman spokesperson director head chief minister commander official "
+    "president secretary coordinator representative member leader chairman chairwoman "
+    "founder analyst researcher professor expert mayor governor ambassador envoy adviser "
+    "advisor manager officer editor lawyer attorney general colonel captain"
+)
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
 _IRREGULAR = (
@@ -169,6 +175,13 @@ def _after_conjunction(body: str, start: int, end: int) -> int:
             if run.group() in _CONJUNCTIONS:
                 return start + at + run.end()
     return start
+
+
+def _bare_role(text: str) -> bool:
+    """True for an apposition that names a role without an article: "spokesman for the
+    ministry", "communications director for UNRWA" (not "adding that ...")."""
+    words = text.split(None, 3)[:3]
+    return text[:1].islower() and any(w.strip(",").lower() in _ROLES for w in words)
 
 
 def _strip_honorific(text: str) -> str:
@@ -336,7 +349,9 @@ def subject_after(art: QuoteContext, start: int, end: int) -> Who | None:
             app = body[m.end + 1 : limit].strip(" ,")
             rel = _RELATIVE.search(", " + app)
             app = (app[: rel.start() - 2] if rel else app).strip(" ,") or None
-            if app and (len(app.split(None, 13)) > 12 or not _APPOSITION.match(app)):
+            if app and not _APPOSITION.match(app) and _bare_role(app):
+                app = app.split(",", 1)[0].strip()  # "director for UNRWA, the U.N. agency"
+            elif app and (len(app.split(None, 13)) > 12 or not _APPOSITION.match(app)):
                 app = None
         return _named(art, m, pre.strip(" ,") or app)
     comma = body.find(",", start, limit)

@@ -496,3 +496,10 @@ def test_a_ministry_official_is_still_a_person() -> None:
     body = "A Gaza health ministry official said the hospital had run out of fuel."
     [q] = run(body, [("Gaza", "GPE", "Gaza")])
     assert q.speaker is None and q.speaker_title == "A Gaza health ministry official"
+
+
+def test_said_name_comma_title_keeps_the_title() -> None:
+    body = ('"There is no safe place in Gaza," said Juliette Touma, communications director '
+            "for UNRWA, the U.N. agency for Palestinian refugees.")
+    [q] = run(body, [("Juliette Touma", "PERSON", "Juliette Touma"), ("UNRWA", "ORG", "UNRWA")])
+    assert who(q) == ("Juliette Touma", "communications director for UNRWA", "said")
