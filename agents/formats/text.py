@@ -145,9 +145,17 @@ def _looks_like_headline(block: str) -> bool:
     )
 
 
+#: Words of an outlet's name: "By Evelyne Musambi, Associated Press", "By Reuters Staff"
+#: name the outlet after (or instead of) the writer, and an outlet is not a person.
+_OUTLET = re.compile(
+    r"\b(?:Press|News|Reuters|AFP|Agency|Agence|Staff|Times|Post|Service|Media|Wire|Radio|"
+    r"Television|TV|Network|Newsroom|Desk|Correspondents?|Bureau)\b"
+)
+
+
 def _split_names(names: str) -> list[str]:
     parts = re.split(r"\s*,\s*|\s+and\s+", names)
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in parts if p.strip() and not _OUTLET.search(p)]
 
 
 def parse_text(text: str) -> ParsedText:

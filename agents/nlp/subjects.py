@@ -319,6 +319,9 @@ def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -
     inside = art.within(chunk, end)
     if inside and inside[-1].end >= end - 1:
         m = inside[-1]
+        if m.type == "GPE" and len(inside) > 1 and inside[-2].type == "ORG" \
+                and body[inside[-2].end : m.start] == " ":
+            m = inside[-2]  # "Amnesty International Kenya": the organisation's branch
         if m.type == "PERSON":
             return _named(art, m, _title_before(art, start, m, False))
         if not _LINKS.search(body[chunk : m.start].strip()):

@@ -115,3 +115,11 @@ def test_a_reuters_dateline_with_two_cities_dates_the_story() -> None:
     assert a.dateline == "CAIRO/GAZA, Jan 5 (Reuters)"
     assert a.published is not None and a.published.date().isoformat() == "2019-01-05"
     assert a.body.startswith("CAIRO/GAZA, Jan 5 (Reuters) - Israeli")
+
+
+def test_the_outlet_after_a_byline_name_is_not_a_person() -> None:
+    raw = (b"Protests in Nairobi\n\nBy Evelyne Musambi, Associated Press\n\nNAIROBI, Kenya (AP) "
+           b"\xe2\x80\x94 Thousands marched on Tuesday.")
+    assert parse(raw).byline == ["Evelyne Musambi"]
+    raw2 = (b"Floods\n\nBy Reuters Staff\n\nVAN, Turkey (Reuters) - Floods hit the city.")
+    assert parse(raw2).byline == []

@@ -503,3 +503,10 @@ def test_said_name_comma_title_keeps_the_title() -> None:
             "for UNRWA, the U.N. agency for Palestinian refugees.")
     [q] = run(body, [("Juliette Touma", "PERSON", "Juliette Touma"), ("UNRWA", "ORG", "UNRWA")])
     assert who(q) == ("Juliette Touma", "communications director for UNRWA", "said")
+
+
+def test_an_organisations_country_branch_speaks_as_the_organisation() -> None:
+    body = "Amnesty International Kenya said two protesters were shot dead in Nairobi."
+    [q] = run(body, [("Amnesty International", "ORG", "Amnesty International"),
+                     ("Kenya", "GPE", "Kenya"), ("Nairobi", "GPE", "Nairobi")])
+    assert q.speaker == "Amnesty International"
