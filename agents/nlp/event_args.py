@@ -19,6 +19,10 @@ __all__ = ["Names", "arguments", "is_place", "main_place", "modifier_use", "plac
 
 _TOKEN = re.compile(r"[\w'’%]+|[^\w\s-]")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.I)
+_IRREGULAR_PARTICIPLES = frozenset([
+    "shot", "hit", "struck", "beaten", "stabbed", "slain", "taken", "held", "seized", "caught",
+    "burnt", "burned", "blown", "thrown", "driven", "hurt",
+])
 _BY = re.compile(r"\W*(?:\w+\W+){0,3}?by\s", re.I)
 _AGAINST = re.compile(r"\W*(?:\w+\W+){0,4}?(?:against|on|at|targeting|targeted)\s", re.I)
 # Up to four tokens before a mention, read backwards on the reversed text; only spaces
@@ -164,6 +168,12 @@ def place(
     return name
 
 
+def _participle(trigger: str) -> bool:
+    """A past participle opens the trigger: "killed", "shot dead", "hit", not "fighting"."""
+    first = trigger.split()[0].lower() if trigger.split() else ""
+    return first.endswith("ed") or first in _IRREGULAR_PARTICIPLES
+
+
 def _pick(candidates: list[Mention], violent: bool) -> Mention | None:
     """The nearest candidate (last in the list); for violence, the nearest group first."""
     if violent:
@@ -194,7 +204,7 @@ def arguments(
     by = _BY.match(body, end, sentence.end)
     if by:
         actor = next((names.of(m) for m in after if by.end() <= m.start < by.end() + 40), None)
-    if body[end - 2 : end].lower() == "ed" and _PASSIVE.search(
+    if _participle(body[start:end]) and _PASSIVE.search(
         body, max(sentence.start, start - 30), start
     ):
         pick = before[-1] if before else None

@@ -493,3 +493,10 @@ def test_a_character_that_lowercases_to_two_does_not_shift_offsets() -> None:
                                     ("Idlib", "GPE", "Idlib"), ("Syria", "GPE", "Syria")])
     events = extract_events(doc, entities)
     assert any(e.place == "Idlib" for e in events), events
+
+
+def test_shot_dead_is_passive_and_the_speaker_is_not_the_shooter() -> None:
+    # "were shot dead" names no shooter; the group reporting it did not shoot.
+    [event] = events("Amnesty International Somalia said two protesters were shot dead in "
+                     "Mogadishu.")
+    assert event.type == "Violence against civilians" and event.actor is None
