@@ -60,11 +60,14 @@ NUM_WORDS = [
 _NUM_WORD = {w: i + 1 for i, w in enumerate(NUM_WORDS)} | {"a": 1, "an": 1, "several": 3, "few": 3}
 _TOKEN_RE = re.compile(r"[a-z]+|\d+")
 # A future marker in the clause before an undated weekday or month: "will meet on
-# Thursday", "is due to vote in December", "plans to travel on Friday". "was due to"
-# stays out: it reports a plan that may already have happened (or been dropped).
+# Thursday", "is due to vote in December", "plans to travel on Friday", and reported
+# future ("said it would file a petition on Friday", "could be forced to cut rations
+# from January", "expected the first rate cut in July"). "was due to" stays out: it
+# reports a plan that may already have happened (or been dropped).
 _FUTURE_RE = re.compile(
-    r"\b(?:will|shall|(?:is|are|'s|’s)\s+(?:(?:due|scheduled|set|expected|slated|poised|"
-    r"planning|going)\s+)?to|plans?\s+to)\b|['’]ll\b",
+    r"\b(?:will|shall|would|could|(?:is|are|'s|’s)\s+(?:(?:due|scheduled|set|expected|slated|"
+    r"poised|planning|going)\s+)?to|plans?\s+to|expects?|expected|aims?\s+to|intends?\s+to|"
+    r"hopes?\s+to|vowed\s+to|promised\s+to|threatened\s+to)\b|['’]ll\b",
     re.I,
 )
 # Where the clause that holds the date begins: a sentence or clause break, or a
@@ -141,6 +144,9 @@ def _month(words: list[str], month: int, pub: date, ahead: bool) -> Resolved:
         if len(days) > 1:
             return None, best, _safe_day(best.year, month, days[1])
         return best, None, None
+    if words[-1] == "year" and len(words) >= 3:  # "December last year", "May next year"
+        shift = {"last": -1, "next": 1}.get(words[-2], 0)
+        return None, *_month_range(pub.year + shift, month)
     year = pub.year if month <= pub.month else pub.year - 1
     if first == "next" or (ahead and first not in _MODIFIERS):
         year = pub.year if month >= pub.month + (first == "next") else pub.year + 1
@@ -163,6 +169,11 @@ def _weekend(first: str, pub: date, ahead: bool) -> Resolved:
     elif step < 0 and pub - saturday < timedelta(days=2):
         saturday -= timedelta(weeks=1)
     return None, saturday, saturday + timedelta(days=1)
+
+
+def _day_before(pub: date, floor: date) -> date:
+    """The end of "earlier this week/month/year": the day before the story's, not it."""
+    return max(floor, pub - timedelta(days=1))
 
 
 def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
@@ -188,7 +199,7 @@ def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
         monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
         if first == "past":
             return None, pub - timedelta(days=7), pub
-        end = pub if first == "earlier" else monday + timedelta(days=6)
+        end = _day_before(pub, monday) if first == "earlier" else monday + timedelta(days=6)
         return None, monday if first != "later" else pub, end
     if last == "weekend":
         return _weekend(first, pub, ahead)
@@ -197,12 +208,14 @@ def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
             return None, _shift_months(pub, -1), pub
         year, month0 = divmod(pub.year * 12 + pub.month - 1 + step, 12)
         start, end = _month_range(year, month0 + 1)
-        return None, pub if first == "later" else start, pub if first == "earlier" else end
+        return None, pub if first == "later" else start, (
+            _day_before(pub, start) if first == "earlier" else end)
     if last == "year":
         if first == "past":
             return None, _shift_months(pub, -12), pub
         start, end = date(pub.year + step, 1, 1), date(pub.year + step, 12, 31)
-        return None, pub if first == "later" else start, pub if first == "earlier" else end
+        return None, pub if first == "later" else start, (
+            _day_before(pub, start) if first == "earlier" else end)
     # today, tonight, this morning, earlier today; "overnight" is the night that ends on
     # the article date: wire copy reports overnight strikes the morning they end.
     return pub, None, None

@@ -181,6 +181,9 @@ def _lead_starts(text: str, rev: str, at: int, floor: int) -> list[int]:
     return starts[::-1]
 
 
+_RELATIVE_YEAR = re.compile(r"(?:last|next|this) year")
+
+
 def find_dates(text: str) -> list[DateExpr]:
     """Find date expressions in one paragraph.
 
@@ -219,4 +222,18 @@ def find_dates(text: str) -> list[DateExpr]:
                 found.append(DateExpr(start=start, end=end, text=text[start:end]))
                 last_end = m.end()
                 break
-    return found
+    return _join_month_year(text, found)
+
+
+def _join_month_year(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """One expression for "December last year" (a month of a relative year), not two."""
+    out: list[DateExpr] = []
+    for expr in found:
+        prev = out[-1] if out else None
+        if (prev is not None and expr.start == prev.end + 1 and text[prev.end] == " "
+                and _RELATIVE_YEAR.fullmatch(expr.text)
+                and prev.text.split()[0].lower() in MONTH_NUM and not prev.text[-1].isdigit()):
+            out[-1] = DateExpr(start=prev.start, end=expr.end, text=text[prev.start : expr.end])
+        else:
+            out.append(expr)
+    return out

@@ -111,7 +111,7 @@ def test_resolve_single_days(sentence: str, day: date) -> None:
         ("began in May", date(2018, 5, 1), date(2018, 5, 31)),
         ("starting last year", date(2018, 1, 1), date(2018, 12, 31)),
         ("last month", date(2019, 2, 1), date(2019, 2, 28)),
-        ("earlier this month", date(2019, 3, 1), date(2019, 3, 13)),
+        ("earlier this month", date(2019, 3, 1), date(2019, 3, 12)),  # before the story's day
         ("last weekend", date(2019, 3, 9), date(2019, 3, 10)),
     ],
 )
@@ -210,3 +210,33 @@ def test_overnight_is_the_article_date() -> None:
 )
 def test_overnight_as_adjective_is_not_a_date(sentence: str) -> None:
     assert texts(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "low", "high"), [
+    # "earlier this month" is before the story's day, not including it.
+    ("Earlier this month, a guided bomb hit a school.", date(2019, 3, 1), date(2019, 3, 12)),
+    ("Talks collapsed in December last year.", date(2018, 12, 1), date(2018, 12, 31)),
+    ("The war began in April last year.", date(2018, 4, 1), date(2018, 4, 30)),
+])
+def test_earlier_this_month_and_a_month_last_year(sentence: str, low: date, high: date) -> None:
+    (found,) = resolve_dates(find_dates(sentence), PUB, sentence)
+    assert (found.range_start, found.range_end) == (low, high)
+
+
+@pytest.mark.parametrize(("sentence", "day"), [
+    # Reported future: "said X would ..." looks ahead from the day it was said.
+    ("He said President Tayyip Erdogan would visit the region on Saturday.", date(2019, 3, 16)),
+    ("The LSK said it would file a petition on Friday.", date(2019, 3, 15)),
+])
+def test_would_looks_ahead(sentence: str, day: date) -> None:
+    (found,) = resolve_dates(find_dates(sentence), PUB, sentence)
+    assert found.date == day
+
+
+def test_an_expected_or_threatened_month_is_ahead() -> None:
+    text = "Analysts said they expected the first rate cut in July."
+    (found,) = resolve_dates(find_dates(text), PUB, text)
+    assert found.range_start == date(2019, 7, 1)
+    text = "It warned that it could be forced to cut rations from January."
+    (found,) = resolve_dates(find_dates(text), date(2024, 11, 27), text)
+    assert found.range_start == date(2025, 1, 1)
