@@ -138,3 +138,13 @@ def test_a_bad_row_names_its_file_and_line(tmp_path: Path) -> None:
         read_user_entries(own)
     with pytest.raises(GazetteerFileError, match="cannot read"):
         read_user_entries(tmp_path / "missing.tsv")
+
+
+def test_news_names_resolve_as_wire_copy_means_them(gaz: Gazetteer) -> None:
+    # Reuters and AP write "Congo" for the Democratic Republic; Darfur and Kordofan are
+    # regions of Sudan, its states (North Darfur) are places; "Treasury" alone is no
+    # particular country's.
+    assert gaz.lookup("Congo") == ("Democratic Republic of the Congo", "GPE")
+    assert gaz.lookup("Darfur") == ("Darfur", "LOC")
+    assert gaz.lookup("North Darfur") == ("North Darfur", "GPE")
+    assert gaz.lookup("Treasury") is None
