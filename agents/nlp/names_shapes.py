@@ -94,6 +94,29 @@ _PLACE_OF = frozenset(
 _PLACE_OF_BEFORE = _PLACE_OF | _PLACE_BEFORE
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Common nouns that introduce an organisation's name: "rights group Amnesty".
+_ORG_NOUNS = _words(
+    "group organisation organization company firm agency charity watchdog monitor ngo "
+    "broadcaster network lender bank insurer carrier airline startup start-up operator "
+    "producer maker manufacturer retailer consultancy"
+)
+#: People who work *at* an organisation: "analysts at Standard Chartered".
+_AT_STAFF = _words(
+    "analysts economists researchers strategists experts officials staff workers engineers "
+    "employees executives sources analyst economist researcher strategist"
+)
+
+
+def _org_context(prev: list[str]) -> bool:
+    """True when the words before a name say it is an organisation."""
+    last = prev[-1].lower()
+    return last in _ORG_NOUNS or (last == "at" and len(prev) > 1 and prev[-2].lower() in _AT_STAFF)
+
+
 def classify(
     text: str,
     toks: list[tuple[int, int]],
@@ -115,7 +138,9 @@ def classify(
     plain = not any(w in r.no_person or (w.isupper() and len(w) > 2) for w in words)
     etype: EntityType = "PERSON"
     source = ""
-    if titled and (plain or given):
+    if prev and n <= 4 and not given and not titled and _org_context(prev):
+        etype, source = "ORG", "org-noun"  # "monitoring group NetBlocks", "analysts at HSBC"
+    elif titled and (plain or given):
         source = "title"
     elif prev == ["by"] and s <= 4 and plain:
         source = "byline"

@@ -30,14 +30,18 @@ _HEAD_STOP = re.compile(
 _OFFICIAL = _wordset(
     "office officials official spokesman spokeswoman spokesperson spokesmen representative "
     "representatives statement command leadership ministry authorities media service "
-    "headquarters sources source administration government"
+    "headquarters sources source administration government analysts analyst economists "
+    "economist strategists strategist researchers researcher"
 )
 _DOCUMENTS = _wordset(
     "report reports statement statements study survey document documents video videos "
     "recording recordings series analysis data figures letter website post posts tweet "
     "message messages footage audio translation account"
 )
-_ONE_PERSON = _wordset("spokesman spokeswoman spokesperson official representative source")
+_ONE_PERSON = _wordset(
+    "spokesman spokeswoman spokesperson official representative source analyst economist "
+    "strategist researcher"
+)
 _INDEFINITE = _wordset("a an one another")
 _GROUP_PLURALS = _wordset("police people personnel staff military media clergy")
 _ORG_ANAPHORS = _wordset(

@@ -414,3 +414,13 @@ def test_a_title_inside_a_capitalised_run_is_not_part_of_the_name(
     # person's title, not part of the name.
     people = [text for text, kind in found(sentence, gaz) if kind == "PERSON"]
     assert people == [person]
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    ("Internet monitoring group NetBlocks said mobile data had been cut.", "NetBlocks"),
+    ("Analysts at Standard Chartered said they expected a cut in July.", "Standard Chartered"),
+    ("The ride-hailing company Bolt suspended its service.", "Bolt"),
+])
+def test_a_name_after_an_organisation_noun_is_an_organisation(
+        sentence: str, org: str, gaz: Gazetteer) -> None:
+    assert (org, "ORG") in found(sentence, gaz)

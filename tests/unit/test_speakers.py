@@ -510,3 +510,9 @@ def test_an_organisations_country_branch_speaks_as_the_organisation() -> None:
     [q] = run(body, [("Amnesty International", "ORG", "Amnesty International"),
                      ("Kenya", "GPE", "Kenya"), ("Nairobi", "GPE", "Nairobi")])
     assert q.speaker == "Amnesty International"
+
+
+def test_analysts_at_a_bank_speak_for_the_bank() -> None:
+    body = "Analysts at Standard Chartered said they expected the first rate cut in July."
+    [q] = run(body, [("Standard Chartered", "ORG", "Standard Chartered")])
+    assert q.speaker == "Standard Chartered"
