@@ -53,6 +53,9 @@ _ROLES = _wordset(
     "founder analyst researcher professor expert mayor governor ambassador envoy adviser "
     "advisor manager officer editor lawyer attorney general colonel captain"
 )
+# Between a place or organisation and a person after a cue, only a title's words:
+# "U.S. special envoy Daniel Whitcomb", "UNICEF spokesperson James Elder".
+_TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:(?!(?:and|or|with|to)\s)[A-Za-z-]+\s+){1,4}")
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
 _IRREGULAR = (
@@ -343,7 +346,11 @@ def subject_after(art: QuoteContext, start: int, end: int) -> Who | None:
     body = art.body
     stop = _AFTER_STOP.search(body, start, end) if end > start else None
     limit = stop.start() if stop else max(start, end)
-    for m in art.within(start, limit):
+    found = art.within(start, limit)
+    for k, m in enumerate(found):
+        if m.type != "PERSON" and k + 1 < len(found) and found[k + 1].type == "PERSON" \
+                and _TITLE_GAP.fullmatch(body, m.end, found[k + 1].start):
+            continue  # "said U.S. special envoy Daniel Whitcomb": the envoy speaks
         if len(body[start : m.start].split(None, 7)) > 6 or _MODIFIER.search(body, start, m.start):
             break  # "said a farmer in the village of X": X only modifies the speaker
         pre = _SPACED_THE.sub("", _strip_honorific(body[start : m.start]))

@@ -516,3 +516,11 @@ def test_analysts_at_a_bank_speak_for_the_bank() -> None:
     body = "Analysts at Standard Chartered said they expected the first rate cut in July."
     [q] = run(body, [("Standard Chartered", "ORG", "Standard Chartered")])
     assert q.speaker == "Standard Chartered"
+
+
+def test_said_country_title_name_is_the_person() -> None:
+    body = ('"We are here to listen, and the door remains open," said U.S. special envoy '
+            "Daniel Whitcomb, who is leading the mediation.")
+    [q] = run(body, [("U.S.", "GPE", "United States"),
+                     ("Daniel Whitcomb", "PERSON", "Daniel Whitcomb")])
+    assert (q.speaker, q.speaker_title) == ("Daniel Whitcomb", "U.S. special envoy")
