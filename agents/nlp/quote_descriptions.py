@@ -48,10 +48,13 @@ _ORG_ANAPHORS = _wordset(
     "group militia organisation organization ministry movement agency army military "
     "government company party alliance coalition force forces office council"
 )
+#: Heads that a described organisation takes up again: "the aid group", "the rights group".
+_GROUPISH = _wordset("group organisation organization agency movement militia alliance coalition "
+                     "charity party")
 #: Heads of an institution that speaks for itself once it is named ("the Kenyan army").
 _BODIES = _wordset(
     "ministry government army military police agency council court office authority "
-    "authorities parliament cabinet presidency command navy"
+    "authorities parliament cabinet presidency command navy force forces guard"
 )
 _PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "group"}
 
@@ -97,12 +100,14 @@ def _names_its_body(words: list[str]) -> bool:
 def _org_anaphor(words: list[str]) -> bool:
     """ "the group", "the aid group", "the rights group": an organisation named before.
 
-    Only lower-case words between "the" and the head: "the Syrian government" names
-    a government of its own, not the last organisation that spoke.
+    Only lower-case words between "the" and a group-like head: "the Syrian government"
+    and "the regional prosecutor's office" name bodies of their own, not the last
+    organisation that spoke.
     """
-    return (2 <= len(words) <= 4 and words[0].lower() == "the"
-            and words[-1].lower() in _ORG_ANAPHORS
-            and all(w.islower() for w in words[1:-1]))
+    if len(words) == 2:
+        return words[0].lower() == "the" and words[1].lower() in _ORG_ANAPHORS
+    return (len(words) <= 4 and words[0].lower() == "the" and words[-1].lower() in _GROUPISH
+            and all(w.islower() and not w.endswith(("'s", "’s")) for w in words[1:-1]))
 
 
 def describe(art: QuoteContext, start: int, end: int) -> Who | None:

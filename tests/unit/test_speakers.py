@@ -524,3 +524,16 @@ def test_said_country_title_name_is_the_person() -> None:
     [q] = run(body, [("U.S.", "GPE", "United States"),
                      ("Daniel Whitcomb", "PERSON", "Daniel Whitcomb")])
     assert (q.speaker, q.speaker_title) == ("Daniel Whitcomb", "U.S. special envoy")
+
+
+def test_a_new_office_is_not_the_last_organisation_that_spoke() -> None:
+    body = ("Reuters reported the blast. Artillery shells hit a small market on Thursday "
+            "morning, killing two men, the regional prosecutor's office said.")
+    quotes = run(body, [("Reuters", "ORG", "Reuters")])
+    assert all(q.speaker != "Reuters" for q in quotes)
+
+
+def test_a_countrys_air_force_speaks_as_itself() -> None:
+    body = "Ukraine's air force said Russia had launched 54 drones overnight."
+    [q] = run(body, [("Ukraine", "GPE", "Ukraine"), ("Russia", "GPE", "Russia")])
+    assert q.speaker == "Ukraine's air force"
