@@ -162,6 +162,37 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
         i = j
 
 
+def _acronym_of(acronym: str, name: Mention) -> bool:
+    """True when a bracketed ``acronym`` right after ``name`` abbreviates it.
+
+    Its letters fit the name's initials ("Syrian Democratic Forces (SDF)"), or the
+    name is an organisation and the acronym four capitals or more: agencies keep the
+    acronym of their own language ("Disaster and Emergency Management Authority
+    (AFAD)", "MONUSCO").
+    """
+    return acronym_fits(acronym, name.text) or (
+        name.type == "ORG" and len(acronym) >= 4 and acronym.isupper())
+
+
+# "Disaster and Emergency Management Authority": capitalised words and "and" before an
+# organisation's name-shape, not themselves a known name.
+_AND_PREFIX = re.compile(r"(?:[A-Z][a-z]+\s){1,3}and\s$")
+
+
+def _with_and_prefix(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Organisation name-shapes extended over "X and" before them (one name, not two)."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.type == "ORG" and m.source == "name-shape":
+            prefix = _AND_PREFIX.search(text, max(0, m.start - 40), m.start)
+            if prefix and (not out or out[-1].end <= prefix.start()):
+                start = prefix.start()
+                m = Mention(start, m.end, text[start : m.end], "ORG", text[start : m.end],
+                            m.source)
+        out.append(m)
+    return out
+
+
 def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
     """Where the name starts when a title stands inside a capitalised run, else None.
 
@@ -224,7 +255,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
             and "(" in text[prev.end : prev.end + 3]
         ):
             acr = _ACRONYM_RE.match(text, prev.end)
-            if acr and not acronym_fits(acr.group(1), prev.text):
+            if acr and not _acronym_of(acr.group(1), prev):
                 acr = None
             if acr and (acr.start(1), acr.end(1)) == (m.start, m.end):
                 # an acronym defined in the text beats the gazetteer's reading of it
@@ -241,9 +272,10 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
                     )
                 )
         out.append(m)
+    out = _with_and_prefix(text, out)
     last = out[-1] if out else None
     acr = _ACRONYM_RE.match(text, last.end) if last and last.type != "PERSON" else None
-    if last is not None and acr and acronym_fits(acr.group(1), last.text):
+    if last is not None and acr and _acronym_of(acr.group(1), last):
         out.append(
             Mention(acr.start(1), acr.end(1), acr.group(1), last.type, last.canonical, "name-shape")
         )

@@ -424,3 +424,10 @@ def test_a_title_inside_a_capitalised_run_is_not_part_of_the_name(
 def test_a_name_after_an_organisation_noun_is_an_organisation(
         sentence: str, org: str, gaz: Gazetteer) -> None:
     assert (org, "ORG") in found(sentence, gaz)
+
+
+def test_an_organisation_name_with_and_and_its_foreign_acronym(gaz: Gazetteer) -> None:
+    text = ("Turkey's Disaster and Emergency Management Authority (AFAD) said 1,100 people "
+            "were injured.")
+    orgs = [t for t, kind in found(text, gaz) if kind == "ORG"]
+    assert orgs == ["Disaster and Emergency Management Authority", "AFAD"]
