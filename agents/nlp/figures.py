@@ -46,13 +46,20 @@ _STOP = _words(
     other such only just even not no nor but so yet if because though although whether or
     and here there they them we us he him she it i you one ones themselves himself herself
     itself remain remained remains died fled left lost face faces faced live lived inside
-    outside up down out off away back ago earlier last next this
+    outside up down out off away back ago earlier last next this overnight yesterday today
+    tonight tomorrow
     """
 )
 _NUMBER_WORDS = frozenset(
     [*lexicon()["units"], *lexicon()["tens"], "hundreds", "thousands", "dozens", "dozen"]
 )
 _ANAPHORIC = frozenset({"others", "more"})
+#: A bare count right after a casualty verb counts what the sentence counted before.
+_ELIDED = "\x00elided"
+_CASUALTY_BEFORE = re.compile(
+    r"\b(?:killed|killing|wounded|wounding|injured|injuring|hurt|arrested|detained|rescued|"
+    r"displaced|evacuated)\s+(?:at\s+least\s+|about\s+|nearly\s+|more\s+than\s+)?$"
+)
 _OF_THEM = "of them"  # the unit of "six of them" until the sentence's earlier count names it
 _OF_THEM_RE = re.compile(r"(?i)\s+of\s+(?:them|whom|those|these)\b")
 _OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
@@ -262,7 +269,10 @@ def _figure(body: str, x: NumberExpr, sent: Span) -> Figure | None:
     elif x.kind == "count":
         unit, end = _np_after(body, pos, sent.end, of_ok=True)
         head = (unit or "").split(" ")[-1].lower()
-        if unit is None or head in _TIME_NOUNS or head in _DISTANCE:
+        if unit is None and _CASUALTY_BEFORE.search(body, max(sent.start, x.start - 24),
+                                                    x.start):
+            unit, end = _ELIDED, x.end  # "killed four people and wounded 11": people
+        elif unit is None or head in _TIME_NOUNS or head in _DISTANCE:
             return None
     else:
         unit = "percent" if x.kind == "percent" else x.unit
@@ -310,11 +320,11 @@ def extract_figures(doc: Doc) -> list[Figure]:
             fig = _figure(body, x, sent)
         if fig is None:
             continue
-        if fig.unit in _ANAPHORIC or fig.unit == _OF_THEM:
+        if fig.unit in _ANAPHORIC or fig.unit in (_OF_THEM, _ELIDED):
             if out and out[-1].sentence == sent and out[-1].unit:
                 # "25 people were killed and 40 others wounded": others are people too.
                 fig = replace(fig, unit=out[-1].unit)
-            elif fig.unit == _OF_THEM:
+            elif fig.unit in (_OF_THEM, _ELIDED):
                 continue
         out.append(fig)
     return out

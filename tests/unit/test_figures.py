@@ -208,3 +208,11 @@ def test_seed_article_figures() -> None:
 def test_a_proportion_is_not_a_count(body: str) -> None:
     # "nine in ten residents" says how many of each ten, not that ten residents were counted.
     assert not [t for t, _ in _figures(body) if t.startswith(("ten", "five", "four"))]
+
+
+def test_a_time_word_is_not_what_is_counted() -> None:
+    # Reuters: "killed four people and wounded 11 overnight" counts people, not nights.
+    body = ("A Russian drone attack on Odesa killed four people and wounded 11 overnight, "
+            "the governor said. Russia launched two ballistic missiles overnight.")
+    assert _figures(body) == [("four people", "people"), ("11", "people"),
+                              ("two ballistic missiles", "ballistic missiles")]
