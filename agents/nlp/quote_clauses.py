@@ -53,7 +53,7 @@ def _skip_modifiers(text: str, cue: Cue, end: int, names: dict[int, int]) -> int
     """Return the offset after a cue's listener ("told the AFP news agency") and adverbials."""
     pos = cue.end
     if cue.obj:
-        lead = re.match(r"\s+(?:(?:the|a|an)\s+)?", text[pos:end])
+        lead = re.match(r"\s+(?:(?:the|a|an)\s+)?", text[pos:end], re.IGNORECASE)
         at = pos + (lead.end() if lead else 0)
         if at in names:
             pos = names[at]

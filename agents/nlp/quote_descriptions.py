@@ -56,6 +56,7 @@ _BODIES = _wordset(
     "ministry government army military police agency council court office authority "
     "authorities parliament cabinet presidency command navy force forces guard"
 )
+_RELATIVE_NP = re.compile(r",?\s+(?:who|whom|whose|which)\s")
 _PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "group"}
 
 
@@ -121,6 +122,9 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     Returns:
         The speaker it names or refers to, or None when it cannot speak.
     """
+    rel = _RELATIVE_NP.search(art.body, start, end)
+    if rel is not None and art.body[start : rel.start()].strip():
+        end = rel.start()  # "Residents who fled Sinja in June": the residents
     np = art.body[start:end].strip()
     words = np.split()
     if not words or len(words) > 14:

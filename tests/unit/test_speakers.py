@@ -537,3 +537,12 @@ def test_a_countrys_air_force_speaks_as_itself() -> None:
     body = "Ukraine's air force said Russia had launched 54 drones overnight."
     [q] = run(body, [("Ukraine", "GPE", "Ukraine"), ("Russia", "GPE", "Russia")])
     assert q.speaker == "Ukraine's air force"
+
+
+def test_told_the_associated_press_is_a_listener_and_residents_who_fled_are_residents() -> None:
+    body = ("Residents who fled Sinja in June told The Associated Press that RSF fighters "
+            "looted homes and shot civilians who resisted.")
+    [q] = run(body, [("Sinja", "GPE", "Sinja"), ("Associated Press", "ORG", "Associated Press"),
+                     ("RSF", "ORG", "Rapid Support Forces")])
+    assert q.text == "RSF fighters looted homes and shot civilians who resisted"
+    assert q.speaker == "Residents"
