@@ -56,6 +56,7 @@ _ROLES = _wordset(
 # Between a place or organisation and a person after a cue, only a title's words:
 # "U.S. special envoy Daniel Whitcomb", "UNICEF spokesperson James Elder".
 _TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:(?!(?:and|or|with|to)\s)[A-Za-z-]+\s+){1,4}")
+_AGE_LEAD = re.compile(r"^\d{1,3},\s+")
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
 _IRREGULAR = (
@@ -356,7 +357,7 @@ def subject_after(art: QuoteContext, start: int, end: int) -> Who | None:
         pre = _SPACED_THE.sub("", _strip_honorific(body[start : m.start]))
         app = None
         if body.startswith(",", m.end):
-            app = body[m.end + 1 : limit].strip(" ,")
+            app = _AGE_LEAD.sub("", body[m.end + 1 : limit].strip(" ,"))  # "X, 52, a mother"
             rel = _RELATIVE.search(", " + app)
             app = (app[: rel.start() - 2] if rel else app).strip(" ,") or None
             if app and not _APPOSITION.match(app) and _bare_role(app):

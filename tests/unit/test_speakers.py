@@ -546,3 +546,11 @@ def test_told_the_associated_press_is_a_listener_and_residents_who_fled_are_resi
                      ("RSF", "ORG", "Rapid Support Forces")])
     assert q.text == "RSF fighters looted homes and shot civilians who resisted"
     assert q.speaker == "Residents"
+
+
+def test_an_age_before_the_apposition_is_skipped() -> None:
+    body = ('"They took everything, even the doors," said Fatima Idris, 52, a mother of five '
+            "now living in a camp in Gedaref.")
+    [q] = run(body, [("Fatima Idris", "PERSON", "Fatima Idris"), ("Gedaref", "GPE", "Gedaref")])
+    assert q.speaker == "Fatima Idris"
+    assert q.speaker_title is not None and q.speaker_title.startswith("a mother of five")
