@@ -56,13 +56,75 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
     highwaters = await asyncio.wait_for(consumer.highwaters(*assigned), timeout)
     out = {}
     for tp in assigned:
-        committed = consumer._committed_offset.get(tp)  # last offset processed and committed
-        done = committed + 1 if committed is not None else 0
+        done = consumer._committed_offset.get(tp) or 0  # the next offset to process
         out[f"{tp.topic}:{tp.partition}"] = Position(done, max(0, highwaters.get(tp, 0) - done))
     return out
 
 
 _stalls = StallWatch(after_s=settings.stall_seconds)
+
+
+def _consumer_state(tps: list[str]) -> dict[str, Any]:
+    """What faust's consumer believes of these partitions (for the stall log)."""
+    consumer: Any = app.consumer
+    wanted = set(tps)
+
+    def names(attr: str) -> list[str]:
+        found = getattr(consumer, attr, None) or set()
+        return sorted(f"{tp.topic}:{tp.partition}" for tp in found
+                      if f"{tp.topic}:{tp.partition}" in wanted)
+
+    topics = {tp.rsplit(":", 1)[0] for tp in tps}
+    stacks = {}
+    for agent in app.agents.values():
+        if set(getattr(agent.channel, "topics", ())) & topics:
+            stacks[agent.name] = agent.actor_tracebacks()
+    fetch: dict[str, Any] = {}
+    try:  # the aiokafka consumer under faust (its own thread): position and pause per tp
+        kafka = consumer._thread._consumer
+        assignment = kafka._subscription.subscription.assignment
+        for tp in assignment.tps:
+            name = f"{tp.topic}:{tp.partition}"
+            if name in wanted:
+                state = assignment.state_value(tp)
+                fetch[name] = {"position": getattr(state, "_position", None),
+                               "paused": getattr(state, "_paused", None),
+                               "status": str(getattr(state, "_status", None))}
+    except Exception as exc:  # diagnostics only: never let them fail the watchdog
+        fetch = {"error": repr(exc)}
+    return {"paused": names("_paused_partitions"), "active": names("_active_partitions"),
+            "buffered": names("_buffered_partitions"), "agents": stacks, "fetch": fetch}
+
+
+@app.timer(interval=10.0)
+async def stall_watchdog() -> None:
+    """Every 10 s: find partitions that wait without moving, say why, and re-read them.
+
+    Seen after a SIGKILL and restart: the fetcher had read a partition to its end
+    while faust's streams never got the messages (faust's flow control clears its
+    queues around recovery), so nothing was processed or committed and nothing
+    would be fetched again. Seeking the partition back to its committed offset
+    re-delivers those messages (at-least-once: ids make repeats harmless). If that
+    does not help, ``/health`` keeps answering 503 for a liveness probe.
+    """
+    if app.in_recovery or app.rebalancing:
+        return
+    try:
+        where = await positions()
+    except Exception:  # no broker: /health reports that; nothing to resume
+        return
+    stalled = _stalls.update(where, time.monotonic())
+    if not stalled:
+        return
+    logger.error("Partitions stalled with lag for %ss partitions=%s consumer=%s: seeking them "
+                 "back to their committed offsets (faust issue 629)", settings.stall_seconds,
+                 stalled, _consumer_state(stalled))
+    consumer: Any = app.consumer
+    by_name = {f"{tp.topic}:{tp.partition}": tp for tp in consumer.assignment()}
+    tps = [by_name[name] for name in stalled if name in by_name]
+    consumer.resume_partitions(tps)
+    for tp in tps:  # re-read what was fetched but never reached the stream
+        await consumer.seek(tp, where[f"{tp.topic}:{tp.partition}"].done)
 
 
 def resolve_name(name: str) -> str:
@@ -142,8 +204,6 @@ class Health(View):
                     assigned_partitions=len(lag), total_lag=sum(lag.values()), lag=lag,
                     stalled=stalled)
         if stalled:
-            logger.error("Partitions stalled with lag for %ss partitions=%s: restart the "
-                         "worker (faust issue 629)", settings.stall_seconds, stalled)
             return self.json(body, status=503)
         return self.json(body)
 

@@ -82,7 +82,7 @@ def running_worker(dep: Deployment, name: str = "w1", timeout: float = 90.0,
     """Start ``wiredesk worker``, wait until it holds partitions, stop it at the end."""
     port = free_port()
     data = dep.data_root / name
-    log = (dep.data_root / f"{name}.log").open("wb")
+    log = (dep.data_root / f"{name}.log").open("ab")  # a restart appends: both runs kept
     env = dep.env(WIREDESK_WEB_PORT=str(port), WIREDESK_DATA_DIR=str(data), **extra_env)
     proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
