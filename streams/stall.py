@@ -1,14 +1,14 @@
-"""Stall detection for ``GET /health``: a partition with lag whose position does not move.
+"""Stall detection: a partition with lag whose position does not move.
 
-Why: faust-streaming can leave a partition unfetched after a rebalance (faust
-issue 629); the benchmark saw it twice with two workers (docs/benchmarks.md).
-The worker then looks alive and answers, but one partition's articles never
-come out. Nothing inside the worker can be trusted to notice, so the health
-endpoint does: across its calls it remembers where each assigned partition
-stood, and a partition that had messages waiting and did not advance for
-``after_s`` seconds is reported as stalled (and the endpoint answers 503, so a
-liveness probe restarts the worker; a restart re-joins the group and resumes
-from the committed offset, losing nothing).
+Why: after a restart or a rebalance, faust-streaming can leave a partition whose
+messages were fetched but never reached the stream (its queues are cleared around
+recovery; faust issue 629 is the same family). The worker looks alive and
+answers, but that partition's articles never come out. The SIGKILL recovery test
+and two benchmark runs with two workers hit it. A watchdog timer in the worker
+(``streams/web.py``) and ``GET /health`` feed this watch; a partition that had
+messages waiting and did not advance for ``after_s`` seconds is stalled: the
+watchdog logs why and seeks it back to its committed offset (at-least-once, ids
+make repeats harmless), and ``/health`` answers 503 for a liveness probe.
 """
 
 from __future__ import annotations
