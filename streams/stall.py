@@ -49,3 +49,9 @@ class StallWatch:
         for gone in set(self._since) - set(positions):  # revoked: forget it
             del self._since[gone]
         return sorted(stalled)
+
+    def restart(self, tps: list[str], now: float) -> None:
+        """Give partitions that were just acted on a whole new ``after_s`` before the next try."""
+        for tp in tps:
+            if tp in self._since:
+                self._since[tp] = (self._since[tp][0], now)

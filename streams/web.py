@@ -125,6 +125,7 @@ async def stall_watchdog() -> None:
     consumer.resume_partitions(tps)
     for tp in tps:  # re-read what was fetched but never reached the stream
         await consumer.seek(tp, where[f"{tp.topic}:{tp.partition}"].done)
+    _stalls.restart(stalled, time.monotonic())  # one try per stall period, not every 10 s
 
 
 def resolve_name(name: str) -> str:

@@ -25,3 +25,12 @@ def test_a_revoked_partition_is_forgotten() -> None:
     watch.update({"raw:0": Position(5, 10)}, now=0)
     watch.update({}, now=5)
     assert watch.update({"raw:0": Position(5, 10)}, now=20) == []  # its clock starts again
+
+
+def test_a_partition_acted_on_gets_a_new_period_before_the_next_try() -> None:
+    watch = StallWatch(after_s=60)
+    watch.update({"raw:0": Position(5, 10)}, now=0)
+    assert watch.update({"raw:0": Position(5, 10)}, now=61) == ["raw:0"]
+    watch.restart(["raw:0"], now=61)
+    assert watch.update({"raw:0": Position(5, 10)}, now=100) == []
+    assert watch.update({"raw:0": Position(5, 10)}, now=122) == ["raw:0"]
