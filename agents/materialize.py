@@ -14,7 +14,7 @@ Values are plain JSON objects (their shapes are documented in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 __all__ = [
@@ -28,8 +28,6 @@ __all__ = [
     "article_received",
     "day_of",
     "entity_summary",
-    "fold_all",
-    "group_by_key",
     "is_current",
     "subject_key",
 ]
@@ -38,30 +36,6 @@ __all__ = [
 MAX_LIST = 200
 
 Value = dict[str, Any]
-
-
-def group_by_key(keyed: Iterable[tuple[str | None, Value]]) -> dict[str, list[Value]]:
-    """Records grouped by table key, in arrival order; records without a key are dropped.
-
-    The view agents fold a batch of records per key, so each key is read and
-    written once per batch (see ``agents/views.py``).
-    """
-    groups: dict[str, list[Value]] = {}
-    for key, record in keyed:
-        if key:
-            groups.setdefault(key, []).append(record)
-    return groups
-
-
-def fold_all(value: Any, records: list[Value], fold: Callable[[Any, Value], Any]) -> Any:
-    """``value`` with every record folded in, in order.
-
-    Returns the very same object when no record changed it, so the caller
-    writes (and sends to the changelog) only what changed.
-    """
-    for record in records:
-        value = fold(value, record)
-    return value
 
 
 def day_of(record: Value) -> str | None:

@@ -22,8 +22,6 @@ from agents.materialize import (
     add_event,
     add_figure,
     add_quote,
-    fold_all,
-    group_by_key,
     subject_key,
 )
 from agents.runner import Out, run_stage
@@ -78,28 +76,31 @@ class View:
         key: The table key of a decoded record (None: the record is not kept,
             e.g. a quote without a speaker). It is also the record's message key,
             so the key's changelog partition is the partition its records come from.
-        write: Folds a key's records into the table(s), writing only
-            what changed.
+        write: Folds one record into the table(s) under its key, writing only what
+            changed.
         fields: The record fields the view needs (a record without them is a dead letter).
     """
 
     key: Callable[[Record], str | None]
-    write: Callable[[str, list[Record]], None]
+    write: Callable[[str, Record], None]
     fields: tuple[str, ...]
 
 
-def _write(table: Any, fold: Callable[[Any, Record], Any]) -> Callable[[str, list[Record]], None]:
-    def write(key: str, records: list[Record]) -> None:
+def _write(table: Any, fold: Callable[[Any, Record], Any]) -> Callable[[str, Record], None]:
+    def write(key: str, record: Record) -> None:
         old = table.get(key)
-        new = fold_all(old, records, fold)
-        if new is not old:
+        new = fold(old, record)
+        if new is not old:  # the folds return the very same value when nothing changed
             table[key] = new
     return write
 
 
-def _write_entities(name: str, records: list[Record]) -> None:
-    _write(entity_mentions, add_entity)(name, records)
-    for alias in {a for r in records for a in (name, *(r.get("aliases") or []))}:
+_write_mentions = _write(entity_mentions, add_entity)
+
+
+def _write_entities(name: str, record: Record) -> None:
+    _write_mentions(name, record)
+    for alias in (name, *(record.get("aliases") or [])):
         if aliases.get(alias.lower()) != name:
             aliases[alias.lower()] = name
 
@@ -113,19 +114,18 @@ FIGURES = View(key=lambda r: subject_key(r["unit"]), write=_write(figures_by_sub
                fields=("text", "unit"))
 
 
-def _decode(event: Any, view: View, keyed: list[tuple[str | None, Record]]) -> Iterator[Out]:
+def _fold(event: Any, view: View) -> Iterator[Out]:
     record = decode_output(event.message.value, *view.fields)
-    keyed.append((view.key(record), record))
+    key = view.key(record)
+    if key:
+        view.write(key, record)
     return iter(())
 
 
 async def _run(stream: Any, view: View) -> None:
     async for event in stream.events():
-        keyed: list[tuple[str | None, Record]] = []
-        await run_stage("materialize", event, partial(_decode, event, view, keyed),
+        await run_stage("materialize", event, partial(_fold, event, view),
                         dlq=channels.dlq["materialize"])
-        for key, records in group_by_key(keyed).items():
-            view.write(key, records)
 
 
 @app.agent(channels.quotes, concurrency=1)

@@ -170,7 +170,8 @@ def place(
 
 def _participle(trigger: str) -> bool:
     """A past participle opens the trigger: "killed", "shot dead", "hit", not "fighting"."""
-    first = trigger.split()[0].lower() if trigger.split() else ""
+    words = trigger.split()
+    first = words[0].lower() if words else ""
     return first.endswith("ed") or first in _IRREGULAR_PARTICIPLES
 
 

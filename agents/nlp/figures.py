@@ -25,17 +25,13 @@ from dataclasses import replace
 
 from agents.nlp.numwords import lexicon
 from agents.nlp.types import Doc, Figure, NumberExpr, Span
+from agents.nlp.wordsets import wordset
 
 __all__ = ["extract_figures"]
 
 
-def _words(text: str) -> frozenset[str]:
-    """A word set written as one space-separated string (keeps long lists compact)."""
-    return frozenset(text.split())
-
-
 _WORD = re.compile(r"\s*((?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\S)")
-_STOP = _words(
+_STOP = wordset(
     """
     a an the this that these those its their his her our your my of in on at to for from by
     with without into onto over under about after before during since until amid among
@@ -65,7 +61,7 @@ _OF_THEM_RE = re.compile(r"(?i)\s+of\s+(?:them|whom|those|these)\b")
 _OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
 _MAGNITUDE_BEFORE = re.compile(r"(?i)magnitude(?:\s+(?:of|at))?[\s-]+$")
 # Verbs that end what is counted although they look like nouns: "4,000 families spent".
-_VERBS = _words(
+_VERBS = wordset(
     """
     spent took made went came saw got gave kept held met ran thought found brought fought
     sought caught built sent paid fell rose began became stood sat slept hid shook grew knew
@@ -74,20 +70,20 @@ _VERBS = _words(
     """
 )
 _SKIP_LEAD = frozenset(["more", "additional", "other", "further", "extra"])
-_DETERMINERS = _words("the these those its their his her our whose")
-_TIME_NOUNS = _words(
+_DETERMINERS = wordset("the these those its their his her our whose")
+_TIME_NOUNS = wordset(
     """
     second seconds minute minutes hour hours day days week weeks month months year years
     decade decades century centuries fortnight weekend weekends night nights
     """
 )
-_DISTANCE = _words(
+_DISTANCE = wordset(
     """
     km kilometre kilometres kilometer kilometers mile miles metre metres meter meters feet
     foot ft inch inches yards mph cm mm degrees
     """
 )
-_NUMBERING = _words(
+_NUMBERING = wordset(
     """
     no. nos. no number page p. pp. article chapter section paragraph item route highway room
     gate line level grade phase stage round category version resolution flight aged age ages
@@ -101,7 +97,7 @@ _PROPORTION_BEFORE = re.compile(
 _AGE_AFTER = re.compile(r"(?:-|\s)(?:years?|months?)(?:-|\s)old\b")
 _CONTENT = re.compile(r"[A-Za-z]")
 _MEASURED = frozenset({"in", "of", "for", "on"})
-_CHANGE = _words(
+_CHANGE = wordset(
     """
     rise increase drop fall decline jump gain cut share stake growth slump surge reduction
     hike loss

@@ -12,6 +12,7 @@ import re
 
 from agents.nlp.names_rules import OF, Rules, name_word
 from agents.nlp.types import EntityType, Mention
+from agents.nlp.wordsets import wordset
 
 __all__ = ["classify", "org_shapes"]
 
@@ -94,18 +95,14 @@ _PLACE_OF = frozenset(
 _PLACE_OF_BEFORE = _PLACE_OF | _PLACE_BEFORE
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 #: Common nouns that introduce an organisation's name: "rights group Amnesty".
-_ORG_NOUNS = _words(
+_ORG_NOUNS = wordset(
     "group organisation organization company firm agency charity watchdog monitor ngo "
     "broadcaster network lender bank insurer carrier airline startup start-up operator "
     "producer maker manufacturer retailer consultancy"
 )
 #: People who work *at* an organisation: "analysts at Standard Chartered".
-_AT_STAFF = _words(
+_AT_STAFF = wordset(
     "analysts economists researchers strategists experts officials staff workers engineers "
     "employees executives sources analyst economist researcher strategist"
 )

@@ -10,13 +10,9 @@ from __future__ import annotations
 import re
 
 from agents.nlp.quote_cues import Cue
+from agents.nlp.wordsets import wordset
 
 __all__ = ["reported_clause", "strip_dateline", "trailing_clause"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """Build a word set from a space-separated string (keeps the lists readable)."""
-    return frozenset(words.split())
 
 
 _LISTENER = re.compile(
@@ -40,12 +36,12 @@ _ADVERBIAL = re.compile(
     r"|at\s+a\s+(?:news|press)\s+(?:conference|briefing))(?=[\s,.;]|$)"
 )
 _THAT = re.compile(r",?\s+that\b")
-_NOT_CLAUSE_START = _wordset("to of for on in at by with as and but or if from")
+_NOT_CLAUSE_START = wordset("to of for on in at by with as and but or if from")
 _CLAUSE_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|may|might|should|must|"
     r"did|does|do|remain|remains|need|needs|want|wants|[a-z]+ed)\b"
 )
-_SUBJECT_PRONOUN = _wordset("he she they it we i there this")
+_SUBJECT_PRONOUN = wordset("he she they it we i there this")
 _END_TRIM = " \t\n.;:,\"'\u201c\u201d"
 
 

@@ -11,17 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from agents.nlp.wordsets import wordset
+
 __all__ = ["Cue", "find_cues"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """Build a word set from a space-separated string (keeps the lists readable)."""
-    return frozenset(words.split())
 
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "speech_verbs.txt"
 # Determiners that turn a verb-or-noun form into a noun: "the claim", "a warning".
-_DETERMINERS = _wordset(
+_DETERMINERS = wordset(
     "the a an this that these those its his her their our my your some any no every"
 )
 # Characters that join a word to its neighbours (with letters and digits): a cue word

@@ -12,13 +12,9 @@ import re
 
 from agents.nlp.quote_context import QuoteContext, Who
 from agents.nlp.types import Span
+from agents.nlp.wordsets import wordset
 
 __all__ = ["describe", "head_noun"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """Build a word set from a space-separated string (keeps the lists readable)."""
-    return frozenset(words.split())
 
 
 _THE = re.compile(r"^(?:the|The)\s+")
@@ -27,32 +23,32 @@ _HEAD_STOP = re.compile(
     r"\w+ing|\w+ed(?=\s+(?:in|on|at|by|last|this|from|to|online|earlier|late)\b))\b|\s\(",
     re.IGNORECASE,
 )
-_OFFICIAL = _wordset(
+_OFFICIAL = wordset(
     "office officials official spokesman spokeswoman spokesperson spokesmen representative "
     "representatives statement command leadership ministry authorities media service "
     "headquarters sources source administration government analysts analyst economists "
     "economist strategists strategist researchers researcher"
 )
-_DOCUMENTS = _wordset(
+_DOCUMENTS = wordset(
     "report reports statement statements study survey document documents video videos "
     "recording recordings series analysis data figures letter website post posts tweet "
     "message messages footage audio translation account"
 )
-_ONE_PERSON = _wordset(
+_ONE_PERSON = wordset(
     "spokesman spokeswoman spokesperson official representative source analyst economist "
     "strategist researcher"
 )
-_INDEFINITE = _wordset("a an one another")
-_GROUP_PLURALS = _wordset("police people personnel staff military media clergy")
-_ORG_ANAPHORS = _wordset(
+_INDEFINITE = wordset("a an one another")
+_GROUP_PLURALS = wordset("police people personnel staff military media clergy")
+_ORG_ANAPHORS = wordset(
     "group militia organisation organization ministry movement agency army military "
     "government company party alliance coalition force forces office council"
 )
 #: Heads that a described organisation takes up again: "the aid group", "the rights group".
-_GROUPISH = _wordset("group organisation organization agency movement militia alliance coalition "
+_GROUPISH = wordset("group organisation organization agency movement militia alliance coalition "
                      "charity party")
 #: Heads of an institution that speaks for itself once it is named ("the Kenyan army").
-_BODIES = _wordset(
+_BODIES = wordset(
     "ministry government army military police agency council court office authority "
     "authorities parliament cabinet presidency command navy force forces guard"
 )

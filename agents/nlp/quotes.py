@@ -10,13 +10,9 @@ from __future__ import annotations
 import re
 
 from agents.nlp.types import QuoteKind, QuoteSpan
+from agents.nlp.wordsets import wordset
 
 __all__ = ["find_quote_spans", "is_name_quote", "quote_kind"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """Build a word set from a space-separated string (keeps the lists readable)."""
-    return frozenset(words.split())
 
 
 _MARK = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
@@ -28,7 +24,7 @@ _OPEN_BEFORE = frozenset(" \t\n([{\u2014\u2013-/")
 # operation names, nicknames and scare quotes ("the so-called "caliphate"").
 # Matched as suffixes of the lower-cased text before the mark, so "renamed" counts.
 _NAMING_ENDS = tuple(
-    _wordset(
+    wordset(
         "so-called dubbed nicknamed codenamed code-named titled entitled named called "
         "film movie documentary book novel memoir song album series show programme program "
         "play slogan hashtag operation term word phrase motto banner headline"

@@ -12,33 +12,29 @@ import re
 from itertools import pairwise
 
 from agents.nlp.types import Span
+from agents.nlp.wordsets import wordset
 
 __all__ = ["split_sentences"]
 
 
-def _words(text: str) -> frozenset[str]:
-    """A word set written as one space-separated string (keeps long lists compact)."""
-    return frozenset(text.split())
-
-
 # Titles stand before a name, so a capital after them never starts a sentence.
-_TITLES = _words(
+_TITLES = wordset(
     """
     mr mrs ms messrs dr prof gen lt col maj capt cmdr cmdt adm brig sgt cpl pvt gov sen rep
     rev fr sr st mt ft pres supt det insp hon amb atty ald vs v
     """
 )
 # Abbreviations that stand before a number ("No. 5", "p. 55", "Aug. 5").
-_BEFORE_NUMBER = _words(
+_BEFORE_NUMBER = wordset(
     """
     no nos n° nº p pp vol art fig sec ch para approx ca est tel ext op jan feb mar apr jun
     jul aug sep sept oct nov dec
     """
 )
 # Abbreviations that may end a sentence: they break only before a typical starter.
-_SOFT = _words("co corp inc ltd bros llc plc jr etc al dept univ assn")
+_SOFT = wordset("co corp inc ltd bros llc plc jr etc al dept univ assn")
 # Words that typically open a sentence (pragmatic_segmenter's list, widened for news).
-_STARTERS = _words(
+_STARTERS = wordset(
     """
     A After Also An And As At Being But By Did During For From He Her His How However I If
     In It Its Meanwhile Millions More Most Officials On One Our She Since So Some That The
@@ -49,7 +45,7 @@ _STARTERS = _words(
 # "a.m."/"p.m." end a sentence before a capital unless it names the day, month or zone
 # ("10 a.m. Tuesday", "6 a.m. GMT") or is a title ("at 5 a.m. Mr. Smith went").
 _CLOCK = frozenset({"a.m", "p.m"})
-_AFTER_CLOCK = _words(
+_AFTER_CLOCK = wordset(
     """
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
     June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept

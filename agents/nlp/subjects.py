@@ -14,13 +14,9 @@ from itertools import repeat
 from agents.nlp.quote_context import QuoteContext, Who
 from agents.nlp.quote_descriptions import describe
 from agents.nlp.types import Mention, Span
+from agents.nlp.wordsets import wordset
 
 __all__ = ["MAIN_VERB", "strip_span", "subject_after", "subject_before"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """Build a word set from a space-separated string (keeps the lists readable)."""
-    return frozenset(words.split())
 
 
 _HONORIFIC = re.compile(
@@ -36,7 +32,7 @@ _LEAD = re.compile(
 # with this pattern over the short stretch after the last punctuation mark.
 _BOUNDARY_MARKS = tuple(",;:(\u2014\u2013")
 _SPACED_DASH = re.compile(r"\s-\s")
-_CONJUNCTIONS = _wordset(
+_CONJUNCTIONS = wordset(
     "that but while whereas as because when after although though since where if before "
     "once until unless so"
 )
@@ -47,7 +43,7 @@ _CONJUNCTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WITH = re.compile(r"\bwith\b", re.IGNORECASE)
-_ROLES = _wordset(
+_ROLES = wordset(
     "spokesman spokeswoman spokesperson director head chief minister commander official "
     "president secretary coordinator representative member leader chairman chairwoman "
     "founder analyst researcher professor expert mayor governor ambassador envoy adviser "
@@ -69,7 +65,7 @@ _PAST_IRREGULAR = frozenset(_IRREGULAR.split("|"))
 MAIN_VERB = re.compile(rf"(?<=\s)(?:[a-z]+ed|{_IRREGULAR}|says|blames|accuses|denies|rejects)\b")
 _THE = re.compile(r"^(?:the|The)\s+")
 _SPACED_THE = re.compile(r"^\s*(?:the|The)\s+")
-_NOT_AUX = _wordset(
+_NOT_AUX = wordset(
     "also had has have been was were is are will would could can may might should must did "
     "does do not never later earlier again previously repeatedly then further already once "
     "reportedly allegedly publicly privately separately often recently had_been"
@@ -78,15 +74,15 @@ _RELATIVE = re.compile(r",\s*(?:which|who|whose|where|when|whom)\b")
 _APPOSITION = re.compile(r"(?:a|an|the|its|his|her|their|one|another)\s", re.IGNORECASE)
 _MODIFIER = re.compile(r"\b(?:a|an|another|in|of|from|at|with|for|near|by)\s", re.IGNORECASE)
 _AFTER_STOP = re.compile(r"[;!?]|\.\s*$|,\s+(?:according|adding|saying|while|as)\b")
-_PREPOSITIONS = _wordset(
+_PREPOSITIONS = wordset(
     "in at on from with for of by near to into across inside outside within without against "
     "after before during under over between among like unlike about including than toward "
     "towards via per amid despite behind beyond around through throughout since until upon"
 )
-_RELATIVES = _wordset("which who whose whom where when")
-_DETERMINERS_SHORT = _wordset("the a an")
+_RELATIVES = wordset("which who whose whom where when")
+_DETERMINERS_SHORT = wordset("the a an")
 # -ing and -ed words that open a title, not an aside: "acting head of ...".
-_TITLE_WORDS = _wordset("acting ranking outgoing incoming retired elected")
+_TITLE_WORDS = wordset("acting ranking outgoing incoming retired elected")
 _LINKS = re.compile(r"\b(?:of|with|from|for|at|in|by|and)\b")
 _JUNK = " \t\n,\"'\u201c\u201d\u2018\u2019"
 

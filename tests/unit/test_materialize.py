@@ -12,8 +12,6 @@ from agents.materialize import (
     article_processed,
     article_received,
     entity_summary,
-    fold_all,
-    group_by_key,
     subject_key,
 )
 
@@ -95,20 +93,3 @@ def test_article_status_moves_forward_and_records_failures() -> None:
     failed = article_failed(None, "a2", "normalize", "DecodeError: binary data")
     assert failed["status"] == "failed" and failed["reason"].startswith("normalize: Decode")
 
-
-def test_a_batch_is_grouped_by_key_in_arrival_order_and_keyless_records_dropped() -> None:
-    batch = [("Mustafa Bali", quote("q2")), (None, quote("q3")), ("Kino Gabriel", quote("q4")),
-             ("Mustafa Bali", quote("q1"))]
-    groups = group_by_key(batch)
-    assert list(groups) == ["Mustafa Bali", "Kino Gabriel"]
-    assert [q["id"] for q in groups["Mustafa Bali"]] == ["q2", "q1"]
-
-
-def test_folding_a_batch_equals_folding_one_by_one_and_a_seen_batch_changes_nothing() -> None:
-    records = [quote("q1"), quote("q2", article="a2"), quote("q1")]
-    one_by_one = None
-    for r in records:
-        one_by_one = add_quote(one_by_one, r)
-    batched = fold_all(None, records, add_quote)
-    assert batched == one_by_one
-    assert fold_all(batched, records, add_quote) is batched  # nothing to write
