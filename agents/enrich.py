@@ -132,21 +132,21 @@ def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enric
         sentence = _sentence_of(doc, span[0]) if e.mentions else ""
         entity_id = ident("entity", e.name, *span)
         out.mentions[entity_id] = sorted([m.start, m.end] for m in e.mentions)
-        out.entities.append(Entity(
+        out.entities.append(Entity.build(
             id=entity_id, span=span, sentence=sentence,
             name=e.name, type=e.type, aliases=list(e.aliases), mentions=len(e.mentions), **base))
     for q in attribute_quotes(doc, entities):
-        out.quotes.append(Quote(
+        out.quotes.append(Quote.build(
             id=ident("quote", q.start, q.end), span=[q.start, q.end],
             sentence=_sentence_text(doc, q.sentence), text=q.text, kind=q.kind,
             speaker=q.speaker, speaker_title=q.speaker_title, cue=q.cue, **base))
     for f in extract_figures(doc):
-        out.figures.append(Figure(
+        out.figures.append(Figure.build(
             id=ident("figure", f.start, f.end), span=[f.start, f.end],
             sentence=_sentence_text(doc, f.sentence), text=f.text, value=f.value, low=f.low,
             high=f.high, approx=f.approx, bound=f.bound, unit=f.unit, **base))
     for ev in extract_events(doc, entities):
-        out.events.append(Event(
+        out.events.append(Event.build(
             id=ident("event", ev.start, ev.end), span=[ev.start, ev.end],
             sentence=_sentence_text(doc, ev.sentence), type=ev.type, trigger=ev.trigger,
             actor=ev.actor, target=ev.target, place=ev.place,

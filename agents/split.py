@@ -48,7 +48,7 @@ def split_article(article: Article, pipeline_version: int) -> list[Paragraph]:
         text = article.body[start:end]
         sentences = [[start + s.start, start + s.end] for s in split_sentences(text)]
         paragraphs.append(
-            Paragraph(
+            Paragraph.build(
                 article_id=article.id,
                 revision=article.revision,
                 pipeline_version=pipeline_version,
@@ -70,6 +70,6 @@ def split_article(article: Article, pipeline_version: int) -> list[Paragraph]:
 
 def split_message(article: Article, pipeline_version: int) -> Paragraphs:
     """The split stage's one message for an article: all its paragraphs, in order."""
-    return Paragraphs(article_id=article.id, revision=article.revision,
-                      pipeline_version=pipeline_version,
-                      paragraphs=split_article(article, pipeline_version))
+    return Paragraphs.build(article_id=article.id, revision=article.revision,
+                            pipeline_version=pipeline_version,
+                            paragraphs=split_article(article, pipeline_version))

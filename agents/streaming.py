@@ -110,16 +110,16 @@ def _enrich(event: Any) -> list[Out]:
     # Outputs are keyed by what their consumers group by (and the views are keyed by).
     for entity in result.entities:
         outs.append(Out(channels.entities, entity.name,
-                        entity.derive(emitted_at=now, replay=settings.replay).dumps()))
+                        entity.replace(emitted_at=now, replay=settings.replay).dumps()))
     for quote in result.quotes:
         outs.append(Out(channels.quotes, quote.speaker or key,
-                        quote.derive(emitted_at=now, replay=settings.replay).dumps()))
+                        quote.replace(emitted_at=now, replay=settings.replay).dumps()))
     for figure in result.figures:
         outs.append(Out(channels.figures, subject_key(figure.unit) or key,
-                        figure.derive(emitted_at=now, replay=settings.replay).dumps()))
+                        figure.replace(emitted_at=now, replay=settings.replay).dumps()))
     for ev in result.events:
         outs.append(Out(channels.events, ev.place or key,
-                        ev.derive(emitted_at=now, replay=settings.replay).dumps()))
+                        ev.replace(emitted_at=now, replay=settings.replay).dumps()))
     logger.debug("Enriched article_id=%s counts=%s", key, result.counts)
     return outs
 

@@ -40,31 +40,32 @@ def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
     """
     text, offset = paragraph.text, paragraph.start
     tags: list[Tag] = []
+    tag = Tag.build  # no coercion: every value below has its field's type
     mentions = lexicon.ner.mentions(text)
     if paragraph.index == 0:
         mentions = with_dateline_place(text, mentions)
     for m in mentions:
-        tags.append(Tag(kind="entity", start=m.start + offset, end=m.end + offset, text=m.text,
+        tags.append(tag(kind="entity", start=m.start + offset, end=m.end + offset, text=m.text,
                         label=m.type, attrs={"canonical": m.canonical, "source": m.source}))
     for n in find_numbers(text):
-        tags.append(Tag(kind="number", start=n.start + offset, end=n.end + offset, text=n.text,
+        tags.append(tag(kind="number", start=n.start + offset, end=n.end + offset, text=n.text,
                         label=n.kind, attrs={k: getattr(n, k) for k in _NUMBER_ATTRS}))
     for d in find_dates(text):
         # Shallow on purpose: dataclasses.asdict deep-copies every value (4% of the article).
         attrs = {f.name: _plain(getattr(d, f.name)) for f in fields(d)
                  if f.name not in ("start", "end", "text")}
-        tags.append(Tag(kind="date", start=d.start + offset, end=d.end + offset, text=d.text,
+        tags.append(tag(kind="date", start=d.start + offset, end=d.end + offset, text=d.text,
                         label="date", attrs=attrs))
     for q in find_quote_spans(text):
-        tags.append(Tag(kind="quote", start=q.start + offset, end=q.end + offset, text=q.text,
+        tags.append(tag(kind="quote", start=q.start + offset, end=q.end + offset, text=q.text,
                         label="open" if q.open_end else "closed"))
     tags.sort(key=lambda t: (t.start, t.end, t.kind))
-    return TaggedParagraph(**paragraph.asdict(), tags=tags)
+    return TaggedParagraph.build(**paragraph.asdict(), tags=tags)
 
 
 def tag_message(message: Paragraphs, lexicon: Lexicon) -> TaggedParagraphs:
     """The tag stage's one message for an article: every paragraph tagged, in order."""
-    return TaggedParagraphs(article_id=message.article_id, revision=message.revision,
+    return TaggedParagraphs.build(article_id=message.article_id, revision=message.revision,
                             pipeline_version=message.pipeline_version,
                             paragraphs=[tag_paragraph(p, lexicon) for p in message.paragraphs])
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from agents.parse import RawMeta, parse_article
+from agents.pipeline import process_article
+from schemas.base import WireRecord
 from schemas.jsonschema import SCHEMA_DIR, TOPIC_RECORDS, render_all
-from schemas.paragraph import TaggedParagraphs
-from tests.conftest import FIXTURES
+from schemas.outputs import Quote
+from schemas.paragraph import Tag, TaggedParagraphs
+from tests.conftest import FIXTURES, NOW, SEED
 
 GOLDEN = sorted((FIXTURES / "schemas").glob("*.json"))
 BY_NAMESPACE = {rec._options.namespace: rec for rec in TOPIC_RECORDS.values()}
@@ -45,3 +50,49 @@ def test_old_readers_keep_unknown_fields() -> None:
     data["paragraphs"][0]["added_too"] = 2
     loaded = TaggedParagraphs.loads(json.dumps(data).encode())
     assert loaded.paragraphs[0].tags[0].label == "ORG"
+
+
+def _made_by_the_pipeline() -> list[WireRecord]:
+    from agents.lexicon import load_lexicon
+    from agents.split import split_message
+    from agents.tag import tag_message
+
+    raw = SEED.read_bytes()
+    lexicon = load_lexicon()
+    article = parse_article(raw, RawMeta(source="seed", source_id="1"), now=NOW)
+    paragraphs = split_message(article, 1)
+    tagged = tag_message(paragraphs, lexicon)
+    result = process_article(raw, RawMeta(source="seed", source_id="1"), lexicon=lexicon,
+                             now=NOW).enriched
+    return [paragraphs, *paragraphs.paragraphs, tagged, *tagged.paragraphs,
+            *(t for p in tagged.paragraphs for t in p.tags),
+            *result.entities, *result.quotes, *result.figures, *result.events]
+
+
+def test_fast_built_records_equal_constructed_ones() -> None:
+    # ``build`` skips faust's field descriptors: the pipeline's records must still be
+    # exactly what the constructor makes of the same values, on the wire and in Python.
+    records = _made_by_the_pipeline()
+    assert len({type(r) for r in records}) == 9
+    for record in records:
+        again = type(record)(**record.asdict())
+        assert again == record
+        assert again.dumps() == record.dumps()
+        assert type(record).loads(record.dumps()).dumps() == record.dumps()
+
+
+def test_replace_is_derive_without_coercion() -> None:
+    quote = next(r for r in _made_by_the_pipeline() if isinstance(r, Quote))
+    stamp = datetime(2024, 2, 3, 4, 5, tzinfo=UTC)
+    fast = quote.replace(emitted_at=stamp, replay=True)
+    assert fast.dumps() == quote.derive(emitted_at=stamp, replay=True).dumps()
+    assert quote.emitted_at is None and fast.emitted_at == stamp  # the original is unchanged
+
+
+def test_build_and_replace_refuse_unknown_or_missing_fields() -> None:
+    with pytest.raises(TypeError, match=r"unknown \['colour'\]"):
+        Tag.build(kind="entity", start=0, end=1, text="x", colour="red")
+    with pytest.raises(TypeError, match=r"missing \['end', 'text'\]"):
+        Tag.build(kind="entity", start=0)
+    with pytest.raises(TypeError, match="unknown"):
+        Tag.build(kind="entity", start=0, end=1, text="x").replace(colour="red")
