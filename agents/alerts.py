@@ -3,8 +3,9 @@
 ``rules_agent`` folds ``wiredesk.rules.v1`` (keyed by rule id; an empty value
 deletes the rule) into the ``alert-rules`` GlobalTable, so every worker holds
 every rule and a changed rule applies to the next record, without a restart.
-One alerts agent per output topic matches each record against the active
-rules (``agents.rules.match_rule``) and sends an ``AlertV1`` to
+``raise_alerts``, called by each output topic's agent
+(``agents.output_agents``), matches a record against the active rules
+(``agents.rules.match_rule``) and sends an ``AlertV1`` to
 ``wiredesk.alerts.v1`` keyed by rule id. At most once per (rule, record): the
 alert id is a hash of both and ``alerts-sent`` remembers the ids sent, in the
 partition of the record (a record id always arrives on the same partition).
@@ -29,19 +30,16 @@ from agents.runner import Out, run_stage
 from agents.views import decode_output
 from streams import topics as t
 from streams.app import app, channels, settings
-from streams.tables import _raw_keys
+from streams.tables import _raw_keys, store_options
 from streams.web import resolve_name
 
 __all__ = [
     "active_rules",
     "alert_rules",
     "alerts_topic",
-    "entity_alerts_agent",
-    "event_alerts_agent",
-    "figure_alerts_agent",
     "forget_rules",
     "headlines_agent",
-    "quote_alerts_agent",
+    "raise_alerts",
     "rules_agent",
     "rules_topic",
 ]
@@ -62,18 +60,19 @@ def _schema() -> faust.Schema:
 rules_topic = _topic(t.RULES)
 alerts_topic = _topic(t.ALERTS)
 
+def _table(kind: Any, name: str, help_text: str) -> Any:
+    return _raw_keys(kind(name, schema=_schema(), partitions=_parts, options=store_options(),
+                          help=help_text))
+
+
 #: rule id -> the rule as plain JSON, on every worker; fed by ``rules.v1``.
-alert_rules = _raw_keys(app.GlobalTable("alert-rules", schema=_schema(), partitions=_parts,
-                                        help="Active alert rules by rule id."))
+alert_rules = _table(app.GlobalTable, "alert-rules", "Active alert rules by rule id.")
 #: article id -> headline, on every worker, so an alert can name its article.
-headlines = _raw_keys(app.GlobalTable("alert-headlines", schema=_schema(), partitions=_parts,
-                                      help="Article headlines for alerts."))
+headlines = _table(app.GlobalTable, "alert-headlines", "Article headlines for alerts.")
 #: alert id -> when it was sent: an alert goes out at most once per (rule, record).
-alerts_sent = _raw_keys(app.Table("alerts-sent", schema=_schema(), partitions=_parts,
-                                  help="Ids of the alerts sent."))
+alerts_sent = _table(app.Table, "alerts-sent", "Ids of the alerts sent.")
 #: ``<rule>|<kind>|<partition>`` -> the rule's recent matches (rate conditions).
-alert_rate = _raw_keys(app.Table("alert-rate", schema=_schema(), partitions=_parts,
-                                 help="Recent matches of rate-limited rules."))
+alert_rate = _table(app.Table, "alert-rate", "Recent matches of rate-limited rules.")
 
 
 @functools.lru_cache(maxsize=512)
@@ -167,15 +166,19 @@ def _match(event: Any, kind: str, sent: list[str]) -> list[Out]:
     return outs
 
 
-async def _alerts(stream: Any, kind: str) -> None:
-    async for event in stream.events():
-        sent: list[str] = []
-        error = await run_stage("alerts", event, functools.partial(_match, event, kind, sent),
-                                dlq=channels.dlq["alerts"])
-        if error is None:  # only once the alerts are with the producer
-            stamp = datetime.now(UTC).isoformat()
-            for aid in sent:
-                alerts_sent[aid] = stamp
+async def raise_alerts(event: Any, kind: str) -> None:
+    """Match one output record against the rules that watch ``kind``; send the alerts.
+
+    A record that does not decode, or a rule that fails on it, becomes a dead letter
+    of the alerts stage; an alert is remembered as sent only once it is with the producer.
+    """
+    sent: list[str] = []
+    error = await run_stage("alerts", event, functools.partial(_match, event, kind, sent),
+                            dlq=channels.dlq["alerts"])
+    if error is None:
+        stamp = datetime.now(UTC).isoformat()
+        for aid in sent:
+            alerts_sent[aid] = stamp
 
 
 @app.agent(rules_topic, concurrency=1)
@@ -199,27 +202,3 @@ async def headlines_agent(stream: Any) -> None:
     async for event in stream.events():
         await run_stage("alerts", event, functools.partial(_headline, event),
                         dlq=channels.dlq["alerts"])
-
-
-@app.agent(channels.events, concurrency=1)
-async def event_alerts_agent(stream: Any) -> None:
-    """``events.v1`` against the rules that watch events."""
-    await _alerts(stream, "events")
-
-
-@app.agent(channels.quotes, concurrency=1)
-async def quote_alerts_agent(stream: Any) -> None:
-    """``quotes.v1`` against the rules that watch quotes."""
-    await _alerts(stream, "quotes")
-
-
-@app.agent(channels.figures, concurrency=1)
-async def figure_alerts_agent(stream: Any) -> None:
-    """``figures.v1`` against the rules that watch figures."""
-    await _alerts(stream, "figures")
-
-
-@app.agent(channels.entities, concurrency=1)
-async def entity_alerts_agent(stream: Any) -> None:
-    """``entities.v1`` against the rules that watch entities."""
-    await _alerts(stream, "entities")

@@ -46,8 +46,8 @@ def create_app(settings: Settings) -> faust.App:
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,
-        autodiscover=["agents.streaming", "agents.views", "streams.web", "streams.http_ingest",
-                      "agents.alerts", "streams.alerting", "streams.desk"],
+        autodiscover=["agents.streaming", "agents.output_agents", "agents.alerts",
+                      "streams.web", "streams.http_ingest", "streams.alerting", "streams.desk"],
         origin="streams.app",
     )
 

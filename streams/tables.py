@@ -28,9 +28,25 @@ __all__ = [
     "figures_by_subject",
     "latest_revisions",
     "quotes_by_speaker",
+    "store_options",
 ]
 
 _parts = settings.topic_partitions
+
+
+def store_options() -> dict[str, Any]:
+    """RocksDB options for one table: bounded memory per table partition.
+
+    Faust's defaults are sized for one big table: 3 memtables of 64 MB and a 2 GB
+    block cache for *each* RocksDB database, and wiredesk has 13 tables of 4
+    partitions (52 databases). The benchmark's worker grew past 400 MB RSS while
+    the list-valued views rewrote their keys. Memory per partition is now
+    ``2 x write buffer + block cache`` (24 MB by default, of which only what is
+    used is allocated). A fresh dict per table: faust's store pops keys from it.
+    """
+    return {"write_buffer_size": settings.rocksdb_write_buffer_mb * 2**20,
+            "max_write_buffer_number": 2,
+            "block_cache_size": settings.rocksdb_block_cache_mb * 2**20}
 
 
 def _schema() -> faust.Schema:
@@ -53,7 +69,8 @@ def _raw_keys(table: Any) -> Any:
 
 
 def _view(name: str, help_text: str) -> Any:
-    return _raw_keys(app.Table(name, schema=_schema(), partitions=_parts, help=help_text))
+    return _raw_keys(app.Table(name, schema=_schema(), partitions=_parts, help=help_text,
+                               options=store_options()))
 
 
 #: article id -> revision counter, content hashes seen (with where they were first
@@ -89,14 +106,15 @@ figures_by_subject = _view("figures-by-subject", "Figures by what they count.")
 #: lower-cased alias -> canonical name, on every worker (a GlobalTable), so any
 #: worker can resolve "IS" or "Daesh" before routing a lookup to the owner.
 aliases = _raw_keys(app.GlobalTable("entity-aliases", schema=_schema(), partitions=_parts,
-                          help="Aliases of entities and speakers, lower-cased."))
+                                   options=store_options(),
+                                   help="Aliases of entities and speakers, lower-cased."))
 
 #: article id -> its newest revision, on every worker (a GlobalTable). The views
 #: drop an older revision's records when a newer one brings records for the same
 #: key; this index hides the rest at query time (a speaker the new revision no
 #: longer quotes), without retraction records on the public topics.
 latest_revisions = _raw_keys(app.GlobalTable("article-latest-revision", schema=_schema(),
-                                             partitions=_parts,
+                                             partitions=_parts, options=store_options(),
                                              help="Newest revision of each article."))
 
 #: The query-side tables (the HTTP API reads them).
