@@ -31,7 +31,7 @@ from aiokafka.errors import KafkaError
 from agents.errors import StageError
 from streams.deadletter import dlq_headers
 
-__all__ = ["Out", "message_headers", "run_stage"]
+__all__ = ["Out", "dead_letter", "message_headers", "run_stage"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Out:
     """One message a stage wants sent."""
 
     topic: Any  # a faust TopicT
-    key: str
+    key: str | bytes | None
     value: Any  # bytes, or a faust Record for a typed topic
     headers: list[tuple[str, bytes]] | None = None
 
@@ -51,6 +51,14 @@ def message_headers(event: Any) -> list[tuple[str, bytes]]:
     raw = event.message.headers or []
     pairs = raw.items() if isinstance(raw, dict) else raw
     return [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in pairs]
+
+
+def dead_letter(stage: str, event: Any, error: Exception, dlq: Any) -> Out:
+    """The event's message as a dead letter of ``stage``: its bytes, and why in the headers."""
+    msg = event.message
+    headers = dlq_headers(stage=stage, topic=msg.topic, partition=msg.partition,
+                          offset=msg.offset, error=error, original=message_headers(event))
+    return Out(dlq, msg.key, msg.value, headers)
 
 
 async def run_stage(
@@ -84,9 +92,8 @@ async def run_stage(
                 "Unexpected error, dead letter stage=%s topic=%s partition=%s offset=%s",
                 stage, msg.topic, msg.partition, msg.offset, exc_info=exc,
             )
-        headers = dlq_headers(stage=stage, topic=msg.topic, partition=msg.partition,
-                              offset=msg.offset, error=exc, original=message_headers(event))
-        await dlq.send(key=msg.key, value=msg.value, headers=headers, force=True)
+        letter = dead_letter(stage, event, exc, dlq)
+        await dlq.send(key=letter.key, value=letter.value, headers=letter.headers, force=True)
         return exc
     for out in outputs:
         await out.topic.send(key=out.key, value=out.value, headers=out.headers, force=True)

@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import orjson
+
+from agents.alerts import mark_sent, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article
@@ -25,13 +28,14 @@ from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received, subject_key
 from agents.parse import RawMeta, parse_article
 from agents.pipeline import decode_record
-from agents.runner import Out, message_headers, run_stage
+from agents.runner import Out, dead_letter, message_headers, run_stage
 from agents.split import split_message
 from agents.tag import tag_message
 from schemas.article import Article
 from schemas.paragraph import Paragraphs, TaggedParagraphs
 from streams.app import app, channels, settings
 from streams.tables import article_annotations, article_revisions, articles, latest_revisions
+from streams.web import resolve_name
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
 
@@ -92,7 +96,7 @@ def _tag(event: Any) -> Iterator[Out]:
     yield Out(channels.tagged, message.article_id, tagged.dumps())
 
 
-def _enrich(event: Any) -> list[Out]:
+def _enrich(event: Any, sent: list[str]) -> list[Out]:
     message = decode_record(TaggedParagraphs, event.message.value)
     key = message.article_id
     result = enrich_article(message.paragraphs, _lexicon())
@@ -106,21 +110,35 @@ def _enrich(event: Any) -> list[Out]:
                                  processed_at=now)
     if annotated is not held:  # a redelivered article is not written (nor fed) twice
         article_annotations[key] = annotated
-    outs: list[Out] = []
     # Outputs are keyed by what their consumers group by (and the views are keyed by).
-    for entity in result.entities:
-        outs.append(Out(channels.entities, entity.name,
-                        entity.replace(emitted_at=now, replay=settings.replay).dumps()))
-    for quote in result.quotes:
-        outs.append(Out(channels.quotes, quote.speaker or key,
-                        quote.replace(emitted_at=now, replay=settings.replay).dumps()))
-    for figure in result.figures:
-        outs.append(Out(channels.figures, subject_key(figure.unit) or key,
-                        figure.replace(emitted_at=now, replay=settings.replay).dumps()))
-    for ev in result.events:
-        outs.append(Out(channels.events, ev.place or key,
-                        ev.replace(emitted_at=now, replay=settings.replay).dumps()))
-    logger.debug("Enriched article_id=%s counts=%s", key, result.counts)
+    records = [
+        *(("entities", channels.entities, e.name, e) for e in result.entities),
+        *(("quotes", channels.quotes, q.speaker or key, q) for q in result.quotes),
+        *(("figures", channels.figures, subject_key(f.unit) or key, f) for f in result.figures),
+        *(("events", channels.events, ev.place or key, ev) for ev in result.events),
+    ]
+    article_names = {alias.lower(): e.name for e in result.entities
+                     for alias in (e.name, *e.aliases)}
+
+    def resolve(name: str) -> str:  # this article's aliases first: the table may lag
+        return article_names.get(" ".join(name.split()).lower()) or resolve_name(name)
+
+    headline = message.paragraphs[0].headline if message.paragraphs else None
+    outs: list[Out] = []
+    failure: Exception | None = None
+    for kind, topic, out_key, record in records:
+        payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
+        outs.append(Out(topic, out_key, payload))
+        try:
+            outs.extend(record_alerts(kind, orjson.loads(payload), headline=headline or None,
+                                      partition=event.message.partition, resolve=resolve,
+                                      sent=sent, now=now))
+        except Exception as exc:  # a rule engine bug must not cost the article its outputs
+            logger.error("Alerts failed article_id=%s record=%s", key, record.id, exc_info=exc)
+            failure = failure or exc
+    if failure is not None:  # once per article: `wiredesk dlq replay` re-enriches it
+        outs.append(dead_letter("alerts", event, failure, channels.dlq["alerts"]))
+    logger.debug("Enriched article_id=%s counts=%s alerts=%s", key, result.counts, len(sent))
     return outs
 
 
@@ -151,8 +169,11 @@ async def tag_agent(stream: Any) -> None:
 
 @app.agent(channels.tagged, concurrency=1)
 async def enrich_agent(stream: Any) -> None:
-    """An article's tagged paragraphs to events, quotes, figures, entities."""
+    """An article's tagged paragraphs to events, quotes, figures, entities, and their alerts."""
     async for event in stream.events():
-        error = await run_stage("enrich", event, partial(_enrich, event),
+        sent: list[str] = []
+        error = await run_stage("enrich", event, partial(_enrich, event, sent),
                                 dlq=channels.dlq["enrich"])
         _record_failure(event, "enrich", error)
+        if error is None:  # only once the alerts are with the producer
+            mark_sent(sent)

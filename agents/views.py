@@ -1,11 +1,11 @@
-"""The views: keep the query tables current from the output topics.
+"""The view agents: keep the query tables current from the output topics.
 
-``materialize`` decodes an output record and folds it into its table with a
-pure function of ``agents.materialize``; a record that does not decode goes to
-``dlq.materialize.v1`` like any stage's bad input. Each output topic's agent
-(``agents.output_agents``) calls it and writes the table keyed like that
-topic, so the worker that owns a topic partition owns the matching table
-partition.
+Each agent decodes an output record and folds it into its table with a pure
+function of ``agents.materialize``; a record that does not decode goes to
+``dlq.materialize.v1`` like any stage's bad input. Each agent reads one
+output topic and writes the table keyed like that topic, so the worker that
+owns a topic partition owns the matching table partition. (Alerts are not
+raised here but in the enrich stage, with the records: ``agents.alerts``.)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from agents.materialize import (
     subject_key,
 )
 from agents.runner import Out, run_stage
-from streams.app import channels
+from streams.app import app, channels
 from streams.tables import (
     aliases,
     entity_mentions,
@@ -35,7 +35,14 @@ from streams.tables import (
     quotes_by_speaker,
 )
 
-__all__ = ["ENTITIES", "EVENTS", "FIGURES", "QUOTES", "View", "decode_output", "materialize"]
+__all__ = [
+    "View",
+    "decode_output",
+    "entities_view_agent",
+    "events_view_agent",
+    "figures_view_agent",
+    "quotes_view_agent",
+]
 
 _REQUIRED = ("id", "article_id", "span")
 
@@ -117,7 +124,31 @@ def _fold(event: Any, view: View) -> Iterator[Out]:
     return iter(())
 
 
-async def materialize(event: Any, view: View) -> None:
-    """Fold one output record into its view (a bad record becomes a dead letter)."""
-    await run_stage("materialize", event, partial(_fold, event, view),
-                    dlq=channels.dlq["materialize"])
+async def _run(stream: Any, view: View) -> None:
+    async for event in stream.events():
+        await run_stage("materialize", event, partial(_fold, event, view),
+                        dlq=channels.dlq["materialize"])
+
+
+@app.agent(channels.quotes, concurrency=1)
+async def quotes_view_agent(stream: Any) -> None:
+    """``quotes.v1`` into ``quotes-by-speaker``."""
+    await _run(stream, QUOTES)
+
+
+@app.agent(channels.entities, concurrency=1)
+async def entities_view_agent(stream: Any) -> None:
+    """``entities.v1`` into ``entity-mentions`` and the ``entity-aliases`` global table."""
+    await _run(stream, ENTITIES)
+
+
+@app.agent(channels.events, concurrency=1)
+async def events_view_agent(stream: Any) -> None:
+    """``events.v1`` into ``events-by-place-day``."""
+    await _run(stream, EVENTS)
+
+
+@app.agent(channels.figures, concurrency=1)
+async def figures_view_agent(stream: Any) -> None:
+    """``figures.v1`` into ``figures-by-subject``."""
+    await _run(stream, FIGURES)

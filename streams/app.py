@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> faust.App:
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,
-        autodiscover=["agents.streaming", "agents.output_agents", "agents.alerts",
+        autodiscover=["agents.streaming", "agents.views", "agents.alerts",
                       "streams.web", "streams.http_ingest", "streams.alerting", "streams.desk"],
         origin="streams.app",
     )

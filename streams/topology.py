@@ -18,8 +18,7 @@ __all__ = ["STAGES", "Stage", "describe"]
 class Stage:
     """One stage: its agent, pure function, topics and tables.
 
-    Two stages may share an agent: each output topic's agent runs its alerts
-    stage and its view stage on every record (``agents.output_agents``).
+    Two stages may share an agent: the enrich agent also raises the alerts.
     """
 
     name: str
@@ -48,24 +47,20 @@ STAGES: tuple[Stage, ...] = (
     Stage("enrich", "enrich_agent", "agents.enrich.enrich_article", t.PARAGRAPHS_TAGGED,
           (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES),
           writes_tables=("articles", "article-annotations")),
-    Stage("quotes-view", "quotes_agent", f"{_M}.add_quote", t.QUOTES, (),
+    Stage("quotes-view", "quotes_view_agent", f"{_M}.add_quote", t.QUOTES, (),
           writes_tables=("quotes-by-speaker",), dlq_stage="materialize"),
-    Stage("entities-view", "entities_agent", f"{_M}.add_entity", t.ENTITIES, (),
+    Stage("entities-view", "entities_view_agent", f"{_M}.add_entity", t.ENTITIES, (),
           writes_tables=("entity-mentions", "entity-aliases"), dlq_stage="materialize"),
-    Stage("events-view", "events_agent", f"{_M}.add_event", t.EVENTS, (),
+    Stage("events-view", "events_view_agent", f"{_M}.add_event", t.EVENTS, (),
           writes_tables=("events-by-place-day",), dlq_stage="materialize"),
-    Stage("figures-view", "figures_agent", f"{_M}.add_figure", t.FIGURES, (),
+    Stage("figures-view", "figures_view_agent", f"{_M}.add_figure", t.FIGURES, (),
           writes_tables=("figures-by-subject",), dlq_stage="materialize"),
     Stage("rules", "rules_agent", "agents.rules.parse_rule", t.RULES, (),
           writes_tables=("alert-rules",), dlq_stage="alerts"),
-    Stage("headlines", "headlines_agent", "agents.alerts._headline", t.ARTICLES, (),
-          writes_tables=("alert-headlines",), dlq_stage="alerts"),
-    # The alerts of an output topic run in its view's agent (one consumer per topic).
-    *(Stage(f"{kind}-alerts", f"{kind}_agent", "agents.rules.match_rule", topic,
-            (t.ALERTS,), reads_tables=("alert-rules", "alert-headlines", "entity-aliases"),
-            writes_tables=("alerts-sent", "alert-rate"), dlq_stage="alerts")
-      for kind, topic in (("events", t.EVENTS), ("quotes", t.QUOTES),
-                          ("figures", t.FIGURES), ("entities", t.ENTITIES))),
+    # Alerts are raised by the enrich agent as it makes the records (agents/alerts.py).
+    Stage("alerts", "enrich_agent", "agents.rules.match_rule", t.PARAGRAPHS_TAGGED,
+          (t.ALERTS,), reads_tables=("alert-rules", "entity-aliases"),
+          writes_tables=("alerts-sent", "alert-rate")),
 )
 
 

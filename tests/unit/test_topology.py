@@ -10,7 +10,7 @@ from streams.topology import STAGES, describe
 
 def test_every_agent_topic_and_table_is_in_the_graph() -> None:
     # they register the agents
-    for module in ("agents.streaming", "agents.output_agents", "agents.alerts"):
+    for module in ("agents.streaming", "agents.views", "agents.alerts"):
         importlib.import_module(module)
     from streams.app import app, channels, settings
     from streams.topics import full_name
