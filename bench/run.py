@@ -8,7 +8,9 @@ a group-less consumer of the four output topics counts distinct record ids (ids 
 deterministic, so at-least-once duplicates are not counted twice).
 
 ``python -m bench.run keys-app ...`` is the tiny Faust app of the 100,000-key memory
-and recovery measurement (a RocksDB table, no NLP); :func:`run` starts it itself.
+and recovery measurement (a RocksDB table, no NLP), ``python -m bench.run floor-app ...``
+the one of the Faust per-message floor (consume one message, send one); :func:`run`
+starts both itself.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Options:
     latency_rate: float = 20.0
     latency_seconds: float = 3.0
     table_keys: int = 100_000
+    floor_messages: int = 12_000  # ~7 s at ~1,600/s; the phase (2 apps) stays under 30 s
     replay_seconds: float = 60.0
     seed: int = 8
     log: Log = field(default=lambda _m: None)
@@ -87,6 +90,10 @@ def _pcts(values: list[float]) -> dict[str, float] | None:
 
 def _round(value: Any, digits: int) -> Any:
     return round(value, digits) if isinstance(value, float) else value
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else round(value)
 
 
 # --------------------------------------------------------------------------- in process
@@ -600,6 +607,127 @@ def keys_app(bootstrap: str, app_id: str, data_dir: str, port: str) -> None:
     app.main()
 
 
+#: Size of a floor message: about one output record (a quote or figure with its sentence).
+FLOOR_MESSAGE_BYTES = 600
+
+
+def _floor_payload(i: int) -> bytes:
+    head = orjson.dumps({"id": f"floor-{i:07d}", "article_id": f"article-{i // 80:07d}",
+                         "kind": "figure", "text": ""})
+    return head[:-3] + b'"' + b"x" * (FLOOR_MESSAGE_BYTES - len(head)) + b'"}'
+
+
+async def faust_floor(bootstrap: str, root: Path, messages: int, sampler: RssSampler,
+                      log: Log) -> dict[str, Any]:
+    """Messages/s of one Faust worker whose one agent consumes a message and sends one.
+
+    The physical limit of the framework on this machine, to set against the messages
+    per article: articles/s <= floor / messages per article. ``messages`` of ~600
+    bytes are in the source topic *before* the app starts, so the producer does not
+    compete for the CPU; the rate is messages / (last processed - first processed), as
+    the app clocks them. Twice: the bare agent, then (``_with_table``, on half the
+    messages, to keep the phase under 30 s) an agent that also writes one key per
+    message to a RocksDB table, as the view agents do.
+    """
+    out: dict[str, Any] = {}
+    for variant, n in (("", messages), ("table", messages // 2)):
+        count, seconds = await _floor_run(bootstrap, root, variant, n, sampler, log)
+        suffix = "_with_table" if variant else ""
+        out.update({f"msgs_per_s{suffix}": count / seconds, f"messages{suffix}": count,
+                    f"seconds{suffix}": seconds})
+    return out
+
+
+async def _floor_run(bootstrap: str, root: Path, variant: str, messages: int,
+                     sampler: RssSampler, log: Log) -> tuple[int, float]:
+    """One floor app over ``messages`` preloaded messages: (count, first->last seconds)."""
+    name = f"floor-{variant}" if variant else "floor"
+    app_id = f"bench-{name}-{uuid.uuid4().hex[:8]}"
+    await _create_topics(bootstrap, [f"{app_id}-src", f"{app_id}-sink"])
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    try:
+        # Keys spread over the partitions; 1,000 of them, so the table variant rewrites keys.
+        futs = [await producer.send(f"{app_id}-src", _floor_payload(i),
+                                    key=f"k{i % 1000:04d}".encode()) for i in range(messages)]
+        await asyncio.gather(*futs)
+    finally:
+        await producer.stop()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
+    proc = _spawn(["-m", "bench.run", "floor-app", bootstrap, app_id, str(root / name),
+                   str(port), variant], env, root / f"{name}.log", port)
+    sampler.pids.add(proc.popen.pid)
+    try:
+        body = await _until(proc, "/state", lambda b: b["count"] >= messages, 120, f"{name} app")
+        proc.ready = time.time()
+    finally:
+        _stop(proc)
+    seconds = body["last"] - body["first"]
+    log(f"faust floor{' with a table write' if variant else ''}: "
+        f"{body['count'] / seconds:,.0f} messages/s ({body['count']} in {seconds:.1f}s, "
+        f"{proc.ready - proc.spawned:.1f}s from spawn)")
+    return body["count"], seconds
+
+
+def floor_app(bootstrap: str, app_id: str, data_dir: str, port: str, variant: str = "") -> None:
+    """The Faust app of the per-message floor (``python -m bench.run floor-app``).
+
+    One agent on ``<app id>-src`` sends each message on to ``<app id>-sink`` the way
+    wiredesk's agents do (``run_stage``: ``stream.events()``, concurrency 1, raw bytes,
+    ``send(..., force=True)``), with the worker's producer and commit settings. With
+    ``variant == "table"`` it also writes one key per message (~150 bytes of JSON) to a
+    RocksDB table, like a view agent. ``/state`` gives the count and the wall-clock
+    times of the first and the last message processed.
+    """
+    import faust
+
+    app = faust.App(app_id, broker=f"kafka://{bootstrap}", store="memory://",
+                    datadir=data_dir, topic_partitions=PARTITIONS, topic_replication_factor=1,
+                    topic_disable_leader=True, table_standby_replicas=0,
+                    consumer_auto_offset_reset="earliest", web_host="127.0.0.1",
+                    web_bind="127.0.0.1", web_port=int(port), web_in_thread=False,
+                    broker_commit_interval=1.0, producer_linger_ms=1)
+    src = app.topic(f"{app_id}-src", key_type=str, value_type=bytes, value_serializer="raw",
+                    partitions=PARTITIONS)
+    sink = app.topic(f"{app_id}-sink", key_type=str, value_type=bytes, value_serializer="raw",
+                     partitions=PARTITIONS)
+    table = None
+    if variant == "table":
+        # As streams/tables.py builds the view tables: raw str keys, JSON values.
+        table = app.Table("floor", partitions=PARTITIONS, store="rocksdb://",
+                          schema=faust.Schema(key_type=str, key_serializer="raw",
+                                              value_serializer="json"))
+        table.key_serializer = "raw"
+        table.changelog_topic.key_serializer = "raw"
+    seen = {"count": 0, "first": 0.0, "last": 0.0}
+
+    @app.agent(src, concurrency=1)
+    async def forward(stream: Any) -> None:
+        async for event in stream.events():
+            if table is not None:
+                table[event.key] = {"id": event.key, "status": "processed",
+                                    "offset": event.message.offset,
+                                    "headline": "Floods Kill at Least 38 in Kenya",
+                                    "counts": {"quotes": 12, "figures": 9}}
+            await sink.send(key=event.key, value=event.value, force=True)
+            now = time.time()
+            seen["count"] += 1
+            seen["first"] = seen["first"] or now
+            seen["last"] = now
+
+    @app.page("/state")
+    async def state(web: Any, request: Any) -> Any:
+        try:
+            held = any(tp.topic == src.get_topic_name() for tp in app.consumer.assignment())
+        except Exception:  # the consumer is not up yet
+            held = False
+        return web.json({**seen, "ready": held and app.tables.recovery.completed.is_set()})
+
+    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
+    app.main()
+
+
 # --------------------------------------------------------------------------- the run
 @contextlib.contextmanager
 def _broker(url: str | None, root: Path, log: Log) -> Iterator[tuple[str, str]]:
@@ -710,6 +838,13 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
         keys = {"error": str(exc), "rss_mb": None, "recovery_s": None}
     res.update(rss_100k_keys_mb=keys["rss_mb"], recovery_100k_s=keys["recovery_s"],
                table_keys=keys)
+    try:
+        res["faust_floor"] = await faust_floor(bootstrap, root / "floor", o.floor_messages,
+                                               sampler, log)
+    except (RuntimeError, TimeoutError) as exc:  # keep the other results; say why
+        log(f"faust floor: failed: {exc}")
+        res["faust_floor"] = {"error": str(exc), "msgs_per_s": None,
+                              "msgs_per_s_with_table": None}
     return res
 
 
@@ -762,6 +897,9 @@ def run(o: Options) -> dict[str, Any]:
         "rss_100k_keys_mb": _round(res["rss_100k_keys_mb"], 1),
         "recovery_100k_s": _round(res["recovery_100k_s"], 2),
         "table_keys": {k: _round(v, 2) for k, v in res["table_keys"].items()},
+        "faust_floor_msgs_per_s": _int(res["faust_floor"]["msgs_per_s"]),
+        "faust_floor_msgs_per_s_with_table": _int(res["faust_floor"]["msgs_per_s_with_table"]),
+        "faust_floor": {k: _round(v, 2) for k, v in res["faust_floor"].items()},
         "worker_start_s": round(res["worker_start_s"], 1),
         "messages_per_article": per_article,
         "messages_per_article_total": round(sum(msgs.values()) / n, 1),
@@ -776,6 +914,8 @@ def run(o: Options) -> dict[str, Any]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["keys-app"]:
         keys_app(*sys.argv[2:6])
+    elif sys.argv[1:2] == ["floor-app"]:
+        floor_app(*sys.argv[2:7])
     else:
         out = run(Options(articles=int(sys.argv[1]) if len(sys.argv) > 1 else 60,
                           log=lambda m: print(m, file=sys.stderr)))

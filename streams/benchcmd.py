@@ -33,6 +33,8 @@ def _fmt(value: Any, key: str = "") -> str:
                           for k, v in value.items() if k.startswith("p"))
     if value is None:
         return "n/a: no alert arrived" if key == "alert_latency_ms" else "failed"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return f"{value:,.1f}" if isinstance(value, float) else str(value)
 
 
@@ -64,6 +66,10 @@ def render(result: dict[str, Any]) -> Table:
                   _fmt(l80.get("alert_latency_ms"), "alert_latency_ms"), "")
     table.add_row("messages per article (all topics)", _fmt(result["messages_per_article_total"]),
                   "")
+    table.add_row("Faust floor, messages/s (1 agent: consume, send)",
+                  _fmt(result["faust_floor_msgs_per_s"]), "")
+    table.add_row("Faust floor with a table write, messages/s",
+                  _fmt(result["faust_floor_msgs_per_s_with_table"]), "")
     return table
 
 
