@@ -24,7 +24,7 @@ from agents.annotate import annotated_view
 from agents.materialize import entity_summary, is_current, subject_key
 from streams.app import app, settings
 from streams.openapi import OPENAPI
-from streams.stall import Position, StallWatch
+from streams.stall import Position, StallWatch, is_stranded
 from streams.tables import (
     aliases,
     article_annotations,
@@ -54,14 +54,39 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
     if not assigned:
         return {}
     highwaters = await asyncio.wait_for(consumer.highwaters(*assigned), timeout)
+    fetched = _fetch_positions()
     out = {}
     for tp in assigned:
         done = consumer._committed_offset.get(tp) or 0  # the next offset to process
-        out[f"{tp.topic}:{tp.partition}"] = Position(done, max(0, highwaters.get(tp, 0) - done))
+        high = highwaters.get(tp, 0)
+        lag = max(0, high - done)
+        stranded = is_stranded(lag=lag, fetched=fetched.get((tp.topic, tp.partition)),
+                               highwater=high, queued=_queued(tp.topic)) if lag else False
+        out[f"{tp.topic}:{tp.partition}"] = Position(done, lag, stranded)
     return out
 
 
-_stalls = StallWatch(after_s=settings.stall_seconds)
+def _fetch_positions() -> dict[tuple[str, int], int]:
+    """aiokafka's fetch position per partition (private state; empty if it moved)."""
+    try:
+        kafka = app.consumer._thread._consumer  # type: ignore[attr-defined]
+        assignment = kafka._subscription.subscription.assignment
+        return {(tp.topic, tp.partition): assignment.state_value(tp)._position
+                for tp in assignment.tps}
+    except Exception:  # diagnostics of private state: never fail /health
+        return {}
+
+
+def _queued(topic: str) -> int | None:
+    """Events waiting in the queues of the streams that read ``topic`` (None: unknown)."""
+    try:
+        channels_ = app.topics._topic_name_index.get(topic, ())  # type: ignore[attr-defined]
+        return sum(channel.queue.qsize() for channel in channels_)
+    except Exception:
+        return None
+
+
+_stalls = StallWatch(after_s=settings.stall_seconds, stranded_after_s=20.0)
 
 
 def _consumer_state(tps: list[str]) -> dict[str, Any]:
@@ -116,9 +141,11 @@ async def stall_watchdog() -> None:
     stalled = _stalls.update(where, time.monotonic())
     if not stalled:
         return
-    logger.error("Partitions stalled with lag for %ss partitions=%s consumer=%s: seeking them "
-                 "back to their committed offsets (faust issue 629)", settings.stall_seconds,
-                 stalled, _consumer_state(stalled))
+    logger.error("Partitions stalled with lag (%ss; stranded, i.e. read to the end with nothing "
+                 "queued: %ss) partitions=%s stranded=%s consumer=%s: seeking them back to "
+                 "their committed offsets (faust issue 629)", settings.stall_seconds,
+                 _stalls.stranded_after_s, stalled, [tp for tp in stalled if where[tp].stranded],
+                 _consumer_state(stalled))
     consumer: Any = app.consumer
     by_name = {f"{tp.topic}:{tp.partition}": tp for tp in consumer.assignment()}
     tps = [by_name[name] for name in stalled if name in by_name]

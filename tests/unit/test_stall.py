@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.stall import Position, StallWatch
+from streams.stall import Position, StallWatch, is_stranded
 
 
 def test_a_partition_with_lag_that_does_not_move_is_stalled_after_the_limit() -> None:
@@ -34,3 +34,38 @@ def test_a_partition_acted_on_gets_a_new_period_before_the_next_try() -> None:
     watch.restart(["raw:0"], now=61)
     assert watch.update({"raw:0": Position(5, 10)}, now=100) == []
     assert watch.update({"raw:0": Position(5, 10)}, now=122) == ["raw:0"]
+
+
+def test_a_stranded_partition_is_stalled_sooner() -> None:
+    # Seen when a second worker joins: the fetcher has read the partition to its end,
+    # nothing waits in the stream's queue, and the committed offset does not move.
+    watch = StallWatch(after_s=120, stranded_after_s=20)
+    stranded = Position(done=5, lag=10, stranded=True)
+    assert watch.update({"raw:0": stranded}, now=0) == []
+    assert watch.update({"raw:0": stranded}, now=10) == []
+    assert watch.update({"raw:0": stranded}, now=20) == ["raw:0"]
+
+
+def test_a_busy_partition_waits_the_whole_limit() -> None:
+    # Messages still queued for the stream (a backlog) are not stranded: only the long limit.
+    watch = StallWatch(after_s=120, stranded_after_s=20)
+    busy = Position(done=5, lag=10, stranded=False)
+    watch.update({"raw:0": busy}, now=0)
+    assert watch.update({"raw:0": busy}, now=60) == []
+    assert watch.update({"raw:0": busy}, now=120) == ["raw:0"]
+
+
+def test_stranded_only_now_counts_from_when_it_stopped_moving() -> None:
+    watch = StallWatch(after_s=120, stranded_after_s=20)
+    watch.update({"raw:0": Position(5, 10)}, now=0)
+    assert watch.update({"raw:0": Position(5, 10, stranded=True)}, now=25) == ["raw:0"]
+    assert watch.update({"raw:0": Position(6, 9, stranded=True)}, now=30) == []
+
+
+def test_is_stranded_needs_everything_fetched_and_nothing_queued() -> None:
+    assert is_stranded(lag=3, fetched=20, highwater=20, queued=0)
+    assert not is_stranded(lag=3, fetched=18, highwater=20, queued=0)  # still fetching
+    assert not is_stranded(lag=3, fetched=20, highwater=20, queued=2)  # waiting its turn
+    assert not is_stranded(lag=0, fetched=20, highwater=20, queued=0)  # done
+    assert not is_stranded(lag=3, fetched=None, highwater=20, queued=0)  # unknown: no
+    assert not is_stranded(lag=3, fetched=20, highwater=20, queued=None)
