@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from agents.alerts import mark_sent, record_alerts
+from agents.alerts import AlertLedger, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article
@@ -96,7 +96,7 @@ def _tag(event: Any) -> Iterator[Out]:
     yield Out(channels.tagged, message.article_id, tagged.dumps())
 
 
-def _enrich(event: Any, sent: list[str]) -> list[Out]:
+def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     message = decode_record(TaggedParagraphs, event.message.value)
     key = message.article_id
     result = enrich_article(message.paragraphs, _lexicon())
@@ -124,6 +124,7 @@ def _enrich(event: Any, sent: list[str]) -> list[Out]:
         return article_names.get(" ".join(name.split()).lower()) or resolve_name(name)
 
     headline = message.paragraphs[0].headline if message.paragraphs else None
+    ledger.open(key)
     outs: list[Out] = []
     failure: Exception | None = None
     for kind, topic, out_key, record in records:
@@ -132,13 +133,14 @@ def _enrich(event: Any, sent: list[str]) -> list[Out]:
         try:
             outs.extend(record_alerts(kind, orjson.loads(payload), headline=headline or None,
                                       partition=event.message.partition, resolve=resolve,
-                                      sent=sent, now=now))
+                                      ledger=ledger, now=now))
         except Exception as exc:  # a rule engine bug must not cost the article its outputs
             logger.error("Alerts failed article_id=%s record=%s", key, record.id, exc_info=exc)
             failure = failure or exc
     if failure is not None:  # once per article: `wiredesk dlq replay` re-enriches it
         outs.append(dead_letter("alerts", event, failure, channels.dlq["alerts"]))
-    logger.debug("Enriched article_id=%s counts=%s alerts=%s", key, result.counts, len(sent))
+    logger.debug("Enriched article_id=%s counts=%s alerts=%s", key, result.counts,
+                 len(ledger.sent))
     return outs
 
 
@@ -171,9 +173,9 @@ async def tag_agent(stream: Any) -> None:
 async def enrich_agent(stream: Any) -> None:
     """An article's tagged paragraphs to events, quotes, figures, entities, and their alerts."""
     async for event in stream.events():
-        sent: list[str] = []
-        error = await run_stage("enrich", event, partial(_enrich, event, sent),
+        ledger = AlertLedger()
+        error = await run_stage("enrich", event, partial(_enrich, event, ledger),
                                 dlq=channels.dlq["enrich"])
         _record_failure(event, "enrich", error)
         if error is None:  # only once the alerts are with the producer
-            mark_sent(sent)
+            ledger.commit()
