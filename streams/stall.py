@@ -12,7 +12,7 @@ make repeats harmless), and ``/health`` answers 503 for a liveness probe.
 
 A partition that shows the stall's own signature (read to its end by the
 fetcher, nothing queued for its stream, committed offset behind) is stalled
-after ``stranded_after_s`` (20 s) instead: the benchmark's two-worker phase hit
+after ``stranded_after_s`` (10 s) instead: the benchmark's two-worker phase hit
 it on most runs at the second worker's join, and two minutes of a partition's
 articles held back is too long for a wire desk.
 """

@@ -86,7 +86,7 @@ def _queued(topic: str) -> int | None:
         return None
 
 
-_stalls = StallWatch(after_s=settings.stall_seconds, stranded_after_s=20.0)
+_stalls = StallWatch(after_s=settings.stall_seconds, stranded_after_s=10.0)
 
 
 def _consumer_state(tps: list[str]) -> dict[str, Any]:
@@ -121,9 +121,9 @@ def _consumer_state(tps: list[str]) -> dict[str, Any]:
             "buffered": names("_buffered_partitions"), "agents": stacks, "fetch": fetch}
 
 
-@app.timer(interval=10.0)
+@app.timer(interval=5.0)
 async def stall_watchdog() -> None:
-    """Every 10 s: find partitions that wait without moving, say why, and re-read them.
+    """Every 5 s: find partitions that wait without moving, say why, and re-read them.
 
     Seen after a SIGKILL and restart: the fetcher had read a partition to its end
     while faust's streams never got the messages (faust's flow control clears its
@@ -152,7 +152,7 @@ async def stall_watchdog() -> None:
     consumer.resume_partitions(tps)
     for tp in tps:  # re-read what was fetched but never reached the stream
         await consumer.seek(tp, where[f"{tp.topic}:{tp.partition}"].done)
-    _stalls.restart(stalled, time.monotonic())  # one try per stall period, not every 10 s
+    _stalls.restart(stalled, time.monotonic())  # one try per stall period, not every tick
 
 
 def resolve_name(name: str) -> str:
