@@ -22,6 +22,7 @@ from faust.web import Request, Response, View
 
 from agents.annotate import annotated_view
 from agents.materialize import entity_summary, is_current, subject_key
+from streams import skips
 from streams.app import app, settings
 from streams.openapi import OPENAPI
 from streams.stall import Position, StallWatch, is_stranded
@@ -35,6 +36,7 @@ from streams.tables import (
     latest_revisions,
     quotes_by_speaker,
 )
+from streams.topics import topic_specs
 
 __all__ = ["positions", "resolve_name"]
 
@@ -86,6 +88,10 @@ def _queued(topic: str) -> int | None:
         return None
 
 
+#: Topics whose offsets are never missing (delete policy): a jump in them is a skip.
+_PLAIN = frozenset(s.name for s in topic_specs(settings) if s.cleanup_policy == "delete")
+skips.install(lambda topic: topic in _PLAIN)
+
 _stalls = StallWatch(after_s=settings.stall_seconds, stranded_after_s=10.0)
 
 
@@ -121,6 +127,19 @@ def _consumer_state(tps: list[str]) -> dict[str, Any]:
             "buffered": names("_buffered_partitions"), "agents": stacks, "fetch": fetch}
 
 
+async def _reread_skipped() -> None:
+    """Seek partitions with skipped offsets (``streams/skips.py``) back to read them."""
+    consumer: Any = app.consumer
+    assigned = set(consumer.assignment())
+    for tp, offset in skips.ledger.due(time.monotonic()):
+        if tp not in assigned:  # revoked: its new owner starts at the committed offset
+            skips.ledger.holes.pop(tp, None)
+            continue
+        logger.warning("Seeking back to skipped offsets topic=%s partition=%s offset=%s",
+                       tp.topic, tp.partition, offset)
+        await consumer.seek(tp, offset)
+
+
 @app.timer(interval=5.0)
 async def stall_watchdog() -> None:
     """Every 5 s: find partitions that wait without moving, say why, and re-read them.
@@ -134,6 +153,7 @@ async def stall_watchdog() -> None:
     """
     if app.in_recovery or app.rebalancing:
         return
+    await _reread_skipped()
     try:
         where = await positions()
     except Exception:  # no broker: /health reports that; nothing to resume

@@ -1,0 +1,81 @@
+"""Skipped offsets are held and re-read, never committed past (streams/skips.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+from faust.transport.consumer import Consumer
+from faust.types import TP
+
+from streams.skips import SkipLedger, install
+
+RAW = TP("wiredesk.articles.raw.v1", 2)
+RULES = TP("wiredesk.rules.v1", 0)
+
+
+@pytest.fixture(autouse=True)
+def _restore_faust() -> Iterator[None]:
+    saved = Consumer._add_gap, Consumer._new_offset
+    yield
+    Consumer._add_gap, Consumer._new_offset = saved  # type: ignore[method-assign]
+
+
+def test_a_hole_is_held_then_taken_for_a_real_gap_after_the_limit() -> None:
+    ledger = SkipLedger(retry_s=30, give_up_s=180)
+    assert ledger.hold(RAW, committed=2, first_acked=3, now=0)
+    assert ledger.hold(RAW, committed=2, first_acked=9, now=179)
+    assert not ledger.hold(RAW, committed=2, first_acked=9, now=181)  # a transaction marker
+    assert RAW not in ledger.holes
+
+
+def test_a_hole_is_sought_back_to_once_then_every_retry_period() -> None:
+    ledger = SkipLedger(retry_s=30, give_up_s=180)
+    ledger.hold(RAW, committed=2, first_acked=3, now=0)
+    assert ledger.due(now=1) == [(RAW, 2)]
+    assert ledger.due(now=20) == []
+    assert ledger.due(now=31) == [(RAW, 2)]
+
+
+def test_a_hole_the_commit_has_passed_is_forgotten() -> None:
+    ledger = SkipLedger()
+    ledger.hold(RAW, committed=2, first_acked=3, now=0)
+    ledger.settle(RAW, committed=2)
+    assert RAW in ledger.holes
+    ledger.settle(RAW, committed=11)
+    assert ledger.due(now=100) == []
+
+
+class _Consumer:
+    """The state faust's ``Consumer._new_offset`` reads, nothing else."""
+
+    def __init__(self, committed: int, acked: list[int]) -> None:
+        self._committed_offset = {RAW: committed, RULES: committed}
+        self._acked = defaultdict(list, {RAW: list(acked), RULES: list(acked)})
+        self._acked_index = defaultdict(set, {RAW: set(acked), RULES: set(acked)})
+        self._gap = defaultdict(lambda: None)
+
+    def ack(self, tp: TP, offset: int) -> None:
+        self._acked[tp].append(offset)
+        self._acked_index[tp].add(offset)
+
+
+def test_faust_never_commits_past_a_skipped_offset_of_a_plain_topic() -> None:
+    # The benchmark's loss: offsets 0-1 committed (next: 2), offset 2 dropped by the
+    # fetcher during a rebalance, 3-10 processed. faust alone would commit 11.
+    ledger = SkipLedger()
+    install(lambda topic: topic == RAW.topic, ledger)
+    consumer = _Consumer(committed=2, acked=list(range(3, 11)))
+    assert Consumer._new_offset(consumer, RAW) is None
+    assert ledger.due(now=1e9) == [(RAW, 2)]  # the watchdog seeks back to 2
+    for offset in range(2, 11):  # the re-read: 2 is processed now (3-10 again, harmless)
+        if offset not in consumer._acked_index[RAW]:
+            consumer.ack(RAW, offset)
+    assert Consumer._new_offset(consumer, RAW) == 11
+
+
+def test_a_compacted_topic_keeps_fausts_behaviour() -> None:
+    install(lambda topic: topic == RAW.topic, SkipLedger())
+    consumer = _Consumer(committed=2, acked=list(range(3, 11)))
+    assert Consumer._new_offset(consumer, RULES) == 11  # compaction removes offsets
