@@ -16,7 +16,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from streams.settings import get_settings
+from streams.settings import Settings, get_settings
 
 __all__ = ["app", "main"]
 
@@ -172,12 +172,29 @@ def worker(
         raise _fail(f"cannot reach Kafka at {s.broker_url}: {exc}. Start it with "
                     "`wiredesk broker start` or set WIREDESK_BROKER_URL.") from None
     _lexicon(s)  # a bad gazetteer stops here, and the first article does not pay the load
+    _seed_offsets(s)
     from faust.worker import Worker
 
     from streams.app import app as faust_app
 
     err.print(f"wiredesk worker: http://{s.web_host}:{s.web_port}/health")
     Worker(faust_app, loglevel=(loglevel or s.log_level).lower()).execute_from_commandline()
+
+
+def _seed_offsets(s: Settings) -> None:
+    """Give the group a committed offset everywhere (``replay.seed_group_offsets``)."""
+    from aiokafka.errors import KafkaError
+
+    from streams.replay import seed_group_offsets
+
+    try:
+        seeded = asyncio.run(seed_group_offsets(s))
+    except KafkaError as exc:  # other workers of the group run: they seeded it
+        err.print(f"wiredesk worker: offsets not seeded ({type(exc).__name__}); "
+                  "the running workers' group has them")
+        return
+    if seeded:
+        err.print(f"wiredesk worker: {seeded} partitions start at their beginning")
 
 
 # --------------------------------------------------------------------------- ingest

@@ -55,6 +55,7 @@ __all__ = [
     "remove_local_tables",
     "running_members",
     "running_members_of",
+    "seed_group_offsets",
     "source_topics",
     "stop_workers_message",
     "table_names",
@@ -381,6 +382,37 @@ async def commit_offsets(settings: Settings, group: str,
         tps = {TopicPartition(topic, p): off for (topic, p), off in offsets.items()}
         consumer.assign(list(tps))
         await consumer.commit(tps)
+    finally:
+        await consumer.stop()
+
+
+async def seed_group_offsets(settings: Settings) -> int:
+    """Commit the start of every consumed partition that has no committed offset yet.
+
+    Why: faust can drop messages its fetcher read while a rebalance is under way
+    and then commit past them; ``streams/skips.py`` holds such a commit, but only
+    where the partition has a committed offset to measure the hole from. A new
+    group has none until its first commit, and the benchmark's second worker lost
+    the first messages of a partition exactly then. The partition's start is what
+    ``auto_offset_reset=earliest`` reads anyway, so this changes nothing else.
+    Called by ``wiredesk worker`` before the app starts; the broker refuses the
+    commit while other workers of the group run (they have seeded it already).
+
+    Returns:
+        How many partitions were seeded.
+    """
+    group = group_id(settings.app_id, settings.pipeline_version)
+    tps = _tps(await _partitions(settings), consumed_topics(settings))
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=group,
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        missing = [tp for tp in tps if await consumer.committed(tp) is None]
+        if missing:
+            starts = await consumer.beginning_offsets(missing)
+            await consumer.commit({tp: starts[tp] for tp in missing})
+        return len(missing)
     finally:
         await consumer.stop()
 

@@ -223,3 +223,34 @@ def test_the_same_version_replayed_twice_changes_nothing(ingested: Ingested) -> 
         with running_worker(dep, "w1") as (_, port):
             _processed(port, ingested.all)
             assert _answers(port, ingested, names) == before
+
+
+def test_a_worker_seeds_its_group_at_the_start_of_every_partition(kafka_bootstrap: str,
+                                                                  tmp_path: Path) -> None:
+    # Without a committed offset faust cannot tell a message its fetcher skipped in a
+    # rebalance from none (streams/skips.py): the worker commits every partition's start.
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from streams.replay import consumed_topics, group_id, seed_group_offsets
+
+    dep = new_deployment(kafka_bootstrap, tmp_path)
+    settings = Settings(broker_url=kafka_bootstrap, topic_prefix=dep.prefix, app_id=dep.app_id,
+                        topic_partitions=dep.partitions)
+    asyncio.run(ensure_topics(settings))
+    send(dep, *_batch("seed", 1)[:2])
+
+    async def committed() -> dict[TopicPartition, int | None]:
+        consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap,
+                                    group_id=group_id(dep.app_id, 1), enable_auto_commit=False)
+        await consumer.start()
+        try:
+            tps = [TopicPartition(t, p) for t in consumed_topics(settings)
+                   for p in range(dep.partitions)]
+            return {tp: await consumer.committed(tp) for tp in tps}
+        finally:
+            await consumer.stop()
+
+    assert set(asyncio.run(committed()).values()) == {None}
+    assert asyncio.run(seed_group_offsets(settings)) == len(consumed_topics(settings)) * 2
+    assert set(asyncio.run(committed()).values()) == {0}  # the start, not the end
+    assert asyncio.run(seed_group_offsets(settings)) == 0  # never moves a committed offset
