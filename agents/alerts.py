@@ -77,6 +77,7 @@ def _schema() -> faust.Schema:
 rules_topic = _topic(t.RULES)
 alerts_topic = _topic(t.ALERTS)
 
+
 def _table(kind: Any, name: str, help_text: str) -> Any:
     return _raw_keys(kind(name, schema=_schema(), partitions=_parts, options=store_options(),
                           help=help_text))
@@ -200,7 +201,7 @@ def record_alerts(kind: str, record: Mapping[str, Any], *, partition: int,
         ledger: The article's alerts so far; an alert raised here is added to it.
         now: The emission time.
     """
-    outs = []
+    outs, raised = [], []
     for rule in active_rules():
         if rule.watch != kind:
             continue
@@ -215,10 +216,12 @@ def record_alerts(kind: str, record: Mapping[str, Any], *, partition: int,
             if not fires:
                 continue
         alert = make_alert(rule, kind, record, headline=headline, now=now)
-        ledger.sent.append(aid)
+        raised.append(aid)
         outs.append(Out(alerts_topic, rule.id, alert.dumps()))
         logger.debug("Alert rule=%s record=%s latency_ms=%s", rule.id, record["id"],
                      alert.latency_ms)
+    # Only now: a rule that fails on the record drops its alerts and leaves none marked sent.
+    ledger.sent.extend(raised)
     return outs
 
 
