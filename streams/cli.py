@@ -182,16 +182,18 @@ def worker(
 
 
 def _seed_offsets(s: Settings) -> None:
-    """Give the group a committed offset everywhere (``replay.seed_group_offsets``)."""
-    from aiokafka.errors import KafkaError
+    """Give the group a committed offset everywhere (``replay.seed_group_offsets``).
 
+    A failure does not stop the worker: the usual one is a group that other workers
+    already run (they seeded it, and the broker refuses a non-member's commit).
+    """
     from streams.replay import seed_group_offsets
 
     try:
         seeded = asyncio.run(seed_group_offsets(s))
-    except KafkaError as exc:  # other workers of the group run: they seeded it
-        err.print(f"wiredesk worker: offsets not seeded ({type(exc).__name__}); "
-                  "the running workers' group has them")
+    except Exception as exc:
+        err.print(f"wiredesk worker: offsets not seeded ({type(exc).__name__}: {exc}); "
+                  "fine when other workers of this group run")
         return
     if seeded:
         err.print(f"wiredesk worker: {seeded} partitions start at their beginning")
