@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import faust
 import orjson
 
 from agents.errors import InvalidRecord
@@ -48,7 +47,7 @@ from agents.rules import (
 from agents.runner import Out, run_stage
 from streams import topics as t
 from streams.app import app, channels, settings
-from streams.tables import _raw_keys, store_options
+from streams.tables import make_table
 
 __all__ = [
     "AlertLedger",
@@ -70,27 +69,18 @@ def _topic(suffix: str) -> Any:
                      value_serializer="raw", partitions=_parts)
 
 
-def _schema() -> faust.Schema:
-    return faust.Schema(key_type=str, key_serializer="raw", value_serializer="json")
-
-
 rules_topic = _topic(t.RULES)
 alerts_topic = _topic(t.ALERTS)
 
 
-def _table(kind: Any, name: str, help_text: str) -> Any:
-    return _raw_keys(kind(name, schema=_schema(), partitions=_parts, options=store_options(),
-                          help=help_text))
-
-
 #: rule id -> the rule as plain JSON, on every worker; fed by ``rules.v1``.
-alert_rules = _table(app.GlobalTable, "alert-rules", "Active alert rules by rule id.")
+alert_rules = make_table("alert-rules", "Active alert rules by rule id.", everywhere=True)
 #: article id -> the ids of the alerts sent for its records: an alert goes out at most
 #: once per (rule, record). One key per article, read once and written once per article
 #: (one key per alert was ~23 changelog messages per article in the benchmark).
-alerts_sent = _table(app.Table, "alerts-sent", "Ids of the alerts sent, by article.")
+alerts_sent = make_table("alerts-sent", "Ids of the alerts sent, by article.")
 #: ``<rule>|<kind>|<partition>`` -> the rule's recent matches (rate conditions).
-alert_rate = _table(app.Table, "alert-rate", "Recent matches of rate-limited rules.")
+alert_rate = make_table("alert-rate", "Recent matches of rate-limited rules.")
 
 
 @functools.lru_cache(maxsize=512)

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from agents.alerts import AlertLedger, record_alerts
+from agents.alerts import AlertLedger, active_rules, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article
@@ -123,15 +123,19 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     def resolve(name: str) -> str:  # this article's aliases first: the table may lag
         return article_names.get(" ".join(name.split()).lower()) or resolve_name(name)
 
-    headline = message.paragraphs[0].headline if message.paragraphs else None
-    ledger.open(key)
+    headline = (message.paragraphs[0].headline if message.paragraphs else "") or None
+    watched = {rule.watch for rule in active_rules()}  # decode records only for these
+    if watched:
+        ledger.open(key)
     outs: list[Out] = []
     failure: Exception | None = None
     for kind, topic, out_key, record in records:
         payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
         outs.append(Out(topic, out_key, payload))
+        if kind not in watched:
+            continue
         try:
-            outs.extend(record_alerts(kind, orjson.loads(payload), headline=headline or None,
+            outs.extend(record_alerts(kind, orjson.loads(payload), headline=headline,
                                       partition=event.message.partition, resolve=resolve,
                                       ledger=ledger, now=now))
         except Exception as exc:  # a rule engine bug must not cost the article its outputs

@@ -201,7 +201,7 @@ async def _message_count(bootstrap: str, match: Callable[[str], bool]) -> dict[s
     return out
 
 
-#: The rule the benchmark loads: every figure with a value alerts (about 13 per article).
+#: The rule the benchmark loads: every figure with a value alerts (about 23 per article).
 BENCH_RULE = {"id": "bench-every-figure", "watch": "figures", "where": {"value": {">": 0}}}
 
 
@@ -515,6 +515,35 @@ async def end_to_end(dep: Deployment, col: Collector, items: list[tuple[str, byt
     return result
 
 
+def _start_app(app: str, bootstrap: str, app_id: str, root: Path, name: str,
+               sampler: RssSampler, *extra: str) -> Proc:
+    """Spawn one of this module's tiny Faust apps: ``python -m bench.run <app> ...``."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
+    proc = _spawn(["-m", "bench.run", app, bootstrap, app_id, str(root / name), str(port),
+                   *extra], env, root / f"{name}.log", port)
+    sampler.pids.add(proc.popen.pid)
+    return proc
+
+
+def _tiny_app(bootstrap: str, app_id: str, data_dir: str, port: str, **conf: Any) -> Any:
+    """The faust.App of a measurement app: 4 partitions, no standbys, web on loopback."""
+    import faust
+
+    return faust.App(app_id, broker=f"kafka://{bootstrap}", datadir=data_dir,
+                     topic_partitions=PARTITIONS, topic_replication_factor=1,
+                     topic_disable_leader=True, table_standby_replicas=0,
+                     consumer_auto_offset_reset="earliest", web_host="127.0.0.1",
+                     web_bind="127.0.0.1", web_port=int(port), web_in_thread=False,
+                     broker_commit_interval=1.0, **conf)
+
+
+def _serve(app: Any) -> None:
+    """Run a measurement app as a faust worker in this process, until it is stopped."""
+    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
+    app.main()
+
+
 async def table_keys(bootstrap: str, root: Path, keys: int, sampler: RssSampler,
                      log: Log) -> dict[str, Any]:
     """RSS of a Faust app with ``keys`` RocksDB table keys; cold recovery time of them."""
@@ -522,12 +551,7 @@ async def table_keys(bootstrap: str, root: Path, keys: int, sampler: RssSampler,
     await _create_topics(bootstrap, [f"{app_id}-src"])
 
     def start(name: str) -> Proc:
-        port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
-        proc = _spawn(["-m", "bench.run", "keys-app", bootstrap, app_id, str(root / name),
-                       str(port)], env, root / f"{name}.log", port)
-        sampler.pids.add(proc.popen.pid)
-        return proc
+        return _start_app("keys-app", bootstrap, app_id, root, name, sampler)
 
     writer = start("keys-w")
     try:
@@ -577,14 +601,7 @@ def keys_app(bootstrap: str, app_id: str, data_dir: str, port: str) -> None:
     Each message ``start:count`` on ``<app id>-src`` writes ``count`` keys of about
     150 bytes of JSON each, like the view tables' values, to a RocksDB table.
     """
-    import faust
-
-    app = faust.App(app_id, broker=f"kafka://{bootstrap}", store="rocksdb://",
-                    datadir=data_dir, topic_partitions=PARTITIONS, topic_replication_factor=1,
-                    topic_disable_leader=True, table_standby_replicas=0,
-                    consumer_auto_offset_reset="earliest", web_host="127.0.0.1",
-                    web_bind="127.0.0.1", web_port=int(port), web_in_thread=False,
-                    broker_commit_interval=1.0)
+    app = _tiny_app(bootstrap, app_id, data_dir, port, store="rocksdb://")
     table = app.Table("keys", partitions=PARTITIONS)
     src = app.topic(f"{app_id}-src", key_type=bytes, value_type=bytes,
                     key_serializer="raw", value_serializer="raw")
@@ -603,8 +620,7 @@ def keys_app(bootstrap: str, app_id: str, data_dir: str, port: str) -> None:
         recovered = app.tables.recovery.completed.is_set()
         return web.json({"recovered": recovered, "keys": len(table) if recovered else 0})
 
-    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
-    app.main()
+    _serve(app)
 
 
 #: Size of a floor message: about one output record (a quote or figure with its sentence).
@@ -653,11 +669,7 @@ async def _floor_run(bootstrap: str, root: Path, variant: str, messages: int,
         await asyncio.gather(*futs)
     finally:
         await producer.stop()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
-    proc = _spawn(["-m", "bench.run", "floor-app", bootstrap, app_id, str(root / name),
-                   str(port), variant], env, root / f"{name}.log", port)
-    sampler.pids.add(proc.popen.pid)
+    proc = _start_app("floor-app", bootstrap, app_id, root, name, sampler, variant)
     try:
         body = await _until(proc, "/state", lambda b: b["count"] >= messages, 120, f"{name} app")
         proc.ready = time.time()
@@ -682,12 +694,7 @@ def floor_app(bootstrap: str, app_id: str, data_dir: str, port: str, variant: st
     """
     import faust
 
-    app = faust.App(app_id, broker=f"kafka://{bootstrap}", store="memory://",
-                    datadir=data_dir, topic_partitions=PARTITIONS, topic_replication_factor=1,
-                    topic_disable_leader=True, table_standby_replicas=0,
-                    consumer_auto_offset_reset="earliest", web_host="127.0.0.1",
-                    web_bind="127.0.0.1", web_port=int(port), web_in_thread=False,
-                    broker_commit_interval=1.0, producer_linger_ms=1)
+    app = _tiny_app(bootstrap, app_id, data_dir, port, store="memory://", producer_linger_ms=1)
     src = app.topic(f"{app_id}-src", key_type=str, value_type=bytes, value_serializer="raw",
                     partitions=PARTITIONS)
     sink = app.topic(f"{app_id}-sink", key_type=str, value_type=bytes, value_serializer="raw",
@@ -724,8 +731,7 @@ def floor_app(bootstrap: str, app_id: str, data_dir: str, port: str, variant: st
             held = False
         return web.json({**seen, "ready": held and app.tables.recovery.completed.is_set()})
 
-    sys.argv = [sys.argv[0], "worker", "-l", "warn"]
-    app.main()
+    _serve(app)
 
 
 # --------------------------------------------------------------------------- the run
@@ -756,7 +762,7 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
     res: dict[str, Any] = {"passthrough_aps": await passthrough(bootstrap, corpus, log)}
     one = Deployment(bootstrap, root / "one")
     await one.create()
-    await one.load_rule(BENCH_RULE)  # a desk has rules: the alert agents do real work
+    await one.load_rule(BENCH_RULE)  # a desk has rules: the alert stage does real work
     try:
         w = await one.worker("w1", sampler)
         # Started once the worker is up: the topics' leaders are elected by then (a

@@ -313,12 +313,13 @@ async def committed_offsets(settings: Settings, group: str) -> dict[tuple[str, i
     return {(tp.topic, tp.partition): om.offset for tp, om in offsets.items() if om.offset >= 0}
 
 
-async def _partitions(settings: Settings) -> dict[str, list[int]]:
-    """Every topic on the broker with its partition numbers."""
+async def _partitions(settings: Settings, topics: list[str] | None = None
+                      ) -> dict[str, list[int]]:
+    """Every topic on the broker (or only ``topics``) with its partition numbers."""
     admin = _admin(settings)
     await admin.start()
     try:
-        described = await admin.describe_topics()
+        described = await admin.describe_topics(topics)
     finally:
         await admin.close()
     return {d["topic"]: sorted(p["partition"] for p in d["partitions"]) for d in described}
@@ -402,19 +403,21 @@ async def seed_group_offsets(settings: Settings) -> int:
         How many partitions were seeded.
     """
     group = group_id(settings.app_id, settings.pipeline_version)
-    tps = _tps(await _partitions(settings), consumed_topics(settings))
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=group,
-                                enable_auto_commit=False)
+    topics = consumed_topics(settings)
+    have = await committed_offsets(settings, group)
+    missing = [tp for tp in _tps(await _partitions(settings, topics), topics)
+               if (tp.topic, tp.partition) not in have]
+    if not missing:
+        return 0
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
     await consumer.start()
     try:
-        consumer.assign(tps)
-        missing = [tp for tp in tps if await consumer.committed(tp) is None]
-        if missing:
-            starts = await consumer.beginning_offsets(missing)
-            await consumer.commit({tp: starts[tp] for tp in missing})
-        return len(missing)
+        starts = await consumer.beginning_offsets(missing)
     finally:
         await consumer.stop()
+    await commit_offsets(settings, group, {(tp.topic, tp.partition): off
+                                           for tp, off in starts.items()})
+    return len(missing)
 
 
 async def delete_changelogs(settings: Settings, names: list[str], timeout: float = 60.0) -> None:

@@ -83,6 +83,10 @@ class SkipLedger:
                 out.append((tp, first))
         return out
 
+    def forget(self, tp: Any) -> None:
+        """Drop a revoked partition's hole: its new owner starts at the committed offset."""
+        self.holes.pop(tp, None)
+
     def settle(self, tp: Any, committed: int | None) -> None:
         """Forget a hole the committed offset has passed (it was read)."""
         held = self.holes.get(tp)

@@ -27,19 +27,19 @@ __all__ = [
     "events_by_place_day",
     "figures_by_subject",
     "latest_revisions",
+    "make_table",
     "quotes_by_speaker",
-    "store_options",
 ]
 
 _parts = settings.topic_partitions
 
 
-def store_options() -> dict[str, Any]:
+def _store_options() -> dict[str, Any]:
     """RocksDB options for one table: bounded memory per table partition.
 
     Faust's defaults are sized for one big table: 3 memtables of 64 MB and a 2 GB
-    block cache for *each* RocksDB database, and wiredesk has 13 tables of 4
-    partitions (52 databases). The benchmark's worker grew past 400 MB RSS while
+    block cache for *each* RocksDB database, and wiredesk has 12 tables of 4
+    partitions (48 databases). The benchmark's worker grew past 400 MB RSS while
     the list-valued views rewrote their keys. Memory per partition is now
     ``2 x write buffer + block cache`` (24 MB by default, of which only what is
     used is allocated). A fresh dict per table: faust's store pops keys from it.
@@ -68,54 +68,57 @@ def _raw_keys(table: Any) -> Any:
     return table
 
 
-def _view(name: str, help_text: str) -> Any:
-    return _raw_keys(app.Table(name, schema=_schema(), partitions=_parts, help=help_text,
-                               options=store_options()))
+def make_table(name: str, help_text: str, *, everywhere: bool = False) -> Any:
+    """A table of the pipeline: raw ``str`` keys, JSON values, bounded RocksDB memory.
+
+    ``everywhere``: a GlobalTable, every worker holds all of it.
+    """
+    kind = app.GlobalTable if everywhere else app.Table
+    return _raw_keys(kind(name, schema=_schema(), partitions=_parts, options=_store_options(),
+                          help=help_text))
 
 
 #: article id -> revision counter, content hashes seen (with where they were first
 #: read) and a duplicate count; fed by the raw topic (keyed by article id) in the
 #: normalize stage. ``<app>-article-revisions-changelog``.
-article_revisions = _view("article-revisions", "Content hashes and revisions per article.")
+article_revisions = make_table("article-revisions", "Content hashes and revisions per article.")
 
 #: article id -> revision, headline, published, status, reason, counts; fed by the
 #: raw topic (received/failed) and the enrich stage (processed). ``<app>-articles-changelog``.
-articles = _view("articles", "Article status by article id.")
+articles = make_table("articles", "Article status by article id.")
 
 #: article id -> the newest processed revision's paragraphs and every record with its
 #: span (quotes, figures, entities with all their mentions, dates, events), plus when it
 #: was received and processed; fed by the enrich stage, read by the desk page
 #: (``/articles/{id}/annotated``, and ``/desk/stream`` reads its changelog).
 #: ``<app>-article-annotations-changelog``.
-article_annotations = _view("article-annotations",
-                            "Each processed article's text and records with their spans.")
+article_annotations = make_table("article-annotations",
+                                 "Each processed article's text and records with their spans.")
 
 #: canonical speaker -> newest quotes; fed by ``quotes.v1`` (keyed by speaker).
-quotes_by_speaker = _view("quotes-by-speaker", "Latest quotes by canonical speaker.")
+quotes_by_speaker = make_table("quotes-by-speaker", "Latest quotes by canonical speaker.")
 
 #: canonical entity -> per-article mention counts (totals, first/last seen and the
 #: daily tumbling-window counts are derived from them); fed by ``entities.v1``.
-entity_mentions = _view("entity-mentions", "Mentions of each canonical entity.")
+entity_mentions = make_table("entity-mentions", "Mentions of each canonical entity.")
 
 #: place -> {day: events}; fed by ``events.v1`` (keyed by place).
-events_by_place_day = _view("events-by-place-day", "Events by place and day.")
+events_by_place_day = make_table("events-by-place-day", "Events by place and day.")
 
 #: normalised subject ("civilians") -> newest figures; fed by ``figures.v1``.
-figures_by_subject = _view("figures-by-subject", "Figures by what they count.")
+figures_by_subject = make_table("figures-by-subject", "Figures by what they count.")
 
 #: lower-cased alias -> canonical name, on every worker (a GlobalTable), so any
 #: worker can resolve "IS" or "Daesh" before routing a lookup to the owner.
-aliases = _raw_keys(app.GlobalTable("entity-aliases", schema=_schema(), partitions=_parts,
-                                   options=store_options(),
-                                   help="Aliases of entities and speakers, lower-cased."))
+aliases = make_table("entity-aliases", "Aliases of entities and speakers, lower-cased.",
+                     everywhere=True)
 
 #: article id -> its newest revision, on every worker (a GlobalTable). The views
 #: drop an older revision's records when a newer one brings records for the same
 #: key; this index hides the rest at query time (a speaker the new revision no
 #: longer quotes), without retraction records on the public topics.
-latest_revisions = _raw_keys(app.GlobalTable("article-latest-revision", schema=_schema(),
-                                             partitions=_parts, options=store_options(),
-                                             help="Newest revision of each article."))
+latest_revisions = make_table("article-latest-revision", "Newest revision of each article.",
+                              everywhere=True)
 
 #: The query-side tables (the HTTP API reads them).
 VIEW_TABLES = ("articles", "article-annotations", "quotes-by-speaker", "entity-mentions",

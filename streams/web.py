@@ -68,13 +68,20 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
     return out
 
 
+def _fetch_states() -> dict[tuple[str, int], Any]:
+    """aiokafka's fetch state per assigned partition, under faust (its own thread).
+
+    Private state: raises when aiokafka or faust moved it, and callers only diagnose.
+    """
+    kafka = app.consumer._thread._consumer  # type: ignore[attr-defined]
+    assignment = kafka._subscription.subscription.assignment
+    return {(tp.topic, tp.partition): assignment.state_value(tp) for tp in assignment.tps}
+
+
 def _fetch_positions() -> dict[tuple[str, int], int]:
-    """aiokafka's fetch position per partition (private state; empty if it moved)."""
+    """aiokafka's fetch position per partition (empty when its state moved)."""
     try:
-        kafka = app.consumer._thread._consumer  # type: ignore[attr-defined]
-        assignment = kafka._subscription.subscription.assignment
-        return {(tp.topic, tp.partition): assignment.state_value(tp)._position
-                for tp in assignment.tps}
+        return {tp: state._position for tp, state in _fetch_states().items()}
     except Exception:  # diagnostics of private state: never fail /health
         return {}
 
@@ -111,13 +118,10 @@ def _consumer_state(tps: list[str]) -> dict[str, Any]:
         if set(getattr(agent.channel, "topics", ())) & topics:
             stacks[agent.name] = agent.actor_tracebacks()
     fetch: dict[str, Any] = {}
-    try:  # the aiokafka consumer under faust (its own thread): position and pause per tp
-        kafka = consumer._thread._consumer
-        assignment = kafka._subscription.subscription.assignment
-        for tp in assignment.tps:
-            name = f"{tp.topic}:{tp.partition}"
+    try:  # position and pause per partition, as aiokafka's fetcher sees them
+        for (topic, partition), state in _fetch_states().items():
+            name = f"{topic}:{partition}"
             if name in wanted:
-                state = assignment.state_value(tp)
                 fetch[name] = {"position": getattr(state, "_position", None),
                                "paused": getattr(state, "_paused", None),
                                "status": str(getattr(state, "_status", None))}
@@ -132,8 +136,8 @@ async def _reread_skipped() -> None:
     consumer: Any = app.consumer
     assigned = set(consumer.assignment())
     for tp, offset in skips.ledger.due(time.monotonic()):
-        if tp not in assigned:  # revoked: its new owner starts at the committed offset
-            skips.ledger.holes.pop(tp, None)
+        if tp not in assigned:
+            skips.ledger.forget(tp)
             continue
         logger.warning("Seeking back to skipped offsets topic=%s partition=%s offset=%s",
                        tp.topic, tp.partition, offset)
