@@ -8,14 +8,14 @@ so one bad article never stops an agent. Errors while *sending* (the broker
 is down, the producer failed) and cancellation are re-raised: the worker
 should crash and be restarted rather than hide an outage and lose messages.
 
-Every send is ``force=True``: handed to the producer at once. Faust's default
-inside an agent attaches the message to the event and publishes it only when
-that offset is committed (every ``broker_commit_interval``), which put up to a
-second on every hop (four hops before an output: seconds of latency). Nothing
-is lost by sending at once: before it commits offsets Faust flushes the
-producer, so a committed offset still means its outputs are on the broker. A
-crash in between may send an output twice; the deterministic ids make that
-harmless (views and consumers drop records they have seen).
+Every send goes straight to the producer (``streams/sends.py``): handed over
+at once, not attached to the event until its offset is committed (faust's
+default inside an agent, which put up to a second on every hop), and without
+faust's ~40 µs of per-message layers. Nothing is lost: before faust commits an
+offset the producer is flushed and every delivery checked, and a failed one
+crashes the worker instead of committing. A crash in between may send an
+output twice; the deterministic ids make that harmless (views and consumers
+drop records they have seen).
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from typing import Any
 from aiokafka.errors import KafkaError
 
 from agents.errors import StageError
+from streams import sends
 from streams.deadletter import dlq_headers
 
-__all__ = ["Out", "dead_letter", "message_headers", "run_stage"]
+__all__ = ["Out", "dead_letter", "message_headers", "run_stage", "send_out"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Out:
     key: str | bytes | None
     value: Any  # bytes, or a faust Record for a typed topic
     headers: list[tuple[str, bytes]] | None = None
+    partition: int | None = None  # None: the key's partition (the producer's partitioner)
 
 
 def message_headers(event: Any) -> list[tuple[str, bytes]]:
@@ -93,8 +95,14 @@ async def run_stage(
                 stage, msg.topic, msg.partition, msg.offset, exc_info=exc,
             )
         letter = dead_letter(stage, event, exc, dlq)
-        await dlq.send(key=letter.key, value=letter.value, headers=letter.headers, force=True)
+        await send_out(letter)
         return exc
     for out in outputs:
-        await out.topic.send(key=out.key, value=out.value, headers=out.headers, force=True)
+        await send_out(out)
     return None
+
+
+async def send_out(out: Out) -> None:
+    """Send one message through the producer of its topic's app (checked at commit)."""
+    await sends.send(out.topic.app.producer, out.topic.get_topic_name(), out.key, out.value,
+                     partition=out.partition, headers=out.headers)

@@ -24,17 +24,20 @@ from agents.alerts import AlertLedger, active_rules, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article
+from agents.kinds import KINDS
 from agents.lexicon import load_lexicon
-from agents.materialize import article_failed, article_processed, article_received, subject_key
+from agents.materialize import article_failed, article_processed, article_received
 from agents.parse import RawMeta, parse_article
 from agents.pipeline import decode_record
 from agents.runner import Out, dead_letter, message_headers, run_stage
 from agents.split import split_message
 from agents.tag import tag_message
+from agents.viewfold import Op, ops_for
 from schemas.article import Article
 from schemas.paragraph import Paragraphs, TaggedParagraphs
 from streams.app import app, channels, settings
-from streams.tables import article_annotations, article_revisions, articles, latest_revisions
+from streams.faust_private import partition_for
+from streams.tables import article_annotations, article_revisions, articles
 from streams.web import resolve_name
 
 __all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
@@ -84,8 +87,6 @@ def _split(event: Any) -> Iterator[Out]:
     # Recorded here, on a topic keyed by the article id, so the table partition
     # is the article's whatever key the raw message was sent with.
     articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
-    if (latest_revisions.get(article.id) or 0) < article.revision:
-        latest_revisions[article.id] = article.revision
     yield Out(channels.paragraphs, article.id,
               split_message(article, settings.pipeline_version).dumps())
 
@@ -110,13 +111,8 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
                                  processed_at=now)
     if annotated is not held:  # a redelivered article is not written (nor fed) twice
         article_annotations[key] = annotated
-    # Outputs are keyed by what their consumers group by (and the views are keyed by).
-    records = [
-        *(("entities", channels.entities, e.name, e) for e in result.entities),
-        *(("quotes", channels.quotes, q.speaker or key, q) for q in result.quotes),
-        *(("figures", channels.figures, subject_key(f.unit) or key, f) for f in result.figures),
-        *(("events", channels.events, ev.place or key, ev) for ev in result.events),
-    ]
+    # Outputs are keyed by what their consumers group by (agents/kinds.py).
+    records = [(kind, getattr(result, kind.name)) for kind in KINDS]
     article_names = {alias.lower(): e.name for e in result.entities
                      for alias in (e.name, *e.aliases)}
 
@@ -129,23 +125,49 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
         ledger.open(key)
     outs: list[Out] = []
     failure: Exception | None = None
-    for kind, topic, out_key, record in records:
-        payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
-        outs.append(Out(topic, out_key, payload))
-        if kind not in watched:
-            continue
-        try:
-            outs.extend(record_alerts(kind, orjson.loads(payload), headline=headline,
-                                      partition=event.message.partition, resolve=resolve,
-                                      ledger=ledger, now=now))
-        except Exception as exc:  # a rule engine bug must not cost the article its outputs
-            logger.error("Alerts failed article_id=%s record=%s", key, record.id, exc_info=exc)
-            failure = failure or exc
+    ops: list[Op] = []
+    previous = held if held is not None and held.get("revision", 0) < message.revision else None
+    for kind, kind_records in records:
+        topic = channels.output(kind.name)
+        decoded = []
+        for record in kind_records:
+            payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
+            data = orjson.loads(payload)
+            decoded.append(data)
+            outs.append(Out(topic, kind.message_key(data), payload))
+            if kind.name not in watched:
+                continue
+            try:
+                outs.extend(record_alerts(kind.name, data, headline=headline,
+                                          partition=event.message.partition, resolve=resolve,
+                                          ledger=ledger, now=now))
+            except Exception as exc:  # a rule engine bug must not cost the article its outputs
+                logger.error("Alerts failed article_id=%s record=%s", key, record.id,
+                             exc_info=exc)
+                failure = failure or exc
+        before = [kind.view.group(r) for r in (previous or {}).get(kind.name, [])]
+        ops += ops_for(kind, key, message.revision, decoded, [g for g in before if g])
+    outs += view_updates(channels.views, key, message.revision, ops, settings.topic_partitions)
     if failure is not None:  # once per article: `wiredesk dlq replay` re-enriches it
         outs.append(dead_letter("alerts", event, failure, channels.dlq["alerts"]))
     logger.debug("Enriched article_id=%s counts=%s alerts=%s", key, result.counts,
                  len(ledger.sent))
     return outs
+
+
+def view_updates(topic: Any, article_id: str, revision: int, ops: list[Op],
+                 partitions: int) -> list[Out]:
+    """The article's view ops as at most one message per table partition.
+
+    Each message goes to the partition that owns its ops' group keys (the
+    producer's own hash of the key), keyed by the article for the log's sake.
+    """
+    by_partition: dict[int, list[dict[str, Any]]] = {}
+    for op in ops:
+        by_partition.setdefault(partition_for(op.group, partitions), []).append(op.to_json())
+    return [Out(topic, article_id, orjson.dumps({"article_id": article_id, "revision": revision,
+                                                 "ops": part_ops}), partition=p)
+            for p, part_ops in sorted(by_partition.items())]
 
 
 @app.agent(channels.raw, concurrency=1)

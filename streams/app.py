@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import faust
 from faust.types import TopicT
 
+from streams import sends, skips
 from streams import topics as t
+from streams.faust_private import check_versions, install_commit_guard, install_skip_guard
 from streams.logging import configure_logging
 from streams.settings import Settings, get_settings
 
@@ -64,7 +66,12 @@ class Channels:
     quotes: TopicT
     figures: TopicT
     entities: TopicT
+    views: TopicT
     dlq: dict[str, TopicT]
+
+    def output(self, kind: str) -> TopicT:
+        """The public topic of an output kind (``agents/kinds.py``)."""
+        return getattr(self, kind)  # type: ignore[no-any-return]
 
 
 def declare_channels(app: faust.App, settings: Settings) -> Channels:
@@ -89,6 +96,7 @@ def declare_channels(app: faust.App, settings: Settings) -> Channels:
         quotes=raw(t.QUOTES),
         figures=raw(t.FIGURES),
         entities=raw(t.ENTITIES),
+        views=raw(t.VIEW_UPDATES),
         dlq={
             stage: app.topic(t.full_name(settings, t.dlq(stage)), key_type=bytes,
                              value_type=bytes, key_serializer="raw", value_serializer="raw",
@@ -98,7 +106,13 @@ def declare_channels(app: faust.App, settings: Settings) -> Channels:
     )
 
 
+check_versions()
 settings = get_settings()
 configure_logging(settings)
 app = create_app(settings)
 channels = declare_channels(app, settings)
+# The two guards of faust's commit path (streams/skips.py, streams/sends.py). Topics whose
+# offsets are never missing (delete policy): a jump in them is a skip, not a gap.
+_PLAIN = frozenset(s.name for s in t.topic_specs(settings) if s.cleanup_policy == "delete")
+install_skip_guard(lambda topic: topic in _PLAIN, skips.ledger)
+install_commit_guard(sends.before_commit)

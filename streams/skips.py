@@ -22,19 +22,18 @@ there after ``give_up_s`` is taken for a real gap (a transaction marker) and
 committed past, as faust would. Compacted topics (``rules.v1``, the table
 changelogs) keep faust's behaviour.
 
-The bookkeeping is pure (``SkipLedger``); ``install`` wraps two private
-methods of faust's ``Consumer``, which is why faust-streaming is pinned exactly.
+The bookkeeping is pure (``SkipLedger``);
+``streams.faust_private.install_skip_guard`` wraps two private methods of
+faust's ``Consumer`` with it, which is why faust-streaming is pinned exactly.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SkipLedger", "install", "ledger"]
+__all__ = ["SkipLedger", "ledger"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,41 +94,3 @@ class SkipLedger:
 
 
 ledger = SkipLedger()
-
-
-def install(plain: Callable[[str], bool], skips: SkipLedger = ledger) -> None:
-    """Wrap faust's commit bookkeeping so that skipped offsets of ``plain`` topics are re-read.
-
-    Args:
-        plain: True for a topic whose offsets are never missing (delete policy).
-        skips: Where the holes are kept (the watchdog reads the same ledger).
-    """
-    from faust.transport.consumer import Consumer
-
-    # Wrap faust's own methods even when installed before (tests install their own ledger).
-    add_gap = getattr(Consumer._add_gap, "_faust", Consumer._add_gap)
-    new_offset = getattr(Consumer._new_offset, "_faust", Consumer._new_offset)
-
-    async def _add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
-        if not plain(tp.topic):
-            await add_gap(self, tp, offset_from, offset_to)
-        # On a plain topic a jump is a skip, not a gap: ``_new_offset`` holds it.
-
-    def _new_offset(self: Any, tp: Any) -> int | None:
-        acked = self._acked[tp]
-        committed = self._committed_offset.get(tp)
-        if plain(tp.topic) and acked and committed is not None:
-            first = min(acked)
-            if first > committed:
-                if skips.hold(tp, committed, first, time.monotonic()):
-                    return None
-                missing = range(committed, first)  # given up: a real gap, as faust would
-                acked.extend(missing)
-                self._acked_index[tp].update(missing)
-        skips.settle(tp, committed)
-        return new_offset(self, tp)
-
-    _add_gap._faust = add_gap  # type: ignore[attr-defined]
-    _new_offset._faust = new_offset  # type: ignore[attr-defined]
-    Consumer._add_gap = _add_gap  # type: ignore[method-assign]
-    Consumer._new_offset = _new_offset  # type: ignore[method-assign]

@@ -15,6 +15,7 @@ from typing import Any
 
 import faust
 
+from agents.kinds import KINDS
 from streams.app import app, settings
 
 __all__ = [
@@ -23,12 +24,8 @@ __all__ = [
     "article_annotations",
     "article_revisions",
     "articles",
-    "entity_mentions",
-    "events_by_place_day",
-    "figures_by_subject",
-    "latest_revisions",
     "make_table",
-    "quotes_by_speaker",
+    "view_tables",
 ]
 
 _parts = settings.topic_partitions
@@ -95,32 +92,19 @@ articles = make_table("articles", "Article status by article id.")
 article_annotations = make_table("article-annotations",
                                  "Each processed article's text and records with their spans.")
 
-#: canonical speaker -> newest quotes; fed by ``quotes.v1`` (keyed by speaker).
-quotes_by_speaker = make_table("quotes-by-speaker", "Latest quotes by canonical speaker.")
-
-#: canonical entity -> per-article mention counts (totals, first/last seen and the
-#: daily tumbling-window counts are derived from them); fed by ``entities.v1``.
-entity_mentions = make_table("entity-mentions", "Mentions of each canonical entity.")
-
-#: place -> {day: events}; fed by ``events.v1`` (keyed by place).
-events_by_place_day = make_table("events-by-place-day", "Events by place and day.")
-
-#: normalised subject ("civilians") -> newest figures; fed by ``figures.v1``.
-figures_by_subject = make_table("figures-by-subject", "Figures by what they count.")
+#: The query tables of the output kinds, one per kind (``agents/kinds.py`` names them):
+#: per-item keys under each group key (a speaker, a subject, a place, an entity), a head
+#: with the group's totals and daily counts; every value bounded (agents/viewfold.py).
+#: Fed by ``view-updates.v1``. ``<app>-<table>-changelog``.
+view_tables = {kind.name: make_table(kind.view.table, f"The {kind.name} view: one entry per "
+                                     "item, totals per group key.")
+               for kind in KINDS}
 
 #: lower-cased alias -> canonical name, on every worker (a GlobalTable), so any
 #: worker can resolve "IS" or "Daesh" before routing a lookup to the owner.
 aliases = make_table("entity-aliases", "Aliases of entities and speakers, lower-cased.",
                      everywhere=True)
 
-#: article id -> its newest revision, on every worker (a GlobalTable). The views
-#: drop an older revision's records when a newer one brings records for the same
-#: key; this index hides the rest at query time (a speaker the new revision no
-#: longer quotes), without retraction records on the public topics.
-latest_revisions = make_table("article-latest-revision", "Newest revision of each article.",
-                              everywhere=True)
-
 #: The query-side tables (the HTTP API reads them).
-VIEW_TABLES = ("articles", "article-annotations", "quotes-by-speaker", "entity-mentions",
-               "events-by-place-day", "figures-by-subject", "entity-aliases",
-               "article-latest-revision")
+VIEW_TABLES = ("articles", "article-annotations", *(k.view.table for k in KINDS),
+               "entity-aliases")

@@ -33,6 +33,7 @@ __all__ = [
     "PARAGRAPHS_TAGGED",
     "QUOTES",
     "RULES",
+    "VIEW_UPDATES",
     "TopicSpec",
     "dlq",
     "ensure_topics",
@@ -51,6 +52,9 @@ QUOTES = "quotes.v1"
 FIGURES = "figures.v1"
 ENTITIES = "entities.v1"
 ALERTS = "alerts.v1"
+#: Internal: view updates, one message per table partition per article, sent to the
+#: partition that owns their group keys (agents/viewfold.py).
+VIEW_UPDATES = "view-updates.v1"
 #: Alert rules, keyed by rule id (an empty value deletes the rule); compacted, kept forever.
 RULES = "rules.v1"
 #: Stages that consume a topic, each with a dead-letter topic of its own.
@@ -94,7 +98,8 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     parts = settings.topic_partitions
     derived = int(settings.derived_retention_days * _DAY_MS)
     keep = [ARTICLES_RAW, *(dlq(s) for s in DLQ_STAGES)]
-    rolling = [ARTICLES, PARAGRAPHS, PARAGRAPHS_TAGGED, EVENTS, QUOTES, FIGURES, ENTITIES, ALERTS]
+    rolling = [ARTICLES, PARAGRAPHS, PARAGRAPHS_TAGGED, EVENTS, QUOTES, FIGURES, ENTITIES, ALERTS,
+               VIEW_UPDATES]
     return [TopicSpec(full_name(settings, s), parts, -1) for s in keep] + [
         TopicSpec(full_name(settings, s), parts, derived) for s in rolling
     ] + [TopicSpec(full_name(settings, RULES), parts, -1, "compact")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agents.kinds import KINDS
 from streams import topics as t
 
 __all__ = ["STAGES", "Stage", "describe"]
@@ -36,25 +37,20 @@ class Stage:
         return t.dlq(self.dlq_stage or self.name)
 
 
-_M = "agents.materialize"
 STAGES: tuple[Stage, ...] = (
     Stage("normalize", "normalize_agent", "agents.parse.parse_article",
           t.ARTICLES_RAW, (t.ARTICLES,), reads_tables=("article-revisions",),
           writes_tables=("article-revisions", "articles")),
     Stage("split", "split_agent", "agents.split.split_message", t.ARTICLES, (t.PARAGRAPHS,),
-          writes_tables=("articles", "article-latest-revision")),
+          writes_tables=("articles",)),
     Stage("tag", "tag_agent", "agents.tag.tag_message", t.PARAGRAPHS, (t.PARAGRAPHS_TAGGED,)),
     Stage("enrich", "enrich_agent", "agents.enrich.enrich_article", t.PARAGRAPHS_TAGGED,
-          (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES),
+          (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES, t.VIEW_UPDATES),
+          reads_tables=("article-annotations",),
           writes_tables=("articles", "article-annotations")),
-    Stage("quotes-view", "quotes_view_agent", f"{_M}.add_quote", t.QUOTES, (),
-          writes_tables=("quotes-by-speaker",), dlq_stage="materialize"),
-    Stage("entities-view", "entities_view_agent", f"{_M}.add_entity", t.ENTITIES, (),
-          writes_tables=("entity-mentions", "entity-aliases"), dlq_stage="materialize"),
-    Stage("events-view", "events_view_agent", f"{_M}.add_event", t.EVENTS, (),
-          writes_tables=("events-by-place-day",), dlq_stage="materialize"),
-    Stage("figures-view", "figures_view_agent", f"{_M}.add_figure", t.FIGURES, (),
-          writes_tables=("figures-by-subject",), dlq_stage="materialize"),
+    Stage("views", "views_agent", "agents.viewfold.fold", t.VIEW_UPDATES, (),
+          writes_tables=(*(k.view.table for k in KINDS), "entity-aliases"),
+          dlq_stage="materialize"),
     Stage("rules", "rules_agent", "agents.rules.parse_rule", t.RULES, (),
           writes_tables=("alert-rules",), dlq_stage="alerts"),
     # Alerts are raised by the enrich agent as it makes the records (agents/alerts.py).

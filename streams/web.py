@@ -12,6 +12,8 @@ that says what was looked up. The server binds to 127.0.0.1 unless
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -21,24 +23,16 @@ from faust.exceptions import SameNode
 from faust.web import Request, Response, View
 
 from agents.annotate import annotated_view
-from agents.materialize import entity_summary, is_current, subject_key
+from agents.kinds import subject_key
+from agents.viewfold import day_key, group_prefix, head_key
+from streams import faust_private as fp
 from streams import skips
 from streams.app import app, settings
 from streams.openapi import OPENAPI
 from streams.stall import Position, StallWatch, is_stranded
-from streams.tables import (
-    aliases,
-    article_annotations,
-    articles,
-    entity_mentions,
-    events_by_place_day,
-    figures_by_subject,
-    latest_revisions,
-    quotes_by_speaker,
-)
-from streams.topics import topic_specs
+from streams.tables import aliases, article_annotations, articles, view_tables
 
-__all__ = ["positions", "resolve_name"]
+__all__ = ["decode_cursor", "encode_cursor", "positions", "resolve_name"]
 
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
@@ -56,79 +50,19 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
     if not assigned:
         return {}
     highwaters = await asyncio.wait_for(consumer.highwaters(*assigned), timeout)
-    fetched = _fetch_positions()
+    fetched = fp.fetch_positions(app)
     out = {}
     for tp in assigned:
-        done = consumer._committed_offset.get(tp) or 0  # the next offset to process
+        done = fp.committed_offset(app, tp) or 0  # the next offset to process
         high = highwaters.get(tp, 0)
         lag = max(0, high - done)
         stranded = is_stranded(lag=lag, fetched=fetched.get((tp.topic, tp.partition)),
-                               highwater=high, queued=_queued(tp.topic)) if lag else False
+                               highwater=high, queued=fp.queued(app, tp.topic)) if lag else False
         out[f"{tp.topic}:{tp.partition}"] = Position(done, lag, stranded)
     return out
 
 
-def _fetch_states() -> dict[tuple[str, int], Any]:
-    """aiokafka's fetch state per assigned partition, under faust (its own thread).
-
-    Private state: raises when aiokafka or faust moved it, and callers only diagnose.
-    """
-    kafka = app.consumer._thread._consumer  # type: ignore[attr-defined]
-    assignment = kafka._subscription.subscription.assignment
-    return {(tp.topic, tp.partition): assignment.state_value(tp) for tp in assignment.tps}
-
-
-def _fetch_positions() -> dict[tuple[str, int], int]:
-    """aiokafka's fetch position per partition (empty when its state moved)."""
-    try:
-        return {tp: state._position for tp, state in _fetch_states().items()}
-    except Exception:  # diagnostics of private state: never fail /health
-        return {}
-
-
-def _queued(topic: str) -> int | None:
-    """Events waiting in the queues of the streams that read ``topic`` (None: unknown)."""
-    try:
-        channels_ = app.topics._topic_name_index.get(topic, ())  # type: ignore[attr-defined]
-        return sum(channel.queue.qsize() for channel in channels_)
-    except Exception:
-        return None
-
-
-#: Topics whose offsets are never missing (delete policy): a jump in them is a skip.
-_PLAIN = frozenset(s.name for s in topic_specs(settings) if s.cleanup_policy == "delete")
-skips.install(lambda topic: topic in _PLAIN)
-
 _stalls = StallWatch(after_s=settings.stall_seconds, stranded_after_s=10.0)
-
-
-def _consumer_state(tps: list[str]) -> dict[str, Any]:
-    """What faust's consumer believes of these partitions (for the stall log)."""
-    consumer: Any = app.consumer
-    wanted = set(tps)
-
-    def names(attr: str) -> list[str]:
-        found = getattr(consumer, attr, None) or set()
-        return sorted(f"{tp.topic}:{tp.partition}" for tp in found
-                      if f"{tp.topic}:{tp.partition}" in wanted)
-
-    topics = {tp.rsplit(":", 1)[0] for tp in tps}
-    stacks = {}
-    for agent in app.agents.values():
-        if set(getattr(agent.channel, "topics", ())) & topics:
-            stacks[agent.name] = agent.actor_tracebacks()
-    fetch: dict[str, Any] = {}
-    try:  # position and pause per partition, as aiokafka's fetcher sees them
-        for (topic, partition), state in _fetch_states().items():
-            name = f"{topic}:{partition}"
-            if name in wanted:
-                fetch[name] = {"position": getattr(state, "_position", None),
-                               "paused": getattr(state, "_paused", None),
-                               "status": str(getattr(state, "_status", None))}
-    except Exception as exc:  # diagnostics only: never let them fail the watchdog
-        fetch = {"error": repr(exc)}
-    return {"paused": names("_paused_partitions"), "active": names("_active_partitions"),
-            "buffered": names("_buffered_partitions"), "agents": stacks, "fetch": fetch}
 
 
 async def _reread_skipped() -> None:
@@ -169,7 +103,7 @@ async def stall_watchdog() -> None:
                  "queued: %ss) partitions=%s stranded=%s consumer=%s: seeking them back to "
                  "their committed offsets (faust issue 629)", settings.stall_seconds,
                  _stalls.stranded_after_s, stalled, [tp for tp in stalled if where[tp].stranded],
-                 _consumer_state(stalled))
+                 fp.consumer_state(app, stalled))
     consumer: Any = app.consumer
     by_name = {f"{tp.topic}:{tp.partition}": tp for tp in consumer.assignment()}
     tps = [by_name[name] for name in stalled if name in by_name]
@@ -196,35 +130,47 @@ def resolve_name(name: str) -> str:
     return str(known[0]) if known else wanted
 
 
-def _latest(article_id: str) -> int | None:
-    value = latest_revisions.get(article_id)
-    return int(value) if value is not None else None
-
-
-def _current(items: list[Any]) -> list[Any]:
-    """Only records of each article's newest revision."""
-    return [i for i in items if is_current(i, _latest)]
-
-
 def _not_found(web: Any, what: str, asked: str, key: str) -> Response:
     return web.json({"error": "not_found", "message": f"no {what} for {asked!r}",
                      "asked": asked, "resolved": key}, status=404)
 
 
-def _page(web: Any, request: Request, items: list[Any], **extra: Any) -> Response:
+def _bad_request(web: Any, message: str) -> Response:
+    return web.json({"error": "bad_request", "message": message}, status=400)
+
+
+def encode_cursor(key: str) -> str:
+    """An opaque cursor: the last key a page returned."""
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """The key a cursor names (``ValueError`` for one this API did not make)."""
     try:
-        limit = min(int(request.query.get("limit", 50)), MAX_LIMIT)
-        start = int(request.query.get("cursor", 0) or 0)
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _page(web: Any, request: Request, table: Any, prefix: str, total: int,
+          **extra: Any) -> Response:
+    """One page of the entries under ``prefix``, in key order, with the next cursor."""
+    try:
+        limit = int(request.query.get("limit", 50))
+        cursor = request.query.get("cursor") or None
+        after = decode_cursor(cursor) if cursor else None
     except ValueError:
-        return web.json({"error": "bad_request",
-                         "message": "limit and cursor must be whole numbers"}, status=400)
-    if limit < 1 or start < 0:
-        return web.json({"error": "bad_request", "message": "limit >= 1, cursor >= 0"},
-                        status=400)
-    chunk = items[start : start + limit]
-    more = start + limit < len(items)
-    return web.json({**extra, "total": len(items), "items": chunk,
-                     "next_cursor": str(start + limit) if more else None})
+        return _bad_request(web, "limit must be a whole number and cursor one this API gave")
+    if limit < 1:
+        return _bad_request(web, "limit >= 1")
+    if after is not None and not after.startswith(prefix):
+        return _bad_request(web, "the cursor belongs to another list")
+    limit = min(limit, MAX_LIMIT)
+    entries = fp.scan(table, prefix, after=after, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return web.json({**extra, "total": total, "items": [v for _, v in entries],
+                     "next_cursor": encode_cursor(entries[-1][0]) if more else None})
 
 
 async def _routed(view: View, request: Request, table: Any, key: str,
@@ -279,17 +225,32 @@ async def _lookup(view: View, request: Request, table: Any, key: str, asked: str
     return await _routed(view, request, table, key, serve)
 
 
+async def _group(view: View, request: Request, kind: str, group: str, asked: str,
+                 render: Callable[[Any, Any], Response]) -> Response:
+    """Route to the owner of ``group`` in ``kind``'s view, then ``render(table, head)``."""
+    table = view_tables[kind]
+
+    async def serve() -> Response:
+        head = table.get(head_key(group))
+        return render(table, head) if head else _not_found(view, kind, asked, group)
+
+    return await _routed(view, request, table, group, serve)
+
+
+def _daily(table: Any, group: str) -> dict[str, int]:
+    """A group's mentions (entities) or items per day, oldest first."""
+    prefix = day_key(group, "")
+    return {k[len(prefix):]: v.get("m") or v["n"] for k, v in fp.scan(table, prefix)}
+
+
 @app.page("/speakers/{name}/quotes")
 class SpeakerQuotes(View):
     """The newest quotes of a speaker (names and aliases resolve to the canonical one)."""
 
     async def get(self, request: Request, name: str) -> Response:
         key = resolve_name(name)
-
-        def render(value: Any) -> Response:
-            return _page(self, request, _current(value["quotes"]), speaker=key)
-
-        return await _lookup(self, request, quotes_by_speaker, key, name, "quotes", render)
+        return await _group(self, request, "quotes", key, name, lambda table, head: _page(
+            self, request, table, group_prefix(key), head["n"], speaker=key))
 
 
 @app.page("/entities/{name}")
@@ -297,13 +258,16 @@ class EntityView(View):
     """An entity: type, aliases, mention totals, first and last seen."""
 
     async def get(self, request: Request, name: str) -> Response:
-        def render(value: Any) -> Response:
-            summary = entity_summary(value, _latest)
-            summary.pop("daily")
-            return self.json(summary)
+        key = resolve_name(name)
 
-        return await _lookup(self, request, entity_mentions, resolve_name(name), name, "entity",
-                             render)
+        def render(table: Any, head: Any) -> Response:
+            days = list(_daily(table, key))
+            return self.json({"name": key, "type": head.get("type"),
+                              "aliases": head.get("aliases", []), "mentions": head["m"],
+                              "articles": head["n"], "first_seen": days[0] if days else None,
+                              "last_seen": days[-1] if days else None})
+
+        return await _group(self, request, "entities", key, name, render)
 
 
 @app.page("/entities/{name}/daily")
@@ -312,27 +276,25 @@ class EntityDaily(View):
 
     async def get(self, request: Request, name: str) -> Response:
         key = resolve_name(name)
-
-        def render(value: Any) -> Response:
-            return self.json({"name": key, "daily": entity_summary(value, _latest)["daily"]})
-
-        return await _lookup(self, request, entity_mentions, key, name, "entity", render)
+        return await _group(self, request, "entities", key, name, lambda table, _head: self.json(
+            {"name": key, "daily": _daily(table, key)}))
 
 
 @app.page("/places/{place}/events")
 class PlaceEvents(View):
-    """Events at a place, all days or ``?day=YYYY-MM-DD``."""
+    """Events at a place, newest day first, or of one day with ``?day=YYYY-MM-DD``."""
 
     async def get(self, request: Request, place: str) -> Response:
         key, day = resolve_name(place), request.query.get("day")
 
-        def render(value: Any) -> Response:
-            days = value["days"]
-            items = days.get(day, []) if day else [e for d in sorted(days, reverse=True)
-                                                   for e in days[d]]
-            return _page(self, request, _current(items), place=key, day=day)
+        def render(table: Any, head: Any) -> Response:
+            if day:
+                bucket = table.get(day_key(key, day)) or {"n": 0}
+                return _page(self, request, table, group_prefix(key, day), bucket["n"],
+                             place=key, day=day)
+            return _page(self, request, table, group_prefix(key), head["n"], place=key, day=None)
 
-        return await _lookup(self, request, events_by_place_day, key, place, "events", render)
+        return await _group(self, request, "events", key, place, render)
 
 
 @app.page("/figures/{subject}")
@@ -341,8 +303,8 @@ class SubjectFigures(View):
 
     async def get(self, request: Request, subject: str) -> Response:
         key = subject_key(subject)
-        return await _lookup(self, request, figures_by_subject, key, subject, "figures",
-                             lambda v: _page(self, request, _current(v["figures"]), subject=key))
+        return await _group(self, request, "figures", key, subject, lambda table, head: _page(
+            self, request, table, group_prefix(key), head["n"], subject=key))
 
 
 @app.page("/articles/{article_id}")

@@ -39,13 +39,13 @@ def test_the_raw_topic_comes_first_and_every_other_consumed_topic_is_derived() -
     consumed = r.consumed_topics(s)
     assert consumed[0] == "p.articles.raw.v1"
     assert set(consumed) == {f"p.{st.consumes}" for st in STAGES}
-    assert "p.quotes.v1" in r.derived_topics(s)  # a view agent's input
+    assert "p.view-updates.v1" in r.derived_topics(s)  # the view agent's input
 
 
 def test_topics_outside_the_raw_lineage_are_sources_not_derived() -> None:
     s = Settings(topic_prefix="p")
     derived, sources = set(r.derived_topics(s)), set(r.source_topics(s))
-    assert {"p.articles.v1", "p.paragraphs.v2", "p.quotes.v1"} <= derived
+    assert {"p.articles.v1", "p.paragraphs.v2", "p.view-updates.v1"} <= derived
     assert not derived & sources and "p.articles.raw.v1" not in derived | sources
     assert derived | sources == set(r.consumed_topics(s)[1:])
 
@@ -114,12 +114,12 @@ def test_a_new_version_has_nothing_in_flight() -> None:
 
 def test_local_table_dirs_are_only_this_versions_tables(tmp_path: Path) -> None:
     tables = tmp_path / "v2" / "tables"
-    for name in ("articles-0.db", "entity-mentions-3.db", "not-a-table-0.db", "articles.txt"):
+    for name in ("articles-0.db", "entity-mentions-v2-3.db", "not-a-table-0.db", "articles.txt"):
         (tables / name).mkdir(parents=True)
     (tmp_path / "v1" / "tables" / "articles-0.db").mkdir(parents=True)
     (tmp_path / "feeds").mkdir()
     found = r.local_table_dirs(tmp_path, 2)
-    assert [p.name for p in found] == ["articles-0.db", "entity-mentions-3.db"]
+    assert [p.name for p in found] == ["articles-0.db", "entity-mentions-v2-3.db"]
     r.remove_local_tables(found)
     assert (tables / "not-a-table-0.db").exists() and (tmp_path / "v1").exists()
     assert (tmp_path / "feeds").exists()

@@ -9,7 +9,8 @@ import pytest
 from faust.transport.consumer import Consumer
 from faust.types import TP
 
-from streams.skips import SkipLedger, install
+from streams.faust_private import install_skip_guard as install
+from streams.skips import SkipLedger
 
 RAW = TP("wiredesk.articles.raw.v1", 2)
 RULES = TP("wiredesk.rules.v1", 0)

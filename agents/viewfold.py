@@ -1,0 +1,210 @@
+"""Bounded query tables: one article's records under one key, folded as per-item entries.
+
+Why per-item keys: the views used to hold one list per speaker, place or
+entity and rewrite it for every record, so a value (and the cost of each
+write) grew with history, and a busy place on a busy day would pass Kafka's
+1 MB message limit. Now a table holds, for each group key ``G`` (a speaker, a
+place, a subject, an entity):
+
+- ``h␟G``: the head, the group's totals (items, mentions, type, aliases);
+- ``a␟G␟A``: the index of article ``A`` in the group: its revision, the keys
+  of its items and its contribution to the totals;
+- ``i␟G␟S␟ID``: one item per record, where ``S`` sorts newest first (the
+  story's time, or the item's day for events), so a range scan over the prefix
+  ``i␟G␟`` pages through the group in order (``streams/faust_private.scan``);
+- ``d␟G␟DAY``: the group's count on a day (events and entities).
+
+Every value is one record or a few counters: the largest stays far under 64 KB
+whatever has been ingested (texts are cut at ``kinds.MAX_TEXT``).
+
+A view update says "in group G, article A at revision R has exactly these
+items" (:class:`Op`). Folding it is idempotent (the same op twice writes
+nothing), revision-aware (a newer revision replaces the older one's items and
+corrects the totals; an older one is ignored), and an op with no items retracts
+the article from the group: the enrich stage sends one for every group the
+article's previous revision had and the new one has not. So at-least-once
+delivery, crash recovery and replays leave the tables as a clean run would.
+
+Pure functions: the state comes in as ``read`` and the result is the writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from agents.kinds import Kind, view_item
+
+__all__ = [
+    "MAX_ALIASES",
+    "SEP",
+    "Op",
+    "day_key",
+    "fold",
+    "group_prefix",
+    "head_key",
+    "index_key",
+    "item_day",
+    "item_key",
+    "ops_for",
+]
+
+SEP = "\x1f"
+#: An entity's head keeps at most this many aliases (a bounded value).
+MAX_ALIASES = 64
+Value = dict[str, Any]
+_INV = str.maketrans("0123456789", "9876543210")
+
+
+def head_key(group: str) -> str:
+    """The key of a group's totals."""
+    return f"h{SEP}{group}"
+
+
+def index_key(group: str, article_id: str) -> str:
+    """The key of one article's entry in a group."""
+    return f"a{SEP}{group}{SEP}{article_id}"
+
+
+def group_prefix(group: str, day: str | None = None) -> str:
+    """The prefix of a group's items (of one day, for a view listed by day)."""
+    return f"i{SEP}{group}{SEP}" + (f"{_inv(_day(day))}{SEP}" if day else "")
+
+
+def day_key(group: str, day: str) -> str:
+    """The key of a group's count on one day."""
+    return f"d{SEP}{group}{SEP}{day}"
+
+
+def _inv(text: str) -> str:
+    # Digits complemented: ascending key order is then newest first.
+    return text.translate(_INV)
+
+
+def _day(day: str | None) -> str:
+    return (day or "")[:10].ljust(10, "0")
+
+
+def item_day(item: Value) -> str | None:
+    """The day an item is listed under: its own date (events), else the story's."""
+    stamp = item.get("date") or item.get("published")
+    return str(stamp)[:10] if stamp else None
+
+
+def item_key(kind: Kind, group: str, item: Value) -> str:
+    """Where an item lives: newest first within its group, then by id."""
+    if kind.view.by_day:
+        order = _inv(_day(item_day(item)))
+    else:
+        order = _inv(str(item.get("published") or "")[:19].ljust(19, "0"))
+    return f"i{SEP}{group}{SEP}{order}{SEP}{item['id']}"
+
+
+@dataclass(frozen=True)
+class Op:
+    """In ``group`` of ``kind``'s view, article ``article_id`` at ``revision`` has ``items``.
+
+    An empty ``items`` retracts the article from the group.
+    """
+
+    kind: str
+    group: str
+    article_id: str
+    revision: int
+    items: list[Value]
+
+    def to_json(self) -> Value:
+        """The op on the ``view-updates`` topic."""
+        return {"kind": self.kind, "group": self.group, "article_id": self.article_id,
+                "revision": self.revision, "items": self.items}
+
+    @classmethod
+    def from_json(cls, data: Value) -> Op:
+        """An op read back (raises ``KeyError``/``TypeError`` on a malformed one)."""
+        return cls(str(data["kind"]), str(data["group"]), str(data["article_id"]),
+                   int(data["revision"]), list(data["items"]))
+
+
+def _contribution(kind: Kind, items: list[Value]) -> Value:
+    """What an article adds to its group's totals and daily counts."""
+    days: dict[str, int] = {}
+    if kind.view.listed:
+        for item in items:
+            if kind.view.by_day:
+                day = item_day(item) or "unknown"
+                days[day] = days.get(day, 0) + 1
+        return {"n": len(items), "m": 0, "days": days}
+    mentions = sum(max(1, int(i.get("mentions") or 1)) for i in items)
+    day = next((item_day(i) for i in items if item_day(i)), None)
+    if items and day:
+        days[day] = mentions
+    return {"n": 1 if items else 0, "m": mentions, "days": days, "d": day}
+
+
+def _add(total: Value | None, n: int, m: int, base: Value) -> Value | None:
+    out = dict(total or base)
+    out["n"] = int(out.get("n", 0)) + n
+    out["m"] = int(out.get("m", 0)) + m
+    return out if out["n"] > 0 else None
+
+
+def fold(kind: Kind, op: Op, read: Callable[[str], Any]) -> dict[str, Value | None]:
+    """The table writes that fold ``op`` into ``kind``'s view (``None`` deletes a key).
+
+    Args:
+        kind: The op's kind (its view spec).
+        op: One article's items in one group.
+        read: The table's current value of a key (``None`` when absent).
+
+    Returns:
+        Key to new value; empty when nothing changes (a duplicate, or a stale revision).
+    """
+    g, idx = op.group, index_key(op.group, op.article_id)
+    held: Value | None = read(idx)
+    if held is not None and held["rev"] > op.revision:
+        return {}  # a stale revision: the newer one stands
+    items = {item_key(kind, g, i): i for i in op.items} if kind.view.listed else {}
+    new_c = _contribution(kind, op.items)
+    old_c = held["c"] if held else {"n": 0, "m": 0, "days": {}}
+    if held is not None and held["rev"] == op.revision and held["keys"] == sorted(items) \
+            and held["c"] == new_c:
+        return {}  # a duplicate: at-least-once redelivery
+    writes: dict[str, Value | None] = {k: None for k in (held or {}).get("keys", [])
+                                       if k not in items}
+    writes.update(items)
+    writes[idx] = {"rev": op.revision, "keys": sorted(items), "c": new_c}
+    head = _add(read(head_key(g)), new_c["n"] - old_c["n"], new_c["m"] - old_c["m"],
+                {"group": g, "n": 0, "m": 0})
+    if head is not None and not kind.view.listed and op.items:
+        first = op.items[0]
+        head["type"] = first.get("type") or head.get("type")
+        aliases = set(head.get("aliases") or ()) | {a for i in op.items
+                                                    for a in i.get("aliases") or ()}
+        head["aliases"] = sorted(aliases)[:MAX_ALIASES]
+    writes[head_key(g)] = head
+    for day in sorted(set(old_c["days"]) | set(new_c["days"])):
+        old_day, new_day = old_c["days"].get(day, 0), new_c["days"].get(day, 0)
+        if old_day == new_day:
+            continue
+        n_delta = (new_day - old_day) if kind.view.listed else \
+            (day in new_c["days"]) - (day in old_c["days"])
+        m_delta = 0 if kind.view.listed else new_day - old_day
+        writes[day_key(g, day)] = _add(read(day_key(g, day)), n_delta, m_delta,
+                                       {"n": 0, "m": 0})
+    return writes
+
+
+def ops_for(kind: Kind, article_id: str, revision: int, records: Iterable[Value],
+            retract: Iterable[str] = ()) -> list[Op]:
+    """One op per group of an article's records of ``kind``, plus a retraction per
+    group in ``retract`` (the previous revision's groups) that the records lack."""
+    groups: dict[str, list[Value]] = {}
+    for record in records:
+        group = kind.view.group(record)
+        if group:
+            groups.setdefault(group, []).append(view_item(kind, record))
+    ops = [Op(kind.name, g, article_id, revision, items) for g, items in groups.items()]
+    ops += [Op(kind.name, g, article_id, revision, []) for g in sorted(set(retract))
+            if g not in groups]
+    return ops

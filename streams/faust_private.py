@@ -1,0 +1,258 @@
+"""Every read and patch of faust's, mode's and aiokafka's private state, in one place.
+
+wiredesk needs a few things the frameworks do not expose: the committed and
+fetched offsets and stream queues of a partition (the stall watchdog and
+``/health``), a guard around faust's commit bookkeeping (offsets skipped in a
+rebalance, ``streams/skips.py``; deliveries that failed, ``streams/sends.py``),
+the RocksDB databases of a table (range scans of the per-item views) and the
+producer's partitioner. Each of them depends on the exact versions pinned in
+``pyproject.toml``; :func:`check_versions` refuses to start on any other, with a
+message that says what to do, because a silent change of any of these would
+lose or stall messages rather than fail.
+
+Nothing outside this module touches a private attribute of those packages
+(``tests/unit/test_faust_private.py`` checks it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from typing import Any
+
+from aiokafka.partitioner import murmur2
+
+__all__ = [
+    "PINNED",
+    "VersionMismatch",
+    "check_versions",
+    "committed_offset",
+    "consumer_state",
+    "fetch_positions",
+    "install_commit_guard",
+    "install_skip_guard",
+    "partition_for",
+    "queued",
+    "scan",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The versions whose internals this module was written against (pyproject pins them).
+PINNED = {"faust-streaming": "0.15.3", "aiokafka": "0.14.0", "mode-streaming": "0.7.1"}
+
+
+class VersionMismatch(RuntimeError):
+    """An installed framework is not the version wiredesk's internals were checked on."""
+
+
+def check_versions(installed: Callable[[str], str] = metadata.version) -> None:
+    """Refuse to run on framework versions other than :data:`PINNED`.
+
+    Raises:
+        VersionMismatch: naming each package, what is installed and what is needed.
+    """
+    wrong = []
+    for package, wanted in PINNED.items():
+        try:
+            have = installed(package)
+        except metadata.PackageNotFoundError:
+            have = "not installed"
+        if have != wanted:
+            wrong.append(f"{package} {have} (needs {wanted})")
+    if wrong:
+        raise VersionMismatch(
+            "wiredesk reads private state of faust-streaming, aiokafka and mode-streaming "
+            "and was checked only on the pinned versions; found " + ", ".join(wrong) +
+            ". Reinstall with `pip install -e .` (pyproject.toml pins them), or check "
+            "streams/faust_private.py against the new versions before changing the pins.")
+
+
+def partition_for(key: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner (and faust's table router) gives ``key``.
+
+    murmur2 of the UTF-8 key, as the Java client and aiokafka's DefaultPartitioner
+    hash it: a view update sent there lands on the partition whose table entries
+    the HTTP API routes ``key``'s lookups to.
+    """
+    return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % partitions
+
+
+# -- table stores ---------------------------------------------------------------------
+
+
+def scan(table: Any, prefix: str, after: str | None = None,
+         limit: int | None = None) -> list[tuple[str, Any]]:
+    """Entries of ``table`` whose key starts with ``prefix``, in key order.
+
+    Args:
+        table: A faust table with ``str`` keys (raw serialised) and JSON values.
+        prefix: The key prefix.
+        after: Start after this key (a page's cursor).
+        limit: At most this many entries.
+
+    RocksDB: a seek into each local partition database (only the partition that
+    owns the prefix's group holds it), merged in key order. The memory store of
+    the tests: its dict, sorted.
+    """
+    data = table.data
+    dbs = getattr(data, "_dbs", None)
+    out: list[tuple[str, Any]] = []
+    if dbs is None:  # memory:// (tests): a plain dict of decoded keys and values
+        keys = sorted(k for k in data.data if k.startswith(prefix) and (after is None
+                                                                         or k > after))
+        return [(k, data.data[k]) for k in keys[:limit]]
+    start = (after or prefix).encode()
+    raw_prefix = prefix.encode()
+    for db in list(dbs.values()):
+        taken = 0
+        for raw_key, raw_value in db.items(from_key=start):
+            if not raw_key.startswith(raw_prefix):
+                break
+            if after is not None and raw_key == start:
+                continue
+            out.append((raw_key.decode(), raw_value))
+            taken += 1
+            if limit is not None and taken >= limit:
+                break
+    out.sort(key=lambda kv: kv[0])
+    out = out[:limit] if limit is not None else out
+    return [(k, data._decode_value(v)) for k, v in out]
+
+
+# -- consumer state (the stall watchdog, /health) --------------------------------------
+
+
+def committed_offset(app: Any, tp: Any) -> int | None:
+    """faust's committed offset of ``tp`` (the next offset to process), if any."""
+    return app.consumer._committed_offset.get(tp)
+
+
+def _fetch_states(app: Any) -> dict[tuple[str, int], Any]:
+    """aiokafka's fetch state per assigned partition, under faust (its own thread)."""
+    kafka = app.consumer._thread._consumer
+    assignment = kafka._subscription.subscription.assignment
+    return {(tp.topic, tp.partition): assignment.state_value(tp) for tp in assignment.tps}
+
+
+def fetch_positions(app: Any) -> dict[tuple[str, int], int]:
+    """aiokafka's fetch position per partition (empty when its state moved)."""
+    try:
+        return {tp: state._position for tp, state in _fetch_states(app).items()}
+    except Exception:  # diagnostics of private state: never fail /health
+        return {}
+
+
+def queued(app: Any, topic: str) -> int | None:
+    """Events waiting in the queues of the streams that read ``topic`` (None: unknown)."""
+    try:
+        channels = app.topics._topic_name_index.get(topic, ())
+        return sum(channel.queue.qsize() for channel in channels)
+    except Exception:
+        return None
+
+
+def consumer_state(app: Any, tps: list[str]) -> dict[str, Any]:
+    """What faust's consumer believes of these partitions (for the stall log)."""
+    consumer: Any = app.consumer
+    wanted = set(tps)
+
+    def names(attr: str) -> list[str]:
+        found = getattr(consumer, attr, None) or set()
+        return sorted(f"{tp.topic}:{tp.partition}" for tp in found
+                      if f"{tp.topic}:{tp.partition}" in wanted)
+
+    topics = {tp.rsplit(":", 1)[0] for tp in tps}
+    stacks = {}
+    for agent in app.agents.values():
+        if set(getattr(agent.channel, "topics", ())) & topics:
+            stacks[agent.name] = agent.actor_tracebacks()
+    fetch: dict[str, Any] = {}
+    try:  # position and pause per partition, as aiokafka's fetcher sees them
+        for (topic, partition), state in _fetch_states(app).items():
+            name = f"{topic}:{partition}"
+            if name in wanted:
+                fetch[name] = {"position": getattr(state, "_position", None),
+                               "paused": getattr(state, "_paused", None),
+                               "status": str(getattr(state, "_status", None))}
+    except Exception as exc:  # diagnostics only: never let them fail the watchdog
+        fetch = {"error": repr(exc)}
+    return {"paused": names("_paused_partitions"), "active": names("_active_partitions"),
+            "buffered": names("_buffered_partitions"), "agents": stacks, "fetch": fetch}
+
+
+# -- patches of faust's commit path ----------------------------------------------------
+
+
+def _consumer_class() -> Any:
+    from faust.transport.consumer import Consumer
+
+    return Consumer
+
+
+def install_skip_guard(plain: Callable[[str], bool], skips: Any) -> None:
+    """Wrap faust's commit bookkeeping so that skipped offsets of ``plain`` topics are re-read.
+
+    Why, and the ledger's rules: ``streams/skips.py``.
+
+    Args:
+        plain: True for a topic whose offsets are never missing (delete policy).
+        skips: The ``SkipLedger`` where the holes are kept (the watchdog reads it too).
+    """
+    consumer = _consumer_class()
+    # Wrap faust's own methods even when installed before (tests install their own ledger).
+    add_gap = getattr(consumer._add_gap, "_faust", consumer._add_gap)
+    new_offset = getattr(consumer._new_offset, "_faust", consumer._new_offset)
+
+    async def _add_gap(self: Any, tp: Any, offset_from: int, offset_to: int) -> None:
+        if not plain(tp.topic):
+            await add_gap(self, tp, offset_from, offset_to)
+        # On a plain topic a jump is a skip, not a gap: ``_new_offset`` holds it.
+
+    def _new_offset(self: Any, tp: Any) -> int | None:
+        acked = self._acked[tp]
+        committed = self._committed_offset.get(tp)
+        if plain(tp.topic) and acked and committed is not None:
+            first = min(acked)
+            if first > committed:
+                if skips.hold(tp, committed, first, time.monotonic()):
+                    return None
+                missing = range(committed, first)  # given up: a real gap, as faust would
+                acked.extend(missing)
+                self._acked_index[tp].update(missing)
+        skips.settle(tp, committed)
+        return new_offset(self, tp)
+
+    _add_gap._faust = add_gap  # type: ignore[attr-defined]
+    _new_offset._faust = new_offset  # type: ignore[attr-defined]
+    consumer._add_gap = _add_gap
+    consumer._new_offset = _new_offset
+
+
+def install_commit_guard(before_commit: Callable[[Any], Any]) -> None:
+    """Run ``await before_commit(consumer)`` before faust commits any offset.
+
+    ``before_commit`` flushes the producer and raises when a send failed, so an
+    offset is committed only once every output of the messages before it is on
+    the broker (``streams/sends.py``). faust flushes the producer in
+    ``Consumer._commit_offsets`` too, but never looks at whether the sends
+    succeeded.
+    """
+    consumer = _consumer_class()
+    commit_offsets = getattr(consumer._commit_offsets, "_faust", consumer._commit_offsets)
+
+    async def _commit_offsets(self: Any, offsets: Any, *args: Any, **kwargs: Any) -> bool:
+        await before_commit(self)
+        return bool(await commit_offsets(self, offsets, *args, **kwargs))
+
+    _commit_offsets._faust = commit_offsets  # type: ignore[attr-defined]
+    consumer._commit_offsets = _commit_offsets
+
+
+def iter_private_reads() -> Iterator[str]:
+    """The private names this module reads (for the docs and the test that keeps them here)."""
+    yield from ("_committed_offset", "_thread", "_subscription", "_position",
+                "_topic_name_index", "_dbs", "_decode_value", "_add_gap", "_new_offset",
+                "_commit_offsets", "_acked", "_acked_index")

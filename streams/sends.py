@@ -1,0 +1,84 @@
+"""The cheapest send that keeps at-least-once: straight to the producer, checked at commit.
+
+Why not ``Topic.send(force=True)``: it costs 33-52 µs a message in faust's
+layers (futures, callbacks, codec lookups) over the ~7 µs of aiokafka's
+``send``, which only appends the message to a batch. An enriched article is
+~80 output messages, so this was a good part of a worker's time per article.
+
+What keeps it safe: before faust commits an offset, :func:`before_commit`
+flushes the producer and looks at every send since the last commit; if one
+failed (the broker refused it, or it timed out), the worker crashes instead
+of committing, so the messages are read and processed again after a restart.
+Nothing is lost silently, and the deterministic record ids make the repeats
+harmless. The guard is installed through ``streams/faust_private.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+__all__ = ["Deliveries", "DeliveryFailed", "before_commit", "deliveries", "send"]
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryFailed(RuntimeError):
+    """A message handed to the producer never reached the broker."""
+
+
+class Deliveries:
+    """The producer futures of messages not yet confirmed, and the first failure."""
+
+    def __init__(self) -> None:
+        self.pending: set[asyncio.Future[Any]] = set()
+        self.failure: BaseException | None = None
+        self.sent = 0
+
+    def track(self, future: asyncio.Future[Any], where: str) -> None:
+        """Watch one send's delivery future (``where`` names the topic for the log)."""
+        self.sent += 1
+        self.pending.add(future)
+        future.add_done_callback(lambda f: self._done(f, where))
+
+    def _done(self, future: asyncio.Future[Any], where: str) -> None:
+        self.pending.discard(future)
+        exc = future.exception() if not future.cancelled() else asyncio.CancelledError()
+        if exc is not None and self.failure is None:
+            self.failure = exc
+            logger.critical("Delivery failed topic=%s error=%r: stopping before the next "
+                            "offset commit, so the input is read again", where, exc)
+
+    def check(self) -> None:
+        """Raise :class:`DeliveryFailed` if any send failed (done futures are looked at now)."""
+        for future in list(self.pending):
+            if future.done():
+                self._done(future, "?")
+        if self.failure is not None:
+            raise DeliveryFailed(f"a send failed: {self.failure!r}") from self.failure
+
+
+#: The worker's one ledger of sends (one producer per worker process).
+deliveries = Deliveries()
+
+
+async def before_commit(consumer: Any, ledger: Deliveries = deliveries) -> None:
+    """Flush the producer and refuse to commit after a failed send (crashing the app)."""
+    app = consumer.app
+    await app.producer.flush()
+    await asyncio.sleep(0)  # let the delivery callbacks of the flushed batches run
+    try:
+        ledger.check()
+    except DeliveryFailed as exc:
+        await app.crash(exc)
+        raise
+
+
+async def send(producer: Any, topic: str, key: str | bytes | None, value: bytes | None, *,
+               partition: int | None = None, headers: list[tuple[str, bytes]] | None = None,
+               ledger: Deliveries = deliveries) -> None:
+    """Hand one message to the producer and track its delivery."""
+    raw_key = key.encode() if isinstance(key, str) else key
+    future = await producer.send(topic, raw_key, value, partition, None, headers)
+    ledger.track(future, topic)

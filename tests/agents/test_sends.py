@@ -1,0 +1,58 @@
+"""The cheap send path: a failed delivery stops the commit (and crashes the worker)."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from aiokafka.errors import KafkaTimeoutError
+
+from streams.sends import Deliveries, DeliveryFailed, before_commit, send
+
+
+class Producer:
+    def __init__(self) -> None:
+        self.futures: list[asyncio.Future[Any]] = []
+        self.flushed = 0
+
+    async def send(self, *args: Any) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.futures.append(future)
+        return future
+
+    async def flush(self) -> None:
+        self.flushed += 1
+
+
+class App:
+    def __init__(self, producer: Producer) -> None:
+        self.producer = producer
+        self.crashed: BaseException | None = None
+
+    async def crash(self, reason: BaseException) -> None:
+        self.crashed = reason
+
+
+async def test_confirmed_sends_let_the_commit_through() -> None:
+    ledger, producer = Deliveries(), Producer()
+    app = App(producer)
+    await send(producer, "t", "k", b"v", ledger=ledger)
+    producer.futures[0].set_result(None)
+    await before_commit(SimpleNamespace(app=app), ledger)
+    assert producer.flushed == 1 and app.crashed is None and not ledger.pending
+
+
+async def test_a_failed_delivery_refuses_the_commit_and_crashes_the_app() -> None:
+    ledger, producer = Deliveries(), Producer()
+    app = App(producer)
+    await send(producer, "t", "k", b"v1", ledger=ledger)
+    await send(producer, "t", "k", b"v2", ledger=ledger)
+    producer.futures[0].set_result(None)
+    producer.futures[1].set_exception(KafkaTimeoutError())
+    with pytest.raises(DeliveryFailed):
+        await before_commit(SimpleNamespace(app=app), ledger)
+    assert isinstance(app.crashed, DeliveryFailed)
+    with pytest.raises(DeliveryFailed):  # and every later commit too
+        ledger.check()

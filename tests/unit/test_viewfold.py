@@ -1,0 +1,141 @@
+"""Per-item view folds: idempotent, revision-aware, retracting, bounded, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from agents.kinds import MAX_TEXT, by_name
+from agents.viewfold import (
+    Op,
+    day_key,
+    fold,
+    group_prefix,
+    head_key,
+    index_key,
+    ops_for,
+)
+
+QUOTES, EVENTS, ENTITIES = by_name("quotes"), by_name("events"), by_name("entities")
+
+
+class Table(dict):  # type: ignore[type-arg]
+    """A table as the view agent sees it: get, then apply the writes."""
+
+    def apply(self, writes: dict[str, Any]) -> int:
+        for key, value in writes.items():
+            if value is None:
+                self.pop(key, None)
+            else:
+                self[key] = value
+        return len(writes)
+
+    def fold(self, kind: Any, op: Op) -> int:
+        return self.apply(fold(kind, op, self.get))
+
+    def items_of(self, prefix: str) -> list[Any]:
+        return [self[k] for k in sorted(self) if k.startswith(prefix)]
+
+
+def quote(qid: str, article: str = "a1", revision: int = 1, day: str = "2019-03-13",
+          **kw: Any) -> dict[str, Any]:
+    return {"id": qid, "article_id": article, "revision": revision, "text": f"text {qid}",
+            "published": f"{day}T08:00:00+00:00", "kind": "direct",
+            "speaker": "Mustafa Bali", "sentence": "s", **kw}
+
+
+def test_the_same_op_twice_writes_nothing_the_second_time() -> None:
+    t = Table()
+    (op,) = ops_for(QUOTES, "a1", 1, [quote("q1"), quote("q2")])
+    assert t.fold(QUOTES, op) > 0
+    before = dict(t)
+    assert t.fold(QUOTES, op) == 0
+    assert t == before
+    assert t[head_key("Mustafa Bali")]["n"] == 2
+
+
+def test_items_page_newest_story_first_across_articles() -> None:
+    t = Table()
+    for i, day in enumerate(["2019-03-10", "2019-03-14", "2019-03-12"]):
+        (op,) = ops_for(QUOTES, f"a{i}", 1, [quote(f"q{i}", article=f"a{i}", day=day)])
+        t.fold(QUOTES, op)
+    assert [q["id"] for q in t.items_of(group_prefix("Mustafa Bali"))] == ["q1", "q2", "q0"]
+
+
+def test_a_new_revision_replaces_the_old_items_and_an_old_one_is_ignored() -> None:
+    t = Table()
+    t.fold(QUOTES, ops_for(QUOTES, "a1", 1, [quote("old1"), quote("old2")])[0])
+    t.fold(QUOTES, ops_for(QUOTES, "a1", 2, [quote("new1", revision=2)])[0])
+    assert [q["id"] for q in t.items_of(group_prefix("Mustafa Bali"))] == ["new1"]
+    assert t[head_key("Mustafa Bali")]["n"] == 1
+    assert t.fold(QUOTES, ops_for(QUOTES, "a1", 1, [quote("old3")])[0]) == 0
+
+
+def test_a_retraction_removes_the_article_and_an_empty_group() -> None:
+    t = Table()
+    t.fold(QUOTES, ops_for(QUOTES, "a1", 1, [quote("q1")])[0])
+    (retract,) = ops_for(QUOTES, "a1", 2, [], retract=["Mustafa Bali"])
+    assert retract.items == []
+    t.fold(QUOTES, retract)
+    assert t.items_of(group_prefix("Mustafa Bali")) == []
+    assert head_key("Mustafa Bali") not in t
+    assert t[index_key("Mustafa Bali", "a1")]["rev"] == 2  # remembers: rev 1 stays out
+
+
+def test_a_retraction_is_only_sent_for_groups_the_new_revision_lacks() -> None:
+    ops = ops_for(QUOTES, "a1", 2, [quote("q", speaker="A")], retract=["A", "B"])
+    assert [(o.group, len(o.items)) for o in ops] == [("A", 1), ("B", 0)]
+
+
+def test_events_are_listed_and_counted_by_their_own_day() -> None:
+    t = Table()
+    base = {"article_id": "a1", "revision": 1, "type": "Battles", "trigger": "clashes",
+            "place": "Baghuz", "published": "2019-03-13T00:00:00+00:00"}
+    ops = ops_for(EVENTS, "a1", 1, [{**base, "id": "e1", "date": "2019-03-10"},
+                                    {**base, "id": "e2", "date": None}])
+    t.fold(EVENTS, ops[0])
+    assert [e["id"] for e in t.items_of(group_prefix("Baghuz"))] == ["e2", "e1"]
+    assert [e["id"] for e in t.items_of(group_prefix("Baghuz", "2019-03-10"))] == ["e1"]
+    assert t[day_key("Baghuz", "2019-03-10")]["n"] == 1
+    assert t[day_key("Baghuz", "2019-03-13")]["n"] == 1
+
+
+def entity(article: str, mentions: int, day: str, revision: int = 1,
+           aliases: tuple[str, ...] = ("IS",)) -> dict[str, Any]:
+    return {"id": f"e-{article}-{revision}", "article_id": article, "revision": revision,
+            "name": "Islamic State", "type": "ORG", "aliases": list(aliases),
+            "mentions": mentions, "published": f"{day}T00:00:00+00:00"}
+
+
+def test_entity_totals_and_daily_counts_follow_revisions_exactly() -> None:
+    t = Table()
+    t.fold(ENTITIES, ops_for(ENTITIES, "a1", 1, [entity("a1", 16, "2019-03-13")])[0])
+    t.fold(ENTITIES, ops_for(ENTITIES, "a2", 1, [entity("a2", 2, "2019-03-14",
+                                                        aliases=("Daesh",))])[0])
+    head = t[head_key("Islamic State")]
+    assert (head["n"], head["m"], head["type"]) == (2, 18, "ORG")
+    assert head["aliases"] == ["Daesh", "IS"]
+    # a new revision of a1 moves to another day with other counts
+    t.fold(ENTITIES, ops_for(ENTITIES, "a1", 2, [entity("a1", 4, "2019-03-14", 2)])[0])
+    head = t[head_key("Islamic State")]
+    assert (head["n"], head["m"]) == (2, 6)
+    assert day_key("Islamic State", "2019-03-13") not in t
+    assert t[day_key("Islamic State", "2019-03-14")] == {"n": 2, "m": 6}
+
+
+def test_no_value_grows_with_history() -> None:
+    t = Table()
+    long_text = "word " * 10_000
+    for i in range(2_000):
+        (op,) = ops_for(QUOTES, f"a{i}", 1, [quote(f"q{i}", article=f"a{i}", text=long_text,
+                                                    sentence=long_text)])
+        t.fold(QUOTES, op)
+    largest = max(len(orjson.dumps(v)) for v in t.values())
+    assert largest < 2 * MAX_TEXT + 1_000
+    assert t[head_key("Mustafa Bali")]["n"] == 2_000
+
+
+def test_ops_survive_their_json_round_trip() -> None:
+    (op,) = ops_for(QUOTES, "a1", 1, [quote("q1")])
+    assert Op.from_json(orjson.loads(orjson.dumps(op.to_json()))) == op
