@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from agents.enrich import Enriched
+from agents.kinds import KINDS as OUTPUT_KINDS
 from schemas.paragraph import TaggedParagraph
 
 __all__ = [
@@ -41,16 +42,11 @@ KINDS = ("quotes", "figures", "entities", "dates", "events")
 #: The value is one changelog message: stay well under Kafka's 1 MiB message size.
 MAX_VALUE_BYTES = 600_000
 
-# What the page shows of each record (the sentence and pipeline fields stay on the topics).
-_FIELDS = {
-    "quotes": ("text", "kind", "speaker", "speaker_title", "cue"),
-    "figures": ("text", "value", "low", "high", "approx", "bound", "unit"),
-    "entities": ("name", "type", "aliases", "mentions"),
-    "events": ("type", "trigger", "actor", "target", "place", "date"),
-}
-# The mark a record kind becomes in the text; on equal spans the outer mark comes first.
-_MARK = {"quotes": "quote", "events": "event", "entities": "entity", "figures": "figure",
-         "dates": "date"}
+# What the page shows of each record (the sentence and pipeline fields stay on the topics),
+# and the mark a record kind becomes in the text: the registry's (agents/kinds.py).
+_FIELDS = {kind.name: kind.annotation_fields for kind in OUTPUT_KINDS}
+# On equal spans the outer mark comes first.
+_MARK = {**{kind.name: kind.mark for kind in OUTPUT_KINDS}, "dates": "date"}
 _ORDER = {kind: i for i, kind in enumerate(("quote", "event", "entity", "figure", "date"))}
 _SUMMARY = ("id", "revision", "headline", "byline", "published", "source", "received_at",
             "processed_at", "latency_ms", "truncated")
@@ -100,7 +96,7 @@ def annotate_article(value: Value | None, paragraphs: Sequence[TaggedParagraph],
         "latency_ms": round(max(0.0, latency), 1), "truncated": False,
         "paragraphs": [[p.start, p.end, p.text] for p in paragraphs],
         **{kind: [_slim(r, _FIELDS[kind]) for r in getattr(enriched, kind)]
-           for kind in ("quotes", "figures", "entities", "events")},
+           for kind in _FIELDS},
         "dates": [{k: d.get(k) for k in ("id", "span", "text", "date", "start", "end",
                                          "relative")} for d in enriched.dates],
     }

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.ids import record_id
+from agents.kinds import KINDS
 from agents.lexicon import Lexicon
 from agents.nlp.aliases import resolve_entities
 from agents.nlp.dates import resolve_dates
@@ -49,7 +50,7 @@ class Enriched:
     @property
     def counts(self) -> dict[str, int]:
         """How many records of each kind (for logs, status and replay reports)."""
-        return {k: len(getattr(self, k)) for k in ("entities", "quotes", "figures", "events")}
+        return {k.name: len(getattr(self, k.name)) for k in KINDS}
 
 
 def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:

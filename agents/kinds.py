@@ -19,7 +19,8 @@ from typing import Any
 from schemas.base import WireRecord
 from schemas.outputs import Entity, Event, Figure, Quote
 
-__all__ = ["KINDS", "Kind", "ViewSpec", "by_name", "subject_key"]
+__all__ = ["BOOL", "KINDS", "MAX_TEXT", "NAME", "NUM", "TEXT", "Kind", "ViewSpec", "by_name",
+           "subject_key", "view_item"]
 
 Record = dict[str, Any]
 
@@ -69,7 +70,8 @@ class Kind:
         topic: The public topic's suffix (``quotes.v1``; the prefix is a setting).
         key: The message key of a record on the public topic (``None``: the article id).
         view: How the kind's query table is fed.
-        alert_fields: The record fields an alert rule may test.
+        alert_fields: The record fields an alert rule may test, with their sort
+            (``name`` fields resolve aliases; ``entity`` is a name or any alias).
         mark: The mark the desk page draws around the record's span.
         annotation_fields: What the desk page keeps of a record (besides id and span).
     """
@@ -79,7 +81,7 @@ class Kind:
     topic: str
     key: Callable[[Record], str | None]
     view: ViewSpec
-    alert_fields: tuple[str, ...]
+    alert_fields: dict[str, str]
     mark: str
     annotation_fields: tuple[str, ...]
 
@@ -88,6 +90,8 @@ class Kind:
         return self.key(record) or str(record["article_id"])
 
 
+#: The sorts of fields an alert rule tests (agents/rules.py).
+NAME, TEXT, NUM, BOOL = "name", "text", "number", "bool"
 _BASE = ("id", "article_id", "revision", "published", "sentence")
 
 KINDS: tuple[Kind, ...] = (
@@ -96,14 +100,16 @@ KINDS: tuple[Kind, ...] = (
         view=ViewSpec("events-by-place-v2", lambda r: r.get("place"),
                       (*_BASE, "type", "trigger", "actor", "target", "place", "date"),
                       by_day=True),
-        alert_fields=("type", "trigger", "actor", "target", "place", "date", "sentence"),
+        alert_fields={"type": TEXT, "trigger": TEXT, "actor": NAME, "target": NAME,
+                      "place": NAME, "country": NAME, "date": TEXT, "sentence": TEXT},
         mark="event", annotation_fields=("type", "trigger", "actor", "target", "place", "date"),
     ),
     Kind(
         name="quotes", record=Quote, topic="quotes.v1", key=lambda r: r.get("speaker"),
         view=ViewSpec("quotes-by-speaker-v2", lambda r: r.get("speaker"),
                       (*_BASE, "text", "kind", "speaker", "speaker_title", "cue")),
-        alert_fields=("speaker", "speaker_title", "kind", "cue", "text", "sentence"),
+        alert_fields={"speaker": NAME, "speaker_title": TEXT, "kind": TEXT, "cue": TEXT,
+                      "text": TEXT, "sentence": TEXT},
         mark="quote", annotation_fields=("text", "kind", "speaker", "speaker_title", "cue"),
     ),
     Kind(
@@ -111,7 +117,8 @@ KINDS: tuple[Kind, ...] = (
         key=lambda r: subject_key(r.get("unit")) or None,
         view=ViewSpec("figures-by-subject-v2", lambda r: subject_key(r.get("unit")) or None,
                       (*_BASE, "text", "value", "low", "high", "approx", "bound", "unit")),
-        alert_fields=("value", "low", "high", "bound", "unit", "text", "sentence"),
+        alert_fields={"value": NUM, "low": NUM, "high": NUM, "bound": TEXT, "unit": TEXT,
+                      "approx": BOOL, "text": TEXT, "sentence": TEXT},
         mark="figure",
         annotation_fields=("text", "value", "low", "high", "approx", "bound", "unit"),
     ),
@@ -120,7 +127,7 @@ KINDS: tuple[Kind, ...] = (
         view=ViewSpec("entity-mentions-v2", lambda r: r.get("name"),
                       ("id", "article_id", "revision", "published", "name", "type", "aliases",
                        "mentions"), listed=False),
-        alert_fields=("entity", "type", "mentions", "sentence"),
+        alert_fields={"entity": NAME, "type": TEXT, "mentions": NUM, "sentence": TEXT},
         mark="entity", annotation_fields=("name", "type", "aliases", "mentions"),
     ),
 )

@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 
 from agents.errors import StageError
+from agents.kinds import BOOL, NAME, NUM, TEXT
+from agents.kinds import KINDS as OUTPUT_KINDS
 from schemas.alert import AlertV1
 
 __all__ = [
@@ -41,20 +43,12 @@ __all__ = [
     "rate_step",
 ]
 
-KINDS = ("events", "quotes", "figures", "entities")
-_NAME, _TEXT, _NUM, _BOOL = "name", "text", "number", "bool"
-#: Fields a rule may test, per watched output, and what sort each is. ``name``
-#: fields resolve aliases ("SDF" = "Syrian Democratic Forces"); ``entity`` is
-#: an entity's name or any of its aliases.
-FIELDS: dict[str, dict[str, str]] = {
-    "events": {"type": _TEXT, "trigger": _TEXT, "actor": _NAME, "target": _NAME,
-               "place": _NAME, "country": _NAME, "date": _TEXT, "sentence": _TEXT},
-    "quotes": {"speaker": _NAME, "speaker_title": _TEXT, "kind": _TEXT, "cue": _TEXT,
-               "text": _TEXT, "sentence": _TEXT},
-    "figures": {"value": _NUM, "low": _NUM, "high": _NUM, "bound": _TEXT, "unit": _TEXT,
-                "approx": _BOOL, "text": _TEXT, "sentence": _TEXT},
-    "entities": {"entity": _NAME, "type": _TEXT, "mentions": _NUM, "sentence": _TEXT},
-}
+KINDS = tuple(kind.name for kind in OUTPUT_KINDS)
+_NAME, _TEXT, _NUM, _BOOL = NAME, TEXT, NUM, BOOL
+#: Fields a rule may test, per watched output, and what sort each is: the registry's
+#: (agents/kinds.py). ``name`` fields resolve aliases ("SDF" = "Syrian Democratic
+#: Forces"); ``entity`` is an entity's name or any of its aliases.
+FIELDS: dict[str, dict[str, str]] = {kind.name: dict(kind.alert_fields) for kind in OUTPUT_KINDS}
 for _fields in FIELDS.values():
     _fields["article_id"] = _TEXT
 

@@ -1,0 +1,49 @@
+"""Framework internals live in streams/faust_private.py, behind a version check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from aiokafka.partitioner import DefaultPartitioner
+
+from streams.faust_private import (
+    PINNED,
+    VersionMismatch,
+    check_versions,
+    iter_private_reads,
+    partition_for,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_installed_versions_are_the_pinned_ones() -> None:
+    check_versions()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    for package, version in PINNED.items():
+        assert f'"{package}=={version}"' in pyproject
+
+
+def test_another_version_refuses_to_run_and_says_what_to_do() -> None:
+    with pytest.raises(VersionMismatch, match=r"faust-streaming 0\.16\.0 \(needs 0\.15\.3\)"):
+        check_versions(lambda p: "0.16.0" if p == "faust-streaming" else PINNED[p])
+
+
+def test_partition_for_is_the_producers_partitioner() -> None:
+    for key in ("Mustafa Bali", "Baghuz", "civilians", "Islamic State", "é€"):
+        for n in (1, 4, 12):
+            assert partition_for(key, n) == DefaultPartitioner()(key.encode(), list(range(n)),
+                                                                  list(range(n)))
+
+
+def test_no_other_module_reads_framework_private_state() -> None:
+    names = "|".join(re.escape(n) for n in iter_private_reads())
+    private = re.compile(rf"\.({names})\b")
+    for path in [*ROOT.glob("streams/*.py"), *ROOT.glob("agents/**/*.py")]:
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "streams/faust_private.py":
+            continue
+        code = re.sub(r"``[^`]*``", "", path.read_text())  # names in docs are fine
+        assert not private.search(code), rel
