@@ -651,7 +651,7 @@ def bench(
     articles: Annotated[int, typer.Option(help="Articles in the corpus.")] = 60,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
 ) -> None:
-    """Measure throughput, latency, replay and memory on a real broker (issue 8)."""
+    """Measure throughput, latency, replay and memory on a real broker."""
     from streams.benchcmd import run_bench
 
     raise typer.Exit(run_bench(articles, as_json=as_json, console=err))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from agents.kinds import KINDS
 from streams import topics as t
 
-__all__ = ["STAGES", "Stage", "describe"]
+__all__ = ["GLOBAL_TABLES", "STAGES", "Stage", "consumed_by_each_worker", "describe"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,16 @@ STAGES: tuple[Stage, ...] = (
           (t.ALERTS,), reads_tables=("alert-rules", "entity-aliases"),
           writes_tables=("alerts-sent", "alert-rate")),
 )
+
+
+#: Tables every worker holds whole (faust GlobalTables): each worker reads all of their
+#: changelogs, so their writes count among the messages a worker consumes.
+GLOBAL_TABLES = ("entity-aliases", "alert-rules")
+
+
+def consumed_by_each_worker() -> set[str]:
+    """What one worker consumes: the stages' topics (suffixes) and the global changelogs."""
+    return {s.consumes for s in STAGES} | {f"{t}-changelog" for t in GLOBAL_TABLES}
 
 
 def describe() -> str:

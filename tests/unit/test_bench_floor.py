@@ -26,7 +26,8 @@ def _result(**floor: Any) -> dict[str, Any]:
             "alert_latency_ms": {"p50": 1.0, "p95": 2.0, "p99": 3.0}, "replay_aps": 4.8,
             "rss_mb": 402.0, "rss_100k_keys_mb": 102.0, "recovery_100k_s": 39.9,
             "latency_80pct": {"rate": 5.9, "latency_ms": None, "alert_latency_ms": None},
-            "messages_per_article_total": 220.7, **floor}
+            "messages_per_article_total": 220.7, "messages_consumed_per_article": 8.0,
+            **floor}
 
 
 def _text(result: dict[str, Any]) -> str:

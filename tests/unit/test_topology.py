@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from streams.topics import DLQ_STAGES, topic_specs
-from streams.topology import STAGES, describe
+from streams.topology import GLOBAL_TABLES, STAGES, describe
 
 
 def test_every_agent_topic_and_table_is_in_the_graph() -> None:
@@ -22,6 +22,7 @@ def test_every_agent_topic_and_table_is_in_the_graph() -> None:
         assert agent.channel.get_topic_name() == full_name(settings, stage.consumes)
     assert set(app.tables) == {t for s in STAGES for t in (*s.reads_tables, *s.writes_tables)}
     assert {s.dlq_stage or s.name for s in STAGES} == set(DLQ_STAGES) == set(channels.dlq)
+    assert {n for n, t in app.tables.items() if t.is_global} == set(GLOBAL_TABLES)
 
 
 def test_every_topic_in_the_graph_is_created() -> None:
