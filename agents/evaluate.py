@@ -28,6 +28,7 @@ from agents.scoring import (
     plain,
     span_overlap,
     speaker_groups,
+    speaker_people,
     speakers_agree,
     tally_kind,
 )
@@ -336,7 +337,7 @@ def explain(gold: Doc, predicted: Doc) -> dict[str, Any]:
         with the gold and predicted values.
     """
     out: dict[str, Any] = {}
-    groups = speaker_groups(gold)
+    groups, people = speaker_groups(gold), speaker_people(gold)
     excluded = _excluded_spans(gold, predicted)
     for kind in KINDS:
         if not isinstance(gold.get(kind), list):
@@ -350,7 +351,7 @@ def explain(gold: Doc, predicted: Doc) -> dict[str, Any]:
         }
         if kind == "quotes":
             entry["speaker_mismatches"] = _mismatches(
-                pairs, "speaker", lambda a, b: speakers_agree(a, b, groups)
+                pairs, "speaker", lambda a, b: speakers_agree(a, b, groups, people)
             )
         elif kind == "figures":
             entry["bound_mismatches"] = _mismatches(pairs, "bound", lambda a, b: a == b)

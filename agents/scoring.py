@@ -44,6 +44,7 @@ __all__ = [
     "quote_tokens",
     "span_overlap",
     "speaker_groups",
+    "speaker_people",
     "speakers_agree",
     "tally_kind",
     "values_agree",
@@ -56,6 +57,7 @@ Score = Callable[[Item, Item], float | None]
 KINDS = ("quotes", "figures", "entities", "dates", "events")
 QUOTE_KINDS = ("direct", "partial", "indirect")
 QUOTE_THRESHOLD = 0.6
+
 
 def _number(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
@@ -100,21 +102,42 @@ def entity_types(value: Any) -> frozenset[str]:
 
 
 def entity_score(gold: Item, pred: Item) -> float | None:
-    """A type the gold allows and the predicted name is the gold name (1.0) or an alias (0.9)."""
+    """A type the gold allows and a shared name, case-insensitive.
+
+    The predicted name may equal the gold name (1.0) or one of its aliases (0.9);
+    a prediction may also name the gold entity through one of its own aliases
+    (0.8): the pipeline writes a canonical name ("Myanmar") and keeps the story's
+    form ("Burma") among the aliases, and the reference scorer counts that. The
+    scores only break ties, so an exact name claims the gold entity first.
+    """
     if str(pred.get("type") or "") not in entity_types(gold.get("type")):
         return None
     name = plain(pred.get("name"))
+    gold_names = _names_of(gold, plain)
     if not name:
         return None
     if name == plain(gold.get("name")):
         return 1.0
-    return 0.9 if name in {plain(a) for a in gold.get("aliases") or ()} else None
+    if name in gold_names:
+        return 0.9
+    return 0.8 if _names_of(pred, plain) & gold_names else None
 
 
-def places_agree(gold: str | None, pred: str | None) -> bool:
-    """One place name inside the other, case-insensitive; a missing place never agrees."""
+def places_agree(
+    gold: str | None, pred: str | None, aliases: Sequence[frozenset[str]] = ()
+) -> bool:
+    """One place name inside the other, case-insensitive; a missing place never agrees.
+
+    ``aliases`` are the (plain) name groups of the article's entities, gold and
+    predicted: a predicted "Myanmar" whose entity lists "Burma" agrees with the
+    gold "Burma" (the pipeline canonicalises place names; the reference scorer
+    resolves them back).
+    """
     g, p = plain(gold), plain(pred)
-    return bool(g and p) and (p in g or g in p)
+    if not g or not p:
+        return False
+    names = {p}.union(*(group for group in aliases if p in group))
+    return any(n in g or g in n for n in names)
 
 
 def iso_day(value: Any) -> str | None:
@@ -122,11 +145,11 @@ def iso_day(value: Any) -> str | None:
     return str(value)[:10] if value else None
 
 
-def event_score(gold: Item, pred: Item) -> float | None:
+def event_score(gold: Item, pred: Item, aliases: Sequence[frozenset[str]] = ()) -> float | None:
     """Same type and agreeing place; ties prefer the same date, then a shared trigger word."""
     if plain(gold.get("type")) != plain(pred.get("type")):
         return None
-    if not places_agree(gold.get("place"), pred.get("place")):
+    if not places_agree(gold.get("place"), pred.get("place"), aliases):
         return None
     same_date = iso_day(gold.get("date")) == iso_day(pred.get("date"))
     trigger = jaccard(
@@ -234,11 +257,21 @@ def items_of(doc: Item, kind: str) -> list[Item]:
 
 def speaker_groups(gold: Item) -> list[frozenset[str]]:
     """The normalised names of each of the article's gold entities, for ``speakers_agree``."""
-    groups = []
-    for entity in items_of(gold, "entities"):
-        names = [entity.get("name"), *(entity.get("aliases") or ())]
-        groups.append(frozenset(n for n in map(normalise_name, names) if n))
-    return groups
+    return [_names_of(entity, normalise_name) for entity in items_of(gold, "entities")]
+
+
+def speaker_people(gold: Item) -> frozenset[str] | None:
+    """The normalised names of the article's PERSON entities; None when none are annotated."""
+    if not isinstance(gold.get("entities"), list):
+        return None
+    people = (e for e in items_of(gold, "entities") if "PERSON" in entity_types(e.get("type")))
+    return frozenset().union(*(_names_of(e, normalise_name) for e in people))
+
+
+def _names_of(entity: Item, norm: Callable[[Any], str]) -> frozenset[str]:
+    """An entity's name and aliases, normalised by ``norm``, empty ones dropped."""
+    names = [entity.get("name"), *(entity.get("aliases") or ())]
+    return frozenset(n for n in map(norm, names) if n)
 
 
 def align_kind(kind: str, gold: Item, pred: Item) -> tuple[Alignment, list[Item], list[Item]]:
@@ -274,11 +307,16 @@ def align_kind(kind: str, gold: Item, pred: Item) -> tuple[Alignment, list[Item]
         # The annotators marked only these types: others are neither hits nor FPs.
         marked = frozenset(map(str, gold["entity_types"]))
         pred_items = [p for p in pred_items if str(p.get("type") or "") in marked]
-    rules: dict[str, Score] = {
-        "figures": figure_score,
-        "entities": entity_score,
-        "events": event_score,
-    }
+    if kind == "events":
+        groups = [
+            _names_of(e, plain) for e in items_of(gold, "entities") + items_of(pred, "entities")
+        ]
+        return (
+            align(gold_items, pred_items, lambda g, p: event_score(g, p, groups)),
+            gold_items,
+            pred_items,
+        )
+    rules: dict[str, Score] = {"figures": figure_score, "entities": entity_score}
     return align(gold_items, pred_items, rules[kind]), gold_items, pred_items
 
 
@@ -292,9 +330,9 @@ def tally_kind(kind: str, gold: Item, pred: Item) -> Tally:
         "fn": len(alignment.misses),
     }
     if kind == "quotes":
-        groups = speaker_groups(gold)
+        groups, people = speaker_groups(gold), speaker_people(gold)
         tally["speaker_right"] = sum(
-            speakers_agree(a.get("speaker"), b.get("speaker"), groups) for a, b in pairs
+            speakers_agree(a.get("speaker"), b.get("speaker"), groups, people) for a, b in pairs
         )
         matched = {i for i, _ in alignment.pairs}
         kinds: dict[str, dict[str, int]] = {}
