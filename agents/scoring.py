@@ -2,7 +2,9 @@
 
 Owns *when a prediction matches a gold item* for every kind, the one-to-one
 alignment built from those rules, and the counts one article contributes per
-kind. Article-field checks, scores and reports live in ``agents.evaluate``.
+kind. The word-level comparisons (quote tokens, speakers, content words) live in
+``agents.scoring_text``; article-field checks and scores in ``agents.evaluate``,
+the text report in ``agents.eval_table``.
 """
 
 from __future__ import annotations
