@@ -578,6 +578,46 @@ def test_date_ranges_resolve_on_start_and_end() -> None:
     assert (resolved("2019-02-01"), resolved("2019-02-02")) == (1.0, 0.0)
 
 
+@pytest.mark.parametrize(
+    ("gold_when", "pred_when", "right"),
+    [
+        ({"date": "2019-03-12"}, {"date": "2019-03-12"}, True),
+        ({"date": "2019-03-12"}, {"date": "2019-03-12T09:00:00+00:00"}, True),  # the day counts
+        ({"date": "2019-03-12"}, {"start": "2019-03-12", "end": "2019-03-12"}, True),
+        ({"date": "2019-03-12"}, {"start": "2019-03-11", "end": "2019-03-12"}, False),
+        (
+            {"start": "1983-01-01", "end": "1983-12-31"},
+            {"start": "1983-01-01", "end": "1983-12-31"},
+            True,
+        ),
+        ({"start": "1983-01-01", "end": "1983-12-31"}, {"date": "1983-01-01"}, False),
+    ],
+)
+def test_date_resolved_right_by_iso_day_or_start_and_end(
+    gold_when: dict, pred_when: dict, right: bool
+) -> None:
+    body = "The talks began on Tuesday in Geneva."
+    span = [body.index("Tuesday"), body.index("Tuesday") + 7]
+    gold = {"dates": [{"text": "Tuesday", "context": "began on Tuesday", **gold_when}]}
+    pred = {"article": {"body": body}, "dates": [{"span": span, **pred_when}]}
+    scores = score_article(gold, pred)["dates"]
+    assert (scores["found"], scores["resolved"]) == (1.0, 1.0 if right else 0.0)
+
+
+def test_optional_date_is_neither_found_missed_nor_a_false_positive() -> None:
+    body = "The talks began on Tuesday in Geneva."
+    gold = {
+        "dates": [
+            {"text": "Tuesday", "context": "on Tuesday", "date": "2019-03-12", "optional": True}
+        ]
+    }
+    span = [body.index("Tuesday"), body.index("Tuesday") + 7]
+    pred = {"article": {"body": body}, "dates": [{"span": span, "date": "2019-03-12"}]}
+    scores = score_article(gold, pred)["dates"]
+    assert (scores["tp"], scores["fp"], scores["fn"], scores["found"]) == (0, 0, 0, None)
+    assert score_article(gold, {"article": {"body": body}, "dates": []})["dates"]["fn"] == 0
+
+
 def test_date_context_outside_body_is_not_found_and_explained() -> None:
     gold = {
         "dates": [
