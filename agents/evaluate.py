@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agents.eval_table import render_table
 from agents.scoring import (
     KINDS,
     QUOTE_KINDS,
@@ -21,8 +23,12 @@ from agents.scoring import (
     align_kind,
     date_resolved_right,
     iso_day,
+    items_of,
+    occurrence,
     plain,
+    span_overlap,
     speaker_groups,
+    speaker_people,
     speakers_agree,
     tally_kind,
 )
@@ -57,12 +63,32 @@ class GoldArticle:
         gold: The parsed gold document.
         raw: The article bytes exactly as the pipeline would ingest them.
         format: ``text``, ``ninjs``, ``jsonl`` or ``rss-item``: how to parse ``raw``.
+        published: ``article.headers.published``: the date the message's metadata
+            carries, which the pipeline gets with the text (never the gold's own
+            ``article.published``, the answer it is scored on). None without headers.
     """
 
     path: Path
     gold: Doc
     raw: bytes
     format: str
+    published: datetime | None = None
+
+
+def _header_date(path: Path, headers: Any) -> datetime | None:
+    """``headers.published`` as an aware UTC datetime (a bare date is its midnight UTC)."""
+    if headers is None:
+        return None
+    if not isinstance(headers, dict):
+        raise EvalError(f"{path}: article.headers must be an object")
+    value = headers.get("published")
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise EvalError(f"{path}: article.headers.published is not an ISO date: {value!r}") from exc
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _read_gold(path: Path) -> GoldArticle:
@@ -73,12 +99,17 @@ def _read_gold(path: Path) -> GoldArticle:
     article = gold.get("article") if isinstance(gold, dict) else None
     if not isinstance(article, dict):
         raise EvalError(f"{path}: gold needs an 'article' object")
-    for kind in KINDS:
+    for kind in (*KINDS, "excluded"):
         items = gold.get(kind)
         if items is not None and not (
             isinstance(items, list) and all(isinstance(x, dict) for x in items)
         ):
             raise EvalError(f"{path}: '{kind}' must be a list of objects")
+    types = gold.get("entity_types")
+    if types is not None and not (
+        isinstance(types, list) and all(isinstance(t, str) for t in types)
+    ):
+        raise EvalError(f"{path}: 'entity_types' must be a list of type names")
     fmt = article.get("format") or "text"
     if fmt not in FORMATS:
         raise EvalError(f"{path}: unknown article format {fmt!r}")
@@ -92,7 +123,8 @@ def _read_gold(path: Path) -> GoldArticle:
         raw = article["text"].encode("utf-8")
     else:
         raise EvalError(f"{path}: article needs a 'file' or a 'text'")
-    return GoldArticle(path=path, gold=gold, raw=raw, format=fmt)
+    published = _header_date(path, article.get("headers"))
+    return GoldArticle(path=path, gold=gold, raw=raw, format=fmt, published=published)
 
 
 def load_gold(paths: Iterable[Path]) -> list[GoldArticle]:
@@ -266,62 +298,6 @@ def evaluate(
     return report
 
 
-_COLUMNS = (
-    ("quotes F1", "quotes", "f1"),
-    ("speaker", "quotes", "speaker_acc"),
-    ("figures F1", "figures", "f1"),
-    ("entities F1", "entities", "f1"),
-    ("dates res", "dates", "resolved"),
-    ("events F1", "events", "f1"),
-)
-_EXTRAS = ("speaker_acc", "bound_acc", "found", "resolved", "date_acc")
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
-def render_table(report: dict[str, Any]) -> str:
-    """A plain-text table: one row per article and TOTAL, then the total per kind.
-
-    A ``-`` cell means the kind is not annotated there (or the measure is undefined).
-    """
-    rows = [(Path(e["file"]).name, e["scores"]) for e in report["articles"]]
-    rows.append(("TOTAL", report["total"]))
-    width = min(max(len(name) for name, _ in rows), 40)
-    header = f"{'article':<{width}}" + "".join(f"  {title:>11}" for title, _, _ in _COLUMNS)
-    lines = [header, "-" * len(header)]
-    for name, scores in rows:
-        cells = (_fmt(scores.get(kind, {}).get(key)) for _, kind, key in _COLUMNS)
-        lines.append(f"{name[-width:]:<{width}}" + "".join(f"  {c:>11}" for c in cells))
-    lines.append("")
-    for kind, s in report["total"].items():
-        if kind == "article":
-            lines.append(f"{kind:<9} " + "  ".join(f"{k} {_fmt(v)}" for k, v in s.items()))
-            continue
-        line = (
-            f"{kind:<9} P {_fmt(s['p'])}  R {_fmt(s['r'])}  F1 {_fmt(s['f1'])}"
-            f"  (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})"
-        )
-        line += "".join(f"  {k} {_fmt(s[k])}" for k in _EXTRAS if k in s)
-        if "recall_by_kind" in s:
-            line += "  recall " + " ".join(f"{k}={_fmt(v)}" for k, v in s["recall_by_kind"].items())
-        lines.append(line)
-        for name, t in s.get("by_type", {}).items():
-            lines.append(
-                f"  {name:<7} P {_fmt(t['p'])}  R {_fmt(t['r'])}  F1 {_fmt(t['f1'])}"
-                f"  (tp {t['tp']}, fp {t['fp']}, fn {t['fn']})"
-            )
-    lines.extend(
-        f"error in {Path(e['file']).name}: {e['error']}" for e in report["articles"] if "error" in e
-    )
-    return "\n".join(lines) + "\n"
-
-
 def _mismatches(
     pairs: list[tuple[Doc, Doc]], key: str, same: Callable[[Any, Any], bool], label: str = "text"
 ) -> list[dict[str, Any]]:
@@ -332,6 +308,20 @@ def _mismatches(
     ]
 
 
+def _excluded_spans(gold: Doc, predicted: Doc) -> list[tuple[tuple[int, int], str]]:
+    """Where each of the gold's ``excluded`` items lies in the predicted body, with its reason."""
+    article = predicted.get("article") if isinstance(predicted.get("article"), dict) else {}
+    body = str(article.get("body") or "")
+    found = ((occurrence(x, body), str(x.get("reason"))) for x in items_of(gold, "excluded"))
+    return [(where, why) for where, why in found if isinstance(where, tuple)]
+
+
+def _why_fp(item: Doc, excluded: list[tuple[tuple[int, int], str]]) -> Doc:
+    """A false positive, tagged with the reason of an excluded item its span overlaps."""
+    why = next((r for where, r in excluded if span_overlap(item.get("span"), where)), None)
+    return item if why is None else {**item, "excluded": why}
+
+
 def explain(gold: Doc, predicted: Doc) -> dict[str, Any]:
     """What went wrong, item by item: the detail behind ``wiredesk eval --explain``.
 
@@ -340,11 +330,15 @@ def explain(gold: Doc, predicted: Doc) -> dict[str, Any]:
         ``false_positives`` (predictions counted as FP), plus the disagreements
         inside matches: quotes ``speaker_mismatches``, figures ``bound_mismatches``,
         dates ``misresolved``, events ``date_mismatches``. Date misses carry a
-        ``why`` (e.g. the context lies outside the body). ``article`` lists the
-        failing article checks with the gold and predicted values.
+        ``why`` (e.g. the context lies outside the body). A false positive whose
+        span lies on one of the gold's ``excluded`` items (an ordinal, a part of a
+        name: not a figure by FORMAT.md) carries that item's ``excluded`` reason;
+        it is still a false positive. ``article`` lists the failing article checks
+        with the gold and predicted values.
     """
     out: dict[str, Any] = {}
-    groups = speaker_groups(gold, predicted)
+    groups, people = speaker_groups(gold), speaker_people(gold)
+    excluded = _excluded_spans(gold, predicted)
     for kind in KINDS:
         if not isinstance(gold.get(kind), list):
             continue
@@ -353,11 +347,11 @@ def explain(gold: Doc, predicted: Doc) -> dict[str, Any]:
         misses = [{k: v for k, v in g[i].items() if k != "_occurrence"} for i in alignment.misses]
         entry: dict[str, Any] = {
             "misses": misses,
-            "false_positives": [p[j] for j in alignment.false_positives],
+            "false_positives": [_why_fp(p[j], excluded) for j in alignment.false_positives],
         }
         if kind == "quotes":
             entry["speaker_mismatches"] = _mismatches(
-                pairs, "speaker", lambda a, b: speakers_agree(a, b, groups)
+                pairs, "speaker", lambda a, b: speakers_agree(a, b, groups, people)
             )
         elif kind == "figures":
             entry["bound_mismatches"] = _mismatches(pairs, "bound", lambda a, b: a == b)

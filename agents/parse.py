@@ -68,6 +68,9 @@ class RawMeta:
     source_id: str | None = None
     format: str = "text"
     received_at: datetime | None = None
+    # The publication date the message's metadata gives (a feed's pubDate, a wire
+    # header, ``--published``); the text's own date, when it prints one, wins.
+    published: datetime | None = None
 
     def to_headers(self) -> list[tuple[str, bytes]]:
         """Kafka headers for these values (the ingest side)."""

@@ -367,7 +367,11 @@ def evaluate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     explain: Annotated[bool, typer.Option(help="List misses and false positives.")] = False,
 ) -> None:
-    """Score the pipeline against gold annotations and print the scores."""
+    """Score the pipeline against gold annotations and print the scores.
+
+    Scoring follows ../shared/gold/FORMAT.md; each article's "headers" (its
+    message metadata, such as "published") go to the pipeline with its text.
+    """
     from streams.evalcmd import run_eval
 
     raise typer.Exit(run_eval(gold, as_json=as_json, explain=explain, console=out))

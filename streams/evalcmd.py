@@ -23,9 +23,12 @@ def process_gold(article: Any, pipeline_version: int = 1) -> dict[str, Any]:
     from agents.pipeline import process_article, to_document
 
     fmt = "text" if article.format == "text" else article.format
-    meta = RawMeta(source="gold", source_id=article.path.name, format=fmt)
-    # The gold's own "published" is never handed to the pipeline: it must find the
-    # date in the article, as it would on a feed.
+    # The message's metadata (gold ``article.headers``) travels with the text, as a
+    # feed's would; the gold's own ``article.published`` never does: without headers
+    # the pipeline must find the date in the article.
+    meta = RawMeta(
+        source="gold", source_id=article.path.name, format=fmt, published=article.published
+    )
     result = process_article(article.raw, meta, lexicon=load_lexicon(), now=datetime.now(UTC),
                              pipeline_version=pipeline_version)
     doc: dict[str, Any] = orjson.loads(orjson.dumps(to_document(result)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from agents.evaluate import (
     score_corpus,
 )
 from agents.scoring import content_words, jaccard, normalise_name, quote_tokens
+from agents.scoring_text import names_a_person
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 SEED_GOLD = Path("/work/shared/gold/seed.json")
@@ -63,6 +65,8 @@ def predicted_for(gold_article: GoldArticle) -> dict:
 
 def test_quote_tokens_ignore_case_and_punctuation() -> None:
     assert quote_tokens("They're here, NOW!") == quote_tokens("they’re here now")
+    # Punctuation is dropped, not a word break: "al-Shabab" is one token on both sides.
+    assert quote_tokens("Al-Shabab's $5 fee (100%)") == {"alshababs", "5", "fee", "100"}
 
 
 @pytest.mark.parametrize(
@@ -129,7 +133,8 @@ def test_speaker_matches_through_gold_aliases() -> None:
     )
 
 
-def test_speaker_matches_through_predicted_aliases() -> None:
+def test_speaker_aliases_are_the_articles_not_the_predictions() -> None:
+    """FORMAT.md: "resolve to the same entity through the article's aliases" (the gold's)."""
     gold = {"quotes": [quote("both attacks had been repelled", "Syrian Democratic Forces")]}
     pred = {
         "quotes": [quote("both attacks had been repelled", "the Kurdish-led force")],
@@ -137,8 +142,109 @@ def test_speaker_matches_through_predicted_aliases() -> None:
             {"name": "Syrian Democratic Forces", "type": "ORG", "aliases": ["Kurdish-led force"]}
         ],
     }
+    assert score_article(gold, pred)["quotes"]["speaker_acc"] == 0.0
+    gold["entities"] = pred.pop("entities")
     assert score_article(gold, pred)["quotes"]["speaker_acc"] == 1.0
     assert normalise_name("The Kurdish-led force") == "kurdish led force"
+
+
+def _speaker_right(gold_speaker: str, pred_speaker: str, entities: list | None = None) -> bool:
+    gold: dict[str, Any] = {"quotes": [quote("we held", gold_speaker)]}
+    if entities is not None:
+        gold["entities"] = entities
+    scores = score_article(gold, {"quotes": [quote("we held", pred_speaker)]})["quotes"]
+    return bool(scores["speaker_acc"])
+
+
+CBP = [{"name": "Customs and Border Protection", "type": "ORG", "aliases": ["CBP"]}]
+
+
+@pytest.mark.parametrize(
+    ("gold_speaker", "pred_speaker", "right"),
+    [
+        ("Customs and Border Protection (CBP)", "CBP", True),
+        ("Customs and Border Protection (CBP)", "Customs and Border Protection", True),
+        ("Customs and Border Protection (CBP)", "Border Patrol", False),
+        ("Kenya Defense Forces (KDF)", "KDF", True),  # no entity list needed for the parts
+    ],
+)
+def test_speaker_name_with_acronym_matches_either_part(
+    gold_speaker: str, pred_speaker: str, right: bool
+) -> None:
+    assert _speaker_right(gold_speaker, pred_speaker) is right
+
+
+@pytest.mark.parametrize(
+    ("pred_speaker", "right"),
+    [
+        ("Abdulaziz bin Salman", True),
+        ("Alexander Novak", True),
+        ("Novak", True),  # a part's last name
+        ("Prince Abdulaziz bin Salman", True),  # a part with a title
+        ("Vladimir Putin", False),
+    ],
+)
+def test_speaker_pair_matches_any_of_its_parts(pred_speaker: str, right: bool) -> None:
+    entities = [
+        {"name": "Abdulaziz bin Salman", "type": "PERSON", "aliases": []},
+        {"name": "Alexander Novak", "type": "PERSON", "aliases": []},
+    ]
+    gold_speaker = "Abdulaziz bin Salman and Alexander Novak"
+    assert _speaker_right(gold_speaker, pred_speaker, entities) is right
+
+
+@pytest.mark.parametrize(
+    ("gold_speaker", "pred_speaker", "right"),
+    [
+        ("province authorities", "authorities (province)", True),  # FORMAT.md's own example
+        ("Mali health officials", "health officials", True),  # 2 of 3 and 2 of 2 shared
+        ("local residents", "residents", True),  # 1 of 2 and 1 of 1: half is enough
+        ("a local source", "local sources", True),  # articles dropped, plurals folded
+        ("Residents", "residents in the town", True),  # "in the" are not content words
+        ("Iranian state television", "Iranian media", False),  # 1 of 3 on the gold side
+        ("officials", "a senior official in the Interior Ministry", False),  # 1 of 4 predicted
+        ("witnesses", "officials", False),
+    ],
+)
+def test_unnamed_source_descriptions_share_half_of_each_sides_words(
+    gold_speaker: str, pred_speaker: str, right: bool
+) -> None:
+    assert _speaker_right(gold_speaker, pred_speaker, entities=[]) is right
+
+
+def test_person_names_do_not_match_by_shared_words() -> None:
+    people = [{"name": "John Smith", "type": "PERSON", "aliases": []}]
+    assert not _speaker_right("John Smith", "John Doe", people)  # half the words, but a name
+    # Without an entity list, capitalised words read as a name, lower-case ones as a description.
+    assert not _speaker_right("Kyaw Hsan Aung", "Kyaw Hsan Win")
+    assert _speaker_right("Kenyan defense officials", "Kenyan officials")
+    assert names_a_person("John Smith", None) and not names_a_person("Officials", None)
+    assert not names_a_person("John Smith", frozenset())  # entities annotated, none a person
+
+
+@pytest.mark.parametrize(
+    ("gold_speaker", "pred_speaker", "right"),
+    [
+        ("International Red Cross", "International Committee of the Red Cross", True),
+        ("World Food Program", "World Food Programme", True),  # 2 of 3 words on each side
+        ("Kenyan Defense Forces", "Kenyan forces", True),
+        ("Kenyan Defense Forces", "Somali forces", False),
+    ],
+)
+def test_organisations_match_by_description_like_unnamed_sources(
+    gold_speaker: str, pred_speaker: str, right: bool
+) -> None:
+    orgs = [{"name": gold_speaker, "type": "ORG", "aliases": []}]
+    assert _speaker_right(gold_speaker, pred_speaker, orgs) is right
+
+
+def test_titles_are_not_part_of_a_speakers_name() -> None:
+    assert _speaker_right("Mark Morgan", "Commissioner Mark Morgan")
+    # A title with its office in front of the name: the name is the tail after it.
+    assert _speaker_right("Kyaw Hsan", "Information Minister Kyaw Hsan")
+    assert _speaker_right("Mohamed Hussein Isaak", "Deputy Gedo Governor Mohamed Hussein Isaak")
+    assert _speaker_right("Mike Pompeo", "Secretary of State Mike Pompeo")
+    assert not _speaker_right("Kyaw Hsan", "Kyaw Hsan Aung")  # a longer name, not a title
 
 
 def test_quote_recall_by_kind_and_undefined_kinds() -> None:
@@ -214,6 +320,19 @@ def test_figure_unit_words(gold_fig: dict, pred_fig: dict, matched: bool) -> Non
     assert scores["tp"] == int(matched)
 
 
+@pytest.mark.parametrize(
+    ("gold_fig", "pred_fig", "matched"),
+    [
+        (figure("63%", 63, "percent"), figure("63%", 63, None), True),
+        (figure("$172 billion", 172e9, "dollars"), figure("$172 billion", 172e9, "USD"), True),
+        (figure("63 percent", 63, "percent"), figure("63 points", 63, "points"), False),
+    ],
+)
+def test_unit_symbols_read_as_their_words(gold_fig: dict, pred_fig: dict, matched: bool) -> None:
+    scores = score_article({"figures": [gold_fig]}, {"figures": [pred_fig]})["figures"]
+    assert scores["tp"] == int(matched)
+
+
 def test_content_words_fold_plurals_and_drop_stop_words() -> None:
     assert content_words("the Yazidi women and children") == {"yazidi", "woman", "child"}
     assert content_words("about 3,000 people") == {"person"}
@@ -249,6 +368,26 @@ def test_optional_gold_is_neither_missed_nor_a_false_positive_when_matched() -> 
     assert (matched["tp"], matched["fp"], matched["fn"]) == (0, 0, 1)
     unmatched = score_article(gold, {"figures": [figure("two counterattacks", 2, "attacks")]})
     assert (unmatched["figures"]["tp"], unmatched["figures"]["fn"]) == (1, 0)
+
+
+def test_optional_quote_neither_counts_nor_judges_its_speaker() -> None:
+    gold = {
+        "quotes": [
+            quote("we will never give up", "Ahmed Karim", optional=True),
+            quote("the town is quiet", "residents", kind="indirect"),
+        ]
+    }
+    pred = {
+        "quotes": [
+            quote("we will never give up", "Zana Amedi"),
+            quote("the town is quiet", "residents"),
+        ]
+    }
+    scores = score_article(gold, pred)["quotes"]
+    assert (scores["tp"], scores["fp"], scores["fn"], scores["speaker_acc"]) == (1, 0, 0, 1.0)
+    assert scores["recall_by_kind"] == {"direct": None, "partial": None, "indirect": 1.0}
+    missed = score_article(gold, {"quotes": pred["quotes"][1:]})["quotes"]
+    assert (missed["fn"], missed["r"]) == (0, 1.0)
 
 
 def test_every_prediction_matching_an_optional_item_is_excused() -> None:
@@ -304,6 +443,47 @@ def test_entities_by_name_or_alias_and_same_type_with_duplicates_as_fp() -> None
     assert (scores["by_type"]["GPE"]["fn"], scores["by_type"]["LOC"]["fp"]) == (1, 1)
     # The exact name, not the alias, claims the gold entity: "daesh" is the duplicate.
     assert explain(gold, pred)["entities"]["false_positives"][0]["name"] == "daesh"
+
+
+def test_entity_types_leave_out_predictions_of_unmarked_types() -> None:
+    gold = {
+        "entity_types": ["PERSON", "GPE"],
+        "entities": [{"name": "Baghuz", "type": "GPE", "aliases": []}],
+    }
+    pred = {
+        "entities": [
+            {"name": "Baghuz", "type": "GPE"},
+            {"name": "Kurdish", "type": "NORP"},  # not marked: neither hit nor FP
+            {"name": "Hajin", "type": "GPE"},  # marked and wrong: FP
+        ]
+    }
+    scores = score_article(gold, pred)["entities"]
+    assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 1, 0)
+    assert set(scores["by_type"]) == {"GPE"}
+    # Without the field every type counts.
+    del gold["entity_types"]
+    assert score_article(gold, pred)["entities"]["fp"] == 2
+
+
+@pytest.mark.parametrize(("pred_type", "matched"), [("LOC", True), ("GPE", True), ("ORG", False)])
+def test_gold_entity_with_either_type_matches_both(pred_type: str, matched: bool) -> None:
+    gold = {"entities": [{"name": "Rio Grande", "type": "LOC|GPE", "aliases": []}]}
+    pred = {"entities": [{"name": "Rio Grande", "type": pred_type}]}
+    scores = score_article(gold, pred)["entities"]
+    assert scores["tp"] == int(matched)
+    assert set(scores["by_type"]) == ({pred_type} if matched else {"LOC", pred_type})
+
+
+def test_prediction_names_the_gold_entity_through_its_own_aliases() -> None:
+    """The pipeline's canonical "Myanmar" keeps the story's "Burma" among its aliases."""
+    gold = {"entities": [{"name": "Burma", "type": "GPE", "aliases": []}]}
+    pred = {"entities": [{"name": "Myanmar", "type": "GPE", "aliases": ["Burma"]}]}
+    assert score_article(gold, pred)["entities"]["tp"] == 1
+    pred["entities"].insert(0, {"name": "burma", "type": "GPE", "aliases": []})
+    detail = explain(gold, pred)["entities"]  # the exact name claims the gold entity first
+    assert [e["name"] for e in detail["false_positives"]] == ["Myanmar"]
+    wrong_type = {"entities": [{"name": "Myanmar", "type": "NORP", "aliases": ["Burma"]}]}
+    assert score_article(gold, wrong_type)["entities"]["tp"] == 0
 
 
 # --- dates --------------------------------------------------------------------------
@@ -398,6 +578,46 @@ def test_date_ranges_resolve_on_start_and_end() -> None:
     assert (resolved("2019-02-01"), resolved("2019-02-02")) == (1.0, 0.0)
 
 
+@pytest.mark.parametrize(
+    ("gold_when", "pred_when", "right"),
+    [
+        ({"date": "2019-03-12"}, {"date": "2019-03-12"}, True),
+        ({"date": "2019-03-12"}, {"date": "2019-03-12T09:00:00+00:00"}, True),  # the day counts
+        ({"date": "2019-03-12"}, {"start": "2019-03-12", "end": "2019-03-12"}, True),
+        ({"date": "2019-03-12"}, {"start": "2019-03-11", "end": "2019-03-12"}, False),
+        (
+            {"start": "1983-01-01", "end": "1983-12-31"},
+            {"start": "1983-01-01", "end": "1983-12-31"},
+            True,
+        ),
+        ({"start": "1983-01-01", "end": "1983-12-31"}, {"date": "1983-01-01"}, False),
+    ],
+)
+def test_date_resolved_right_by_iso_day_or_start_and_end(
+    gold_when: dict, pred_when: dict, right: bool
+) -> None:
+    body = "The talks began on Tuesday in Geneva."
+    span = [body.index("Tuesday"), body.index("Tuesday") + 7]
+    gold = {"dates": [{"text": "Tuesday", "context": "began on Tuesday", **gold_when}]}
+    pred = {"article": {"body": body}, "dates": [{"span": span, **pred_when}]}
+    scores = score_article(gold, pred)["dates"]
+    assert (scores["found"], scores["resolved"]) == (1.0, 1.0 if right else 0.0)
+
+
+def test_optional_date_is_neither_found_missed_nor_a_false_positive() -> None:
+    body = "The talks began on Tuesday in Geneva."
+    gold = {
+        "dates": [
+            {"text": "Tuesday", "context": "on Tuesday", "date": "2019-03-12", "optional": True}
+        ]
+    }
+    span = [body.index("Tuesday"), body.index("Tuesday") + 7]
+    pred = {"article": {"body": body}, "dates": [{"span": span, "date": "2019-03-12"}]}
+    scores = score_article(gold, pred)["dates"]
+    assert (scores["tp"], scores["fp"], scores["fn"], scores["found"]) == (0, 0, 0, None)
+    assert score_article(gold, {"article": {"body": body}, "dates": []})["dates"]["fn"] == 0
+
+
 def test_date_context_outside_body_is_not_found_and_explained() -> None:
     gold = {
         "dates": [
@@ -439,6 +659,19 @@ def test_event_place_agreement(
         {"events": [event("Battles", gold_place)]}, {"events": [event("Battles", pred_place)]}
     )["events"]
     assert scores["tp"] == int(matched)
+
+
+def test_event_place_agrees_through_entity_aliases() -> None:
+    gold = {"events": [event("Other", "Burma")]}
+    pred = {
+        "events": [event("Other", "Myanmar")],
+        "entities": [{"name": "Myanmar", "type": "GPE", "aliases": ["Burma"]}],
+    }
+    assert score_article(gold, pred)["events"]["tp"] == 1
+    pred["entities"] = [{"name": "Myanmar", "type": "GPE", "aliases": []}]
+    assert score_article(gold, pred)["events"]["tp"] == 0
+    gold["entities"] = [{"name": "Burma", "type": "GPE", "aliases": ["Myanmar"]}]
+    assert score_article(gold, pred)["events"]["tp"] == 1  # the gold's aliases count too
 
 
 def test_events_need_the_same_type_and_match_one_to_one() -> None:
@@ -641,6 +874,79 @@ def test_explain_reports_misresolved_dates() -> None:
             "predicted": {"date": "2019-03-17", "start": None, "end": None},
         }
     ]
+
+
+def test_dev_style_gold_file_scores_by_every_rule() -> None:
+    """A gold file shaped like ../shared/gold/dev (headers, entity_types, excluded, LOC|GPE)."""
+    [gold] = load_gold([FIXTURES / "rules" / "c.json"])
+    assert gold.published == dt.datetime(2019, 10, 8, tzinfo=dt.UTC)
+    scores = score_article(gold.gold, predicted_for(gold))
+    q, f, e, d, v = (scores[k] for k in ("quotes", "figures", "entities", "dates", "events"))
+    # "CBP" is a part of "Customs and Border Protection (CBP)"; "residents" shares
+    # half of "local residents".
+    assert (q["tp"], q["fp"], q["fn"], q["speaker_acc"]) == (2, 0, 0, 1.0)
+    # "63%" shares "percent"; the ordinal "second" is an FP (excluded is not excused).
+    assert (f["tp"], f["fp"], f["fn"]) == (2, 1, 0)
+    # CBP by alias, Rio Grande as LOC for "LOC|GPE"; the NORP prediction is not marked.
+    assert (e["tp"], e["fp"], e["fn"]) == (3, 0, 0)
+    # Both dates found; "May" resolved to a day, not the month's start and end.
+    assert (d["found"], d["resolved"]) == (1.0, 0.5)
+    # The only event is optional: its match is neither a hit nor an FP.
+    assert (v["tp"], v["fp"], v["fn"]) == (0, 0, 0)
+    detail = explain(gold.gold, predicted_for(gold))
+    assert detail["figures"]["false_positives"][0]["excluded"] == "ordinal"
+
+
+def test_headers_published_is_read_and_checked(tmp_path: Path) -> None:
+    [plain_gold] = load_gold([FIXTURES / "gold" / "a.json"])
+    assert plain_gold.published is None  # no headers: the text is all there is
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"article": {"text": "x", "headers": {"published": "last week"}}}')
+    with pytest.raises(EvalError, match=r"headers\.published"):
+        load_gold([bad])
+    bad.write_text('{"article": {"text": "x"}, "entity_types": "PERSON"}')
+    with pytest.raises(EvalError, match="entity_types"):
+        load_gold([bad])
+
+
+def test_eval_gives_the_pipeline_the_headers_not_the_gold_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import agents.lexicon
+    import agents.pipeline
+    from streams.evalcmd import process_gold
+
+    seen: list[Any] = []
+
+    def fake_process(raw: bytes, meta: Any, **_: Any) -> None:
+        seen.append(meta)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(agents.pipeline, "process_article", fake_process)
+    monkeypatch.setattr(agents.lexicon, "load_lexicon", lambda: None)
+    [with_headers] = load_gold([FIXTURES / "rules" / "c.json"])
+    [without] = load_gold([FIXTURES / "gold" / "a.json"])
+    for gold in (with_headers, without):
+        with pytest.raises(RuntimeError):
+            process_gold(gold)
+    assert seen[0].published == dt.datetime(2019, 10, 8, tzinfo=dt.UTC)
+    assert seen[1].published is None
+
+
+def test_render_table_has_a_table_per_kind_with_every_measure() -> None:
+    report = evaluate(load_gold([FIXTURES / "gold", FIXTURES / "rules"]), predicted_for)
+    table = render_table(report)
+    heads: dict[str, list[str]] = {}
+    for line in table.splitlines():
+        if line.strip():
+            heads.setdefault(line.split()[0], line.split()[1:])  # the first: a table's header
+    assert heads["quotes"][:7] == ["P", "R", "F1", "TP", "FP", "FN", "speaker"]
+    assert "bound" in heads["figures"] and heads["events"][-1] == "date"
+    assert heads["dates"][-2:] == ["found", "resolved"]
+    assert "PERSON" in heads["entities"] and "P/R/F1" in heads["entities"]
+    c_rows = [line.split() for line in table.splitlines() if line.startswith("c.json")]
+    assert len(c_rows) == 7  # the summary, five kinds and the article checks
+    assert ["c.json", "0.667", "1.000", "0.800", "2", "1", "0", "1.000"] in c_rows
 
 
 def test_jaccard_of_nothing_is_zero() -> None:
