@@ -7,6 +7,11 @@ asked of the worker's HTTP API only, through its public contract: a list answers
 passed back opaque, so the audit does not care how the tables store their items
 (one list per key, one key per item, time buckets). Entities answer a summary
 whose ``articles`` is compared with the distinct articles that named the entity.
+
+The API resolves the name it is asked (an alias, a bare surname such as "Nasser") to a
+canonical key, so two asked keys can get one and the same listing. It counts once
+(:func:`merge_listings`); else every id in it would look doubled. The records under
+the asked key itself are then out of the API's reach, and count as lost.
 """
 
 from __future__ import annotations
@@ -25,19 +30,24 @@ __all__ = [
     "ApiClient",
     "Audit",
     "Expected",
+    "Listing",
     "audit",
     "compare_entities",
     "compare_ids",
     "expect",
+    "merge_listings",
 ]
 
-#: The listed kinds: kind -> (the group key of a record, the API path of a key). A
-#: record whose key is empty is in no table (a quote without a speaker, a figure
-#: without a unit, an event without a place), as the views keep it.
-KINDS: dict[str, tuple[Callable[[Any], str | None], Callable[[str], str]]] = {
-    "quotes": (lambda r: r.speaker, lambda k: f"/speakers/{quote(k, safe='')}/quotes"),
-    "figures": (lambda r: subject_key(r.unit), lambda k: f"/figures/{quote(k, safe='')}"),
-    "events": (lambda r: r.place, lambda k: f"/places/{quote(k, safe='')}/events"),
+#: The listed kinds: kind -> (the group key of a record, the API path of a key, the
+#: answer's field naming the key it resolved to, if the answer has it). A record whose
+#: key is empty is in no table (a quote without a speaker, a figure without a unit, an
+#: event without a place), as the views keep it.
+KINDS: dict[str, tuple[Callable[[Any], str | None], Callable[[str], str], str]] = {
+    "quotes": (lambda r: r.speaker, lambda k: f"/speakers/{quote(k, safe='')}/quotes",
+               "speaker"),
+    "figures": (lambda r: subject_key(r.unit), lambda k: f"/figures/{quote(k, safe='')}",
+                "subject"),
+    "events": (lambda r: r.place, lambda k: f"/places/{quote(k, safe='')}/events", "place"),
 }
 #: At most this many pages per key: a cursor that never ends is a bug to report, not to
 #: follow for ever (5,000 articles give well under 100,000 items of one key).
@@ -56,7 +66,7 @@ class Expected:
 
     def add(self, enriched: Any) -> None:
         """Add one article's records (an ``agents.enrich.Enriched``)."""
-        for kind, (key_of, _) in KINDS.items():
+        for kind, (key_of, _, _) in KINDS.items():
             for record in getattr(enriched, kind):
                 key = key_of(record)
                 if key:
@@ -71,6 +81,34 @@ def expect(results: Iterable[Any]) -> Expected:
     for r in results:
         out.add(r.enriched)
     return out
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The API's answer for one asked key: the key it answered for, and the item ids."""
+
+    resolved: str
+    ids: list[str]
+
+
+def merge_listings(listings: dict[str, Listing | None]) -> tuple[list[str], list[str]]:
+    """The ids of every distinct listing, and the asked keys answered for another key.
+
+    A listing that two asked keys resolved to counts once; an asked key answered with
+    404 (None) adds nothing, so its records count as lost.
+    """
+    ids: list[str] = []
+    redirected: list[str] = []
+    taken: set[str] = set()
+    for asked, listing in sorted(listings.items()):
+        if listing is None:
+            continue
+        if listing.resolved != asked:
+            redirected.append(asked)
+        if listing.resolved not in taken:
+            taken.add(listing.resolved)
+            ids.extend(listing.ids)
+    return ids, redirected
 
 
 def compare_ids(expected: set[str], returned: list[str]) -> dict[str, int]:
@@ -132,28 +170,34 @@ class ApiClient:
             body: dict[str, Any] = await resp.json()
             return body
 
-    async def ids(self, path: str) -> list[str]:
-        """Every item id of a paged list, following ``next_cursor`` until it is null."""
+    async def listing(self, key: str, path: str, field: str) -> Listing | None:
+        """Every item id of a key's paged list, following ``next_cursor`` until it is
+        null; None when the key is unknown (404). ``field``: the answer's name for the
+        key it resolved to (the asked key when the answer has no such field)."""
         out: list[str] = []
         cursor: str | None = None
-        for _ in range(MAX_PAGES):
+        resolved = key
+        for page in range(MAX_PAGES):
             params = {"limit": str(self.page)}
             if cursor is not None:
                 params["cursor"] = cursor
             body = await self._get(path, params)
             if body is None:
-                return out
+                return Listing(resolved, out) if page else None
+            resolved = str(body.get(field) or resolved)
             out.extend(str(item["id"]) for item in body.get("items", []))
             cursor = body.get("next_cursor")
             if cursor is None:
-                return out
+                return Listing(resolved, out)
         self.errors.append(f"GET {path}: still a next_cursor after {MAX_PAGES} pages")
-        return out
+        return Listing(resolved, out)
 
-    async def entity_articles(self, name: str) -> int | None:
-        """``articles`` of ``GET /entities/{name}``; None when the entity is unknown."""
+    async def entity_articles(self, name: str) -> tuple[str, int] | None:
+        """(name answered for, ``articles``) of ``GET /entities/{name}``; None on 404."""
         body = await self._get(f"/entities/{quote(name, safe='')}", {})
-        return None if body is None else int(body.get("articles") or 0)
+        if body is None:
+            return None
+        return str(body.get("name") or name), int(body.get("articles") or 0)
 
 
 @dataclass
@@ -179,15 +223,27 @@ async def audit(port: int, expected: Expected) -> Audit:
     """Ask the worker for every expected key and compare, kind by kind."""
     kinds: dict[str, dict[str, int]] = {}
     async with ApiClient(port) as api:
-        for kind, (_, path) in KINDS.items():
+        for kind, (_, path, field) in KINDS.items():
             keys = sorted(expected.ids[kind])
-            pages = await asyncio.gather(*(api.ids(path(k)) for k in keys))
+            answers = await asyncio.gather(*(api.listing(k, path(k), field) for k in keys))
+            ids, redirected = merge_listings(dict(zip(keys, answers, strict=True)))
             want = set().union(*expected.ids[kind].values()) if keys else set()
-            kinds[kind] = {**compare_ids(want, [i for p in pages for i in p]), "keys": len(keys)}
+            kinds[kind] = {**compare_ids(want, ids), "keys": len(keys),
+                           "redirected": _redirects(redirected, keys, answers)}
         names = sorted(expected.entities)
-        counts = await asyncio.gather(*(api.entity_articles(n) for n in names))
+        found = dict(zip(names, await asyncio.gather(*(api.entity_articles(n) for n in names)),
+                         strict=True))
+        # An entity answered under another name is out of reach: its articles are lost.
+        moved = [n for n, a in found.items() if a is not None and a[0] != n]
+        counts = {n: None if n in moved or a is None else a[1] for n, a in found.items()}
         kinds["entities"] = {**compare_entities(
-            {n: len(a) for n, a in expected.entities.items()}, dict(zip(names, counts,
-                                                                          strict=True))),
-            "keys": len(names)}
+            {n: len(a) for n, a in expected.entities.items()}, counts), "keys": len(names),
+            "redirected": _redirects(moved, names, [found[n] and found[n][0] for n in names])}
     return Audit(kinds=kinds, requests=api.requests, errors=api.errors[:20])
+
+
+def _redirects(asked: list[str], keys: list[str], answers: list[Any]) -> dict[str, Any]:
+    """How many asked keys the API answered for another key, with a few examples."""
+    to = {k: a.resolved if isinstance(a, Listing) else a for k, a in zip(keys, answers,
+                                                                         strict=True)}
+    return {"keys": len(asked), "examples": [f"{k} -> {to[k]}" for k in asked[:5]]}

@@ -7,7 +7,14 @@ from types import SimpleNamespace
 from rich.console import Console
 
 from bench.soak import fifth_rates
-from bench.soak_audit import Audit, Expected, compare_entities, compare_ids
+from bench.soak_audit import (
+    Audit,
+    Expected,
+    Listing,
+    compare_entities,
+    compare_ids,
+    merge_listings,
+)
 from streams.benchcmd import render
 
 
@@ -37,6 +44,18 @@ def test_compare_ids_counts_lost_doubled_and_unexpected() -> None:
     got = compare_ids({"a", "b", "c", "d"}, ["a", "b", "b", "x", "c", "c", "c"])
     assert got == {"expected": 4, "returned": 7, "lost": 1, "duplicated": 2, "unexpected": 1}
     assert compare_ids({"a"}, ["a"])["lost"] == compare_ids({"a"}, ["a"])["duplicated"] == 0
+
+
+def test_a_listing_two_asked_keys_resolve_to_counts_once() -> None:
+    # "Nasser" (a bare surname) resolves to "Peter Nasser": the same listing twice is
+    # not a doubled record; the records under "Nasser" itself are out of reach (lost).
+    peter = Listing("Peter Nasser", ["q1", "q2"])
+    ids, redirected = merge_listings({"Peter Nasser": peter, "Nasser": peter,
+                                      "Amina Okello": Listing("Amina Okello", ["q3", "q3"]),
+                                      "Gone": None})
+    assert sorted(ids) == ["q1", "q2", "q3", "q3"] and redirected == ["Nasser"]
+    got = compare_ids({"q1", "q2", "q3", "q4"}, ids)
+    assert (got["lost"], got["duplicated"]) == (1, 1)  # q4 (under "Nasser"); q3 twice
 
 
 def test_compare_entities_sums_shortfalls_and_excesses() -> None:
