@@ -6,15 +6,26 @@ the seed (``../shared/seed/*.txt``): site furniture, a headline, a ``By <name>
 paragraphs with direct and partial quotes (speaker, title, cue verb), counted figures
 (digits, number words, ranges, bounds), names of people, organisations and places,
 and weekday and calendar dates. The same seed always gives the same bytes.
+
+By default every name, place, organisation and figure subject is drawn uniformly. With
+``skew=Skew()`` (the soak, issue 14) they are drawn the way news spreads its attention:
+Zipf-like, the k-th most popular key weighted ``1 / k**exponent``, so a few speakers,
+places and subjects carry most mentions and their table keys are the ones that grow.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from itertools import accumulate
+from typing import TypeVar
 
-__all__ = ["CorpusArticle", "generate", "generate_one"]
+__all__ = ["CorpusArticle", "Skew", "generate", "generate_one", "zipf_weights"]
+
+T = TypeVar("T")
 
 FIRST = ["Amina", "Jeff", "Mustafa", "Kino", "Zana", "Peter", "Ahmed", "Maria", "Olena",
          "David", "Fatima", "Samuel", "Leila", "Thomas", "Grace", "Ibrahim", "Sofia",
@@ -111,18 +122,67 @@ class CorpusArticle:
         return self.text.encode("utf-8")
 
 
+@dataclass(frozen=True)
+class Skew:
+    """How skewed a soak corpus is: Zipf ``exponent`` and the number of newsmakers.
+
+    About 1 is what word and name frequencies in news follow; at 1.1 over 300 people
+    the top 10 speakers get about half of the quotes, the top place about a third of
+    the datelines. Each newsmaker keeps one title, as a real one does.
+    """
+
+    exponent: float = 1.1
+    people: int = 300
+
+
+def zipf_weights(n: int, exponent: float) -> list[float]:
+    """Weights of ranks 1..n, ``1 / k**exponent``, normalised to sum to 1."""
+    raw = [1 / k**exponent for k in range(1, n + 1)]
+    total = sum(raw)
+    return [w / total for w in raw]
+
+
+@cache
+def _cum_weights(n: int, exponent: float) -> list[float]:
+    return list(accumulate(zipf_weights(n, exponent)))
+
+
+@cache
+def _newsmakers(seed: int, count: int) -> list[tuple[str, str]]:
+    """The ranked (name, title) pool of a skewed corpus, the same for the same seed."""
+    r = random.Random(seed)
+    names = r.sample([f"{f} {la}" for f in FIRST for la in LAST], min(count, 600))
+    return [(name, r.choice(TITLES)) for name in names]
+
+
 class _Writer:
-    def __init__(self, rng: random.Random, published: date) -> None:
+    def __init__(self, rng: random.Random, published: date, skew: Skew | None = None,
+                 seed: int = 8) -> None:
         self.rng = rng
         self.published = published
         self.people: list[tuple[str, str]] = []
+        self.skew = skew
+        self.seed = seed
+
+    def pick(self, seq: Sequence[T]) -> T:
+        """One of ``seq``: uniform, or by rank (``seq``'s order) when skewed.
+
+        Uniform is exactly ``rng.choice``, so the default corpus keeps its bytes.
+        """
+        if self.skew is None:
+            return self.rng.choice(seq)
+        cum = _cum_weights(len(seq), self.skew.exponent)
+        return self.rng.choices(seq, cum_weights=cum)[0]
 
     def person(self) -> tuple[str, str]:
         r = self.rng
         if self.people and r.random() < 0.4:
             return r.choice(self.people)
-        name = f"{r.choice(FIRST)} {r.choice(LAST)}"
-        who = (name, r.choice(TITLES))
+        if self.skew is None:
+            name = f"{r.choice(FIRST)} {r.choice(LAST)}"
+            who = (name, r.choice(TITLES))
+        else:
+            who = self.pick(_newsmakers(self.seed, self.skew.people))
         self.people.append(who)
         return who
 
@@ -135,7 +195,7 @@ class _Writer:
 
     def figure(self) -> str:
         r = self.rng
-        subject = r.choice(SUBJECTS)
+        subject = self.pick(SUBJECTS)
         kind = r.random()
         if kind < 0.45:
             value = f"{r.randint(2, 99_000):,}"
@@ -166,20 +226,24 @@ class _Writer:
 
     def fact_paragraph(self, city: str, town: str) -> str:
         r = self.rng
-        org = r.choice(ORGS).removeprefix("the ")
+        org = self.pick(ORGS).removeprefix("the ")
         event = r.choice(EVENTS).format(org=org, town=town, city=city.title(), day=self.day())
-        source = r.choice(ORGS)
+        source = self.pick(ORGS)
         return f"{event}. {source[0].upper()}{source[1:]} said {self.figure()} were affected " \
                f"and {self.figure()} had been moved to safer areas."
 
 
-def generate_one(index: int, seed: int = 8) -> CorpusArticle:
-    """The ``index``-th article of the corpus for ``seed``; 300-1,200 words."""
+def generate_one(index: int, seed: int = 8, skew: Skew | None = None) -> CorpusArticle:
+    """The ``index``-th article of the corpus for ``seed``; 300-1,200 words.
+
+    ``skew``: draw speakers, places, organisations and figure subjects Zipf-like
+    (the soak) instead of uniformly; the same seed and skew give the same bytes.
+    """
     r = random.Random(seed * 1_000_003 + index)
     published = date(2024, 1, 1) + timedelta(days=r.randint(0, 365))
-    w = _Writer(r, published)
-    city, country, town = r.choice(PLACES)
-    org = r.choice(ORGS)
+    w = _Writer(r, published, skew, seed)
+    city, country, town = w.pick(PLACES)
+    org = w.pick(ORGS)
     headline = r.choice(HEADLINES).format(n=r.randint(5, 90), town=town, country=country,
                                           org=org.removeprefix("the ").title(), city=city.title(),
                                           event=r.choice(EVENT_NOUNS))
@@ -208,6 +272,6 @@ def generate_one(index: int, seed: int = 8) -> CorpusArticle:
     return CorpusArticle(source_id=f"bench-{seed}-{index:06d}", text=text, words=words)
 
 
-def generate(count: int, seed: int = 8) -> list[CorpusArticle]:
-    """``count`` articles, the same for the same ``seed``."""
-    return [generate_one(i, seed) for i in range(count)]
+def generate(count: int, seed: int = 8, skew: Skew | None = None) -> list[CorpusArticle]:
+    """``count`` articles, the same for the same ``seed`` (and ``skew``)."""
+    return [generate_one(i, seed, skew) for i in range(count)]

@@ -1,5 +1,7 @@
 """``wiredesk bench``: run the benchmark (``bench/run.py``) and print the results.
 
+``--soak N`` runs the soak (``bench/soak.py``) instead, reported under ``soak``.
+
 Progress goes to stderr; the table (or, with ``--json``, one JSON object) to stdout.
 A broker set with ``WIREDESK_BROKER_URL`` is used as it is; otherwise the benchmark
 starts a private broker on free ports in a temp dir and stops it at the end.
@@ -25,6 +27,21 @@ TARGETS: dict[str, str] = {
     "rss_mb": "<= 400",
     "messages_consumed_per_article": "<= 10",
 }
+#: The soak's targets, by key of the ``soak`` object.
+SOAK_TARGETS: dict[str, str] = {
+    "last_aps": ">= 0.8 x first",
+    "max_value_bytes": "<= 65,536",
+    "lost": "0",
+    "duplicated": "0",
+}
+SOAK_ROWS = [
+    ("first_aps", "soak: articles/s, first fifth"),
+    ("last_aps", "soak: articles/s, last fifth"),
+    ("max_value_bytes", "soak: largest table value, bytes"),
+    ("lost", "soak: records lost in the tables"),
+    ("duplicated", "soak: records doubled in the tables"),
+    ("rss_mb", "soak: worker peak RSS, MB"),
+]
 
 
 def _fmt(value: Any, key: str = "") -> str:
@@ -39,12 +56,33 @@ def _fmt(value: Any, key: str = "") -> str:
 
 
 def render(result: dict[str, Any]) -> Table:
-    """The results as a rich table with the data path's targets beside them."""
+    """The results as a rich table with the data path's targets beside them.
+
+    A ``--soak`` run has only the soak's rows; a full run only the benchmark's.
+    """
     table = Table(title=f"wiredesk bench: {result['articles']} articles, Kafka "
                         f"{result['kafka_version']}, {result['machine']['cores']} cores")
     table.add_column("measurement")
     table.add_column("value", justify="right")
     table.add_column("target")
+    if "in_process_aps" in result:
+        _bench_rows(table, result)
+    if "soak" in result:
+        _soak_rows(table, result["soak"])
+    return table
+
+
+def _soak_rows(table: Table, soak: dict[str, Any]) -> None:
+    for key, label in SOAK_ROWS:
+        value = soak.get(key)
+        if key == "last_aps" and value is not None and soak.get("first_aps"):
+            label += f" ({value / soak['first_aps']:.0%} of first)"
+        table.add_row(label, "n/a" if value is None else _fmt(value), SOAK_TARGETS.get(key, ""))
+    if soak.get("error"):
+        table.add_row("soak: stopped early", str(soak["error"]), "")
+
+
+def _bench_rows(table: Table, result: dict[str, Any]) -> None:
     rows = [
         ("in_process_aps", "in-process, articles/s (1 core)"),
         ("passthrough_aps", "pass-through aiokafka, articles/s"),
@@ -73,12 +111,12 @@ def render(result: dict[str, Any]) -> Table:
                   _fmt(result["faust_floor_msgs_per_s"]), "")
     table.add_row("Faust floor with a table write, messages/s",
                   _fmt(result["faust_floor_msgs_per_s_with_table"]), "")
-    return table
 
 
-def run_bench(articles: int, as_json: bool, console: Console) -> int:
-    """Run the benchmark with ``articles`` articles; return the exit code."""
+def run_bench(articles: int, as_json: bool, console: Console, soak: int | None = None) -> int:
+    """Run the benchmark with ``articles`` articles (or the soak of ``soak``); exit code."""
     from bench.run import Options, run
+    from bench.soak import SoakOptions, run_soak
     from streams.settings import get_settings
 
     # Only an explicitly set WIREDESK_BROKER_URL is used; Settings cannot tell a set value
@@ -91,7 +129,10 @@ def run_bench(articles: int, as_json: bool, console: Console) -> int:
             status.update(message)
 
         try:
-            result = run(Options(articles=articles, broker_url=url, log=log))
+            if soak:
+                result = run_soak(SoakOptions(articles=soak, broker_url=url, log=log))
+            else:
+                result = run(Options(articles=articles, broker_url=url, log=log))
         except Exception as exc:  # report and fail; everything started is already stopped
             console.print(f"[bold red]error:[/] benchmark failed: {type(exc).__name__}: {exc}")
             return 1

@@ -654,11 +654,16 @@ def alerts_tail(
 def bench(
     articles: Annotated[int, typer.Option(help="Articles in the corpus.")] = 60,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    soak: Annotated[int | None, typer.Option(
+        "--soak", min=1, metavar="N",
+        help="Run only the soak (issue 14): N news-skewed articles through one worker; "
+             "flat speed, bounded table values, nothing lost or doubled. 5000 is the "
+             "recommended N.")] = None,
 ) -> None:
     """Measure throughput, latency, replay and memory on a real broker."""
     from streams.benchcmd import run_bench
 
-    raise typer.Exit(run_bench(articles, as_json=as_json, console=err))
+    raise typer.Exit(run_bench(articles, as_json=as_json, console=err, soak=soak))
 
 
 def main() -> None:
