@@ -192,7 +192,7 @@ def parse_feed(raw: bytes) -> ParsedItem:
         DecodeError: not UTF-8 (without another declared encoding), or not well-formed XML.
         UnsupportedFormat: XML that is not RSS or Atom.
         InvalidArticle: the document holds several items (split them at ingest).
-        MissingField: no item, no title or no body.
+        MissingField: no item or no body (a title is optional).
         EmptyArticle: the body holds no story text.
     """
     items = parse_feed_items(raw)
