@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "article_checks",
     "evaluate",
     "explain",
+    "header_published",
     "load_gold",
     "render_table",
     "score_article",
@@ -93,6 +95,24 @@ def _read_gold(path: Path) -> GoldArticle:
     else:
         raise EvalError(f"{path}: article needs a 'file' or a 'text'")
     return GoldArticle(path=path, gold=gold, raw=raw, format=fmt)
+
+
+def header_published(gold: Doc) -> datetime | None:
+    """The date ``article.headers.published`` gives the article, as a feed item would.
+
+    FORMAT.md: the headers are the metadata the article arrives with, handed to
+    the pipeline with the text (RawMeta.published); ``article.published`` is the
+    answer and never is. ``None`` when absent or not an ISO date.
+    """
+    headers = (gold.get("article") or {}).get("headers")
+    value = headers.get("published") if isinstance(headers, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def load_gold(paths: Iterable[Path]) -> list[GoldArticle]:

@@ -18,14 +18,16 @@ __all__ = ["process_gold", "run_eval"]
 
 def process_gold(article: Any, pipeline_version: int = 1) -> dict[str, Any]:
     """Run the pipeline on one gold article and return the ``process`` document."""
+    from agents.evaluate import header_published
     from agents.lexicon import load_lexicon
     from agents.parse import RawMeta
     from agents.pipeline import process_article, to_document
 
     fmt = "text" if article.format == "text" else article.format
-    meta = RawMeta(source="gold", source_id=article.path.name, format=fmt)
-    # The gold's own "published" is never handed to the pipeline: it must find the
-    # date in the article, as it would on a feed.
+    # The gold's answer ("published") is never handed to the pipeline; the headers the
+    # article arrives with (FORMAT.md: article.headers) are, as a feed's would be.
+    meta = RawMeta(source="gold", source_id=article.path.name, format=fmt,
+                   published=header_published(article.gold))
     result = process_article(article.raw, meta, lexicon=load_lexicon(), now=datetime.now(UTC),
                              pipeline_version=pipeline_version)
     doc: dict[str, Any] = orjson.loads(orjson.dumps(to_document(result)))

@@ -658,3 +658,14 @@ def test_perfect_prediction_of_the_seed_scores_one() -> None:
     assert scores["quotes"]["speaker_acc"] == 1.0
     assert scores["figures"]["bound_acc"] == 1.0
     assert scores["events"]["date_acc"] == 1.0
+
+
+def test_header_published_is_what_the_article_arrives_with() -> None:
+    from datetime import UTC, datetime
+
+    from agents.evaluate import header_published
+
+    gold = {"article": {"published": "2008-05-07", "headers": {"published": "2008-05-07"}}}
+    assert header_published(gold) == datetime(2008, 5, 7, tzinfo=UTC)
+    assert header_published({"article": {"published": "2008-05-07"}}) is None  # the answer
+    assert header_published({"article": {"headers": {"published": "soon"}}}) is None
