@@ -230,11 +230,9 @@ def _split_names(names: str) -> list[str]:
 
 def _doubled(block: str) -> str | None:
     """The sentence of a block that prints the same text twice (a caption and its copy)."""
-    half = len(block) // 2
-    for cut in (half, half + 1):
-        first, second = block[:cut].strip(), block[cut:].strip()
-        if len(first) >= 20 and first == second:
-            return first
+    half = len(block) // 2  # "A A": an odd length, a space in the middle
+    if len(block) % 2 and half >= 20 and block[half] == " " and block[:half] == block[half + 1:]:
+        return block[:half]
     return None
 
 
@@ -263,10 +261,11 @@ def _strip_page(blocks: list[str]) -> _Page:
         doubled = _doubled(block)
         if doubled:
             captions.add(doubled)
+            captions.add(block)
     page = _Page([], [], [])
     related = media = skip_card = False
     for block in blocks:
-        if counts[block] > 1 or block in captions or _doubled(block):
+        if counts[block] > 1 or block in captions:
             page.furniture.append(block)
             continue
         if related and _looks_like_headline(block):
