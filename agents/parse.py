@@ -38,11 +38,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from charset_normalizer import from_bytes
-
 from agents.errors import DecodeError, EmptyArticle, TooLarge, UnsupportedFormat
 from agents.formats import ParsedItem
 from agents.formats.detect import detect_format
+from agents.formats.encoding import decode_bytes
 from agents.formats.feed import parse_feed
 from agents.formats.html import parse_html
 from agents.formats.jsonl import parse_jsonl
@@ -138,53 +137,6 @@ def article_id(source: str, source_id: str) -> str:
     return hashlib.sha256(f"{source}\x1f{source_id}".encode()).hexdigest()[:20]
 
 
-def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Decode text bytes: UTF-8 (BOM allowed), UTF-16 with a BOM, else a detected encoding.
-
-    Returns:
-        The text and the name of the encoding used (``utf-8``, ``cp1252``...).
-
-    Raises:
-        DecodeError: binary data, or bytes no encoding reads as text.
-    """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise DecodeError("not text: a UTF-16 byte order mark, then bad UTF-16") from None
-    if b"\x00" in raw[:65536]:
-        raise DecodeError("binary data: the payload contains NUL bytes")
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        reason = f"{exc.reason} at byte {exc.start}"
-    # Legacy feeds: charset-normalizer ranks the code pages that read the bytes as
-    # text. When cp1252 reads them as well as the best one, it is the one meant: it
-    # is the commonest, and its look-alikes read some letters differently (cp1250
-    # has "č" where cp1252 has "è").
-    matches = from_bytes(raw[:65536])
-    best = matches.best()
-    if best is None:
-        raise DecodeError(f"not UTF-8 text ({reason}) and no known encoding reads it")
-    names = {best.encoding, *best.could_be_from_charset}
-    for match in matches:
-        if match.chaos <= best.chaos:
-            names.update((match.encoding, *match.could_be_from_charset))
-    encoding = "cp1252" if "cp1252" in names and _reads(raw, "cp1252") else best.encoding
-    try:
-        return raw.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError):
-        raise DecodeError(f"not UTF-8 text ({reason}); {encoding} does not read it") from None
-
-
-def _reads(raw: bytes, encoding: str) -> bool:
-    try:
-        raw.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def decode_text(raw: bytes, max_bytes: int) -> tuple[str, str]:
     """Bytes to clean Unicode text: decoded, NFC, ``\\n`` line ends, spaces folded.
 
@@ -238,9 +190,9 @@ def parse_article(
     if fmt == "auto":
         fmt = detect_format(raw)
     # XML declares its own encoding, so a feed item goes to its parser as bytes.
-    encoding = None
     if fmt == "rss":
         parsed: ParsedText = parse_feed(raw)
+        encoding = parsed.encoding
     else:
         text, encoding = decode_text(raw, max_bytes)
         parsed = _TEXT_PARSERS[fmt](text)

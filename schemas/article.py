@@ -19,8 +19,8 @@ class ArticleV1(WireRecord, namespace="wiredesk.article.v1", **INTERNAL):
     from: ``text`` (printed in it), ``item`` (the payload's metadata),
     ``header`` (given with the message), ``received`` (its arrival), ``none``;
     ``unknown`` on records written before the field existed. ``encoding`` is
-    the encoding the raw bytes were read in (``None`` for feed XML, which
-    declares its own, and on older records).
+    the encoding the raw bytes were read in (declared, UTF-8 or detected);
+    ``None`` on older records.
     """
 
     id: str

@@ -127,6 +127,8 @@ class ParsedText:
     furniture: list[str] = field(default_factory=list)
     #: Fields read from metadata lines ("source", "url", "language"), for the caller.
     metadata: dict[str, str] = field(default_factory=dict)
+    #: The encoding the bytes were read in, when the parser decoded them (feeds).
+    encoding: str | None = None
 
 
 _TERMINAL = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "]")
