@@ -144,9 +144,11 @@ def _lines_to_blocks(lines: list[str]) -> list[str]:
     """
     if len(lines) == 1:
         return lines
-    long_lines = sum(len(line) >= 50 for line in lines[:-1])
+    # Wrapped lines are long and of one width (a list of headlines varies).
+    width = max(len(line) for line in lines[:-1])
+    even = sum(len(line) >= 50 and len(line) >= 0.75 * width for line in lines[:-1])
     open_ends = any(not line.endswith(_TERMINAL) for line in lines[:-1])
-    if open_ends and long_lines >= max(1, 0.7 * (len(lines) - 1)):
+    if open_ends and even >= max(1, 0.7 * (len(lines) - 1)):
         return [" ".join(lines)]
     out: list[str] = []
     for line in lines:

@@ -313,3 +313,13 @@ def test_other_legacy_code_pages_are_detected() -> None:
     text = "\u041c\u043e\u0441\u043a\u0432\u0430 \u0437\u0430\u044f\u0432\u0438\u043b\u0430 \u043e \u043d\u043e\u0432\u044b\u0445 \u0441\u0430\u043d\u043a\u0446\u0438\u044f\u0445 \u043f\u0440\u043e\u0442\u0438\u0432 \u0441\u0442\u0440\u0430\u043d\u044b."  # noqa: E501
     a = parse(text.encode("cp1251"))
     assert (a.body, a.encoding) == (text, "cp1251")
+
+
+def test_a_list_of_headline_lines_of_different_lengths_is_not_one_wrapped_paragraph() -> None:
+    raw = (b"Floods in Kenya: what we know so far about the rains\n"
+           b"At least 38 people killed since Monday in Nairobi and the west\n"
+           b"Schools closed for a week\n"
+           b"Red Cross appeals for help for more than 11,000 families")
+    a = parse(raw)
+    assert a.headline == "Floods in Kenya: what we know so far about the rains"
+    assert len(a.body.split("\n\n")) == 3
