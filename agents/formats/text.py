@@ -210,6 +210,12 @@ _WORD = r"(?:[A-Z][\w'’.-]*|de|del|da|van|von|bin|ibn|al-\w+)"
 _BARE_BYLINE = re.compile(
     rf"^[A-Z][\w'’.-]*(?:\s+{_WORD}){{1,3}}(?:\s+(?:and|&)\s+[A-Z][\w'’.-]*(?:\s+{_WORD}){{1,3}})?$"
 )
+#: A byline line without "By" but with the date, under a headline: "Lisa Bryant | May 30, 2012".
+_NAME_DATE = re.compile(
+    rf"^(?P<names>[A-Z][\w'’.-]*(?:\s+{_WORD}){{1,3}}(?:\s+(?:and|&)\s+[A-Z][\w'’.-]*"
+    rf"(?:\s+{_WORD}){{1,3}})?)\s*[,|•·-]?\s*(?:(?:Published|Updated|Posted)(?: on)?:?\s*)?"
+    rf"{_DATE.pattern}[\w\s:.,()+-]{{0,24}}$"
+)
 #: A broadcast lead's reporter: "VOA's Ayaz Gul reports from the capital."
 _REPORTS_FROM = re.compile(
     r"(?:^|[.!?]\s+)[A-Z][\w.]*['’]s\s+(?:correspondent\s+|reporter\s+)?"
@@ -355,6 +361,10 @@ def _read_head(head: list[str], parsed: ParsedText, *, under_headline: bool) -> 
                 parsed.published = parse_date(byline)
         elif _read_meta(block, parsed):
             continue
+        elif titles and not parsed.byline and (named := _NAME_DATE.match(block)):
+            parsed.byline = _bare_names(named.group("names"))
+            if parsed.published is None:
+                parsed.published = parse_date(named)
         elif _looks_like_headline(block):
             titles.append(block)
         else:

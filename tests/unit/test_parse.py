@@ -323,3 +323,11 @@ def test_a_list_of_headline_lines_of_different_lengths_is_not_one_wrapped_paragr
     a = parse(raw)
     assert a.headline == "Floods in Kenya: what we know so far about the rains"
     assert len(a.body.split("\n\n")) == 3
+
+
+def test_a_name_and_date_line_without_by_is_the_byline_and_date() -> None:
+    raw = (b"Liberia's Taylor Sentenced to 50 Years for War Crimes\n\nLisa Bryant | May 30, 2012 "
+           b"2:07 PM\n\nPARIS - Former Liberian president Charles Taylor has been sentenced.")
+    a = parse(raw)
+    assert a.byline == ["Lisa Bryant"] and a.headline.startswith("Liberia's Taylor")
+    assert a.published is not None and a.published.date().isoformat() == "2012-05-30"
