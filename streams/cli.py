@@ -246,8 +246,8 @@ def ingest(
         "message per item), jsonl (one message per line; one JSON object, even "
         "pretty-printed, is one article) or html.")] = "auto",
     source: Annotated[str | None, typer.Option(
-        help="Source name; with the file name (or the item's own id) it makes the stable "
-        "article id. Default: 'file', or the feed's host name with --feed.",
+        help="Source name; with the file name (or --source-id, or the item's own id) it "
+        "makes the stable article id. Default: 'file', or the feed's host name with --feed.",
         show_default=False)] = None,
     feed: Annotated[str | None, typer.Option(
         help="Poll this RSS/Atom URL instead of reading files: conditional GET, only new "
