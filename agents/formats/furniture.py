@@ -37,7 +37,7 @@ _PATTERNS = [
     r"accessibility links|breaking news|live(?: updates| blog)?|toggle navigation|main menu|"
     r"menu|search|sign in|log in|log out|register|print|email|e-mail|comments?|embed|listen|"
     r"loading\.{0,3}|close|next|previous|more|see all|show more|load more|top stories|"
-    r"latest(?: news| stories)?|just in",
+    r"latest(?: news| stories)?|just in|click to copy|copy link|link copied|copied",
     r"(?:share|post|send)(?: (?:on|to|via|this on))? (?:facebook|twitter|x|whatsapp|linkedin|"
     r"telegram|reddit|email|e-mail)",
     # Audio, video and image widgets.
@@ -49,6 +49,7 @@ _PATTERNS = [
     r"(?:photo|image|picture|photograph|file photo|video|graphic|credit|illustration)s?"
     r"(?: credit)?\s*:\s*.{1,80}",
     r"(?:getty images|file photo|handout|ap photo|reuters photo|afp photo|epa)(?:/[\w .'-]+)?",
+    r"(?:image|photo|video|media) (?:source|caption|copyright)\s*[,:].{0,300}",
     r"in this (?:file |handout |undated |aerial )?(?:image|photo|photograph|picture|"
     r"video grab|frame grab|still)\b.{10,280}",
 ]

@@ -73,9 +73,12 @@ CREDIT = re.compile(
     r"|(?:[\w.'’-]+ ){1,6}contributed (?:to|reporting to) this (?:report|story|article)\.?)$",
     re.IGNORECASE,
 )
+#: A date line: "Published March 13, 2019", "Updated 3:14 PM EDT, March 13, 2019",
+#: "Mon 13 Mar 2019 10.41 GMT", "April 12, 2024 9:30 AM GMT+3 Updated 2 hours ago".
 DATE_ONLY = re.compile(
-    rf"^(?:(?:Published|Updated|Posted|Last updated)(?: on)?:?\s*)?"
-    rf"{_DATE.pattern}[\w\s:.,()+-]{{0,24}}$",
+    rf"^(?:(?:Published|Updated|Posted|Last updated|Last modified|First published)"
+    rf"(?: on| at)?:?\s*)?(?:\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?,?\s*)?"
+    rf"{_DATE.pattern}[\w\s:.,()+|-]{{0,48}}$",
     re.IGNORECASE,
 )
 _MONTH_NUM = {
@@ -204,7 +207,15 @@ _OUTLET = re.compile(
     r"\b(?:Press|News|Reuters|AFP|Agency|Agence|Staff|Times|Post|Service|Media|Wire|Radio|"
     r"Television|TV|Network|Newsroom|Desk|Correspondents?|Bureau)\b"
 )
+_CALL_LETTERS = re.compile(r"^[A-Z]{2,5}$")
 _WORD = r"(?:[A-Z][\w'’.-]*|de|del|da|van|von|bin|ibn|al-\w+)"
+#: A dateline on a line of its own, closed by its dash: "Nairobi, Kenya CNN —".
+_DATELINE_LINE = re.compile(r"^(?P<dateline>[A-Z][\w .,'’()/-]{1,60}?)\s+[—–-]{1,2}$")
+#: A byline that says where the writer is: "Jane Doe in Nairobi", "A and B in Kyiv".
+_NAME_IN = re.compile(
+    rf"^(?P<names>[A-Z][\w'’.-]*(?:\s+{_WORD}){{1,3}}(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]*"
+    rf"(?:\s+{_WORD}){{1,3}})*)\s+in\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}}$"
+)
 #: A byline line without "By": two to four capitalised words ("Lisa Bryant", "VOA News"),
 #: or two such names joined by "and".
 _BARE_BYLINE = re.compile(
@@ -234,8 +245,8 @@ _DATE_KEYS = frozenset({"date", "published", "updated", "posted", "pubdate"})
 
 def _split_names(names: str) -> list[str]:
     parts = [p.strip() for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", names) if p.strip()]
-    people = [p for p in parts if not _OUTLET.search(p)]
-    return people
+    # An outlet by its words ("Associated Press") or its call letters alone ("CNN", "BBC").
+    return [p for p in parts if not _OUTLET.search(p) and not _CALL_LETTERS.match(p)]
 
 
 def _doubled(block: str) -> str | None:
@@ -365,6 +376,10 @@ def _read_head(head: list[str], parsed: ParsedText, *, under_headline: bool) -> 
             parsed.byline = _bare_names(named.group("names"))
             if parsed.published is None:
                 parsed.published = parse_date(named)
+        elif titles and not parsed.byline and (located := _NAME_IN.match(block)):
+            parsed.byline = _split_names(located.group("names"))
+        elif titles and (dateline := _DATELINE_LINE.match(block)):
+            parsed.dateline = parsed.dateline or dateline.group("dateline")
         elif _looks_like_headline(block):
             titles.append(block)
         else:

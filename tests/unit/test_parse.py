@@ -331,3 +331,15 @@ def test_a_name_and_date_line_without_by_is_the_byline_and_date() -> None:
     a = parse(raw)
     assert a.byline == ["Lisa Bryant"] and a.headline.startswith("Liberia's Taylor")
     assert a.published is not None and a.published.date().isoformat() == "2012-05-30"
+
+
+def test_bylines_with_a_place_and_datelines_on_their_own_line() -> None:
+    guardian = parse(b"Floods kill 40 in Kenya as rains batter east Africa\n\nJane Doe in Nairobi\n\n"
+                     b"Mon 13 Mar 2019 10.41 GMT\n\nFloods have killed at least 40 people.")
+    assert guardian.byline == ["Jane Doe"] and guardian.headline.startswith("Floods kill 40")
+    assert guardian.published is not None and guardian.published.day == 13
+    cnn = parse(b"Floods kill 40 in Kenya\n\nBy Jane Doe, CNN\n\nUpdated 10:41 AM EDT, Wed March "
+                b"13, 2019\n\nNairobi, Kenya CNN \xe2\x80\x94\n\nFloods have killed 40 people.")
+    assert (cnn.headline, cnn.byline, cnn.dateline) == ("Floods kill 40 in Kenya", ["Jane Doe"],
+                                                        "Nairobi, Kenya CNN")
+    assert cnn.published is not None and cnn.published.date().isoformat() == "2019-03-13"
