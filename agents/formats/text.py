@@ -155,7 +155,7 @@ def _lines_to_blocks(lines: list[str]) -> list[str]:
         return [" ".join(lines)]
     out: list[str] = []
     for line in lines:
-        if out and (line[0].islower() or out[-1].endswith(("-", ","))):
+        if out and (line[0].islower() or out[-1].endswith(("-", "–", "—", ","))):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -209,6 +209,11 @@ _OUTLET = re.compile(
 )
 _CALL_LETTERS = re.compile(r"^[A-Z]{2,5}$")
 _WORD = r"(?:[A-Z][\w'’.-]*|de|del|da|van|von|bin|ibn|al-\w+)"
+#: "VOA's Victoria Macchi contributed to this report." (a credit line above the story too)
+_CONTRIBUTED = re.compile(
+    r"^(?:[\w.'’-]+ ){1,6}contributed (?:to|reporting to) this (?:report|story|article)\.?$",
+    re.IGNORECASE,
+)
 #: A dateline on a line of its own, closed by its dash: "Nairobi, Kenya CNN —".
 _DATELINE_LINE = re.compile(r"^(?P<dateline>[A-Z][\w .,'’()/-]{1,60}?)\s+[—–-]{1,2}$")
 #: A byline that says where the writer is: "Jane Doe in Nairobi", "A and B in Kyiv".
@@ -455,8 +460,9 @@ def parse_text(text: str) -> ParsedText:
 
 def _read_body(rest: list[str], parsed: ParsedText) -> None:
     """Take credits, the closing author line and the dateline off the story blocks."""
-    # Credit lines open ("X contributed to this report.") or close the story.
-    while len(rest) > 1 and len(rest[0]) < 300 and CREDIT.match(rest[0]):
+    # Credit lines open ("X contributed to this report.") or close the story. Above
+    # the story only that form: a lead may start "Writing in Nature, ... by ...".
+    while len(rest) > 1 and len(rest[0]) < 200 and _CONTRIBUTED.match(rest[0]):
         credit = rest.pop(0)
         parsed.credit = credit if parsed.credit is None else f"{parsed.credit} {credit}"
     # An author box at the foot: the writer's or outlet's name alone ("VOA News").
