@@ -334,8 +334,9 @@ def test_a_name_and_date_line_without_by_is_the_byline_and_date() -> None:
 
 
 def test_bylines_with_a_place_and_datelines_on_their_own_line() -> None:
-    guardian = parse(b"Floods kill 40 in Kenya as rains batter east Africa\n\nJane Doe in Nairobi\n\n"
-                     b"Mon 13 Mar 2019 10.41 GMT\n\nFloods have killed at least 40 people.")
+    guardian = parse(b"Floods kill 40 in Kenya as rains batter east Africa\n\n"
+                     b"Jane Doe in Nairobi\n\nMon 13 Mar 2019 10.41 GMT\n\n"
+                     b"Floods have killed at least 40 people.")
     assert guardian.byline == ["Jane Doe"] and guardian.headline.startswith("Floods kill 40")
     assert guardian.published is not None and guardian.published.day == 13
     cnn = parse(b"Floods kill 40 in Kenya\n\nBy Jane Doe, CNN\n\nUpdated 10:41 AM EDT, Wed March "
@@ -343,3 +344,10 @@ def test_bylines_with_a_place_and_datelines_on_their_own_line() -> None:
     assert (cnn.headline, cnn.byline, cnn.dateline) == ("Floods kill 40 in Kenya", ["Jane Doe"],
                                                         "Nairobi, Kenya CNN")
     assert cnn.published is not None and cnn.published.date().isoformat() == "2019-03-13"
+
+
+def test_a_lead_that_mentions_writing_is_not_a_credit() -> None:
+    raw = (b"Sea levels rising faster\n\nWriting in the journal Nature, scientists led by Jane "
+           b"Doe said on Monday that seas are rising faster.\n\nThe study used satellite data.")
+    a = parse(raw)
+    assert a.credit is None and a.body.startswith("Writing in the journal Nature")
