@@ -6,10 +6,10 @@ headers and carries on. Anything else is a bug or an outage and is treated as
 such by the runner (see ``agents/runner.py``)::
 
     StageError                  input this stage cannot turn into records
-    ├── DecodeError             not text: binary, invalid UTF-8, bad JSON
+    ├── DecodeError             not text: binary, no encoding reads it, bad JSON or XML
     ├── TooLarge                over the configured size limit
     ├── EmptyArticle            nothing left after the furniture is removed
-    ├── MissingField            a required field (headline, body) is absent
+    ├── MissingField            structured input without a body (a headline is optional)
     ├── InvalidArticle          structured input of the wrong shape: a field of the wrong
     │                           type, a JSON array, a feed of several items in one message
     ├── UnsupportedFormat       a format wiredesk does not read (yet)
@@ -47,7 +47,7 @@ class EmptyArticle(StageError):
 
 
 class MissingField(StageError):
-    """A field every article needs (headline, body) is missing."""
+    """A structured item (JSON, ninjs, a feed item) has no body; a headline is optional."""
 
 
 class InvalidArticle(StageError):

@@ -59,8 +59,9 @@ def split_article(article: Article, pipeline_version: int) -> list[Paragraph]:
                 text=text,
                 sentences=sentences,
                 received_at=article.received_at,
-                # Relative dates need a reference: the story's date, else its arrival.
-                published=article.published or article.received_at,
+                # Relative dates need a reference: the story's date, from the
+                # article or its message (see agents.parse); never the clock.
+                published=article.published,
                 headline=article.headline,
                 byline=list(article.byline),
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -69,6 +70,10 @@ def _record_failure(event: Any, stage: str, error: Exception | None) -> None:
 def _normalize(event: Any) -> Iterator[Out]:
     msg = event.message
     meta = RawMeta.from_headers(message_headers(event))
+    if meta.received_at is None:
+        # A producer that sets no received-at header: the message's own timestamp is
+        # when it arrived (replays agree), and a story date of last resort.
+        meta = replace(meta, received_at=_timestamp(event))
     article = parse_article(msg.value, meta, now=_timestamp(event),
                             max_bytes=settings.max_article_bytes)
     decision = assign_revision(article_revisions.get(article.id), article.content_hash,

@@ -15,6 +15,12 @@ class ArticleV1(WireRecord, namespace="wiredesk.article.v1", **INTERNAL):
     ``body`` is the story text only (no site furniture, no byline, no credit
     line): every downstream span is an offset into it. ``id`` is stable per
     (source, source id); ``revision`` numbers changed content under that id.
+    ``published`` is the story's date and ``published_source`` where it came
+    from: ``text`` (printed in it), ``item`` (the payload's metadata),
+    ``header`` (given with the message), ``received`` (its arrival), ``none``;
+    ``unknown`` on records written before the field existed. ``encoding`` is
+    the encoding the raw bytes were read in (declared, UTF-8 or detected);
+    ``None`` on older records.
     """
 
     id: str
@@ -33,6 +39,8 @@ class ArticleV1(WireRecord, namespace="wiredesk.article.v1", **INTERNAL):
     credit: str | None = None
     url: str | None = None
     language: str = "en"
+    published_source: str = "unknown"
+    encoding: str | None = None
 
 
 Article = ArticleV1

@@ -45,6 +45,7 @@ _ENUMS: dict[tuple[str, str], list[str]] = {
     ("EventV1", "type"): ["Battles", "Explosions/Remote violence", "Violence against civilians",
                           "Protests", "Riots", "Strategic developments", "Other"],
     ("EntityV1", "type"): ["PERSON", "ORG", "GPE", "LOC", "NORP"],
+    ("ArticleV1", "published_source"): ["text", "item", "header", "received", "none", "unknown"],
 }
 
 

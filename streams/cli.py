@@ -200,6 +200,28 @@ def _seed_offsets(s: Settings) -> None:
 
 
 # --------------------------------------------------------------------------- ingest
+def _published(value: str | None) -> datetime | None:
+    """``--published``: an ISO date or date-time (UTC when it has no offset)."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO date such as 2019-03-13 or "
+                                 "2019-03-13T09:30:00Z", param_hint="--published") from None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+_PUBLISHED_HELP = (
+    "The story's date as a feed's metadata gives it (ISO: 2019-03-13 or "
+    "2019-03-13T09:30:00Z). Used when the text prints no date of its own (a date in the "
+    "text wins); relative dates (\"Tuesday\") resolve against it.")
+_SOURCE_ID_HELP = (
+    "Your own id of the story (with --source it makes the article id; send the same id "
+    "again to revise it). Default: the file name; for stdin, a hash of the content. An id "
+    "the article carries (ninjs uri, feed guid, JSON id) wins.")
+
+
 def _expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
@@ -221,10 +243,11 @@ def ingest(
         help="Files or folders; - reads stdin.", show_default=False)] = None,
     fmt: Annotated[str, typer.Option(
         "--format", help="auto (sniff each file), text, ninjs, rss (RSS/Atom feed: one "
-        "message per item), jsonl (one message per line) or html.")] = "auto",
+        "message per item), jsonl (one message per line; one JSON object, even "
+        "pretty-printed, is one article) or html.")] = "auto",
     source: Annotated[str | None, typer.Option(
-        help="Source name; with the file name (or the item's own id) it makes the stable "
-        "article id. Default: 'file', or the feed's host name with --feed.",
+        help="Source name; with the file name (or --source-id, or the item's own id) it "
+        "makes the stable article id. Default: 'file', or the feed's host name with --feed.",
         show_default=False)] = None,
     feed: Annotated[str | None, typer.Option(
         help="Poll this RSS/Atom URL instead of reading files: conditional GET, only new "
@@ -232,29 +255,41 @@ def ingest(
     every: Annotated[str, typer.Option(
         help="With --feed: poll every N seconds (60, 60s, 5m, 1h) until Ctrl-C; 0 polls "
         "once.")] = "0",
+    published: Annotated[str | None, typer.Option(
+        help=_PUBLISHED_HELP, show_default=False)] = None,
+    source_id: Annotated[str | None, typer.Option(
+        "--source-id", help=_SOURCE_ID_HELP, show_default=False)] = None,
 ) -> None:
     """Send articles to the raw topic (the event store), keyed by stable article id."""
 
     from agents.errors import StageError
-    from streams.ingest import raw_articles
+    from streams.ingest import raw_articles, stdin_name
     from streams.kafka_io import send_raw_articles
     from streams.topics import ARTICLES_RAW, ensure_topics, full_name
 
     if feed is not None:
         if paths:
             raise _fail("give files or --feed URL, not both")
+        if published is not None or source_id is not None:
+            raise _fail("--published and --source-id are for files: a feed item carries "
+                        "its own date and id")
         _ingest_feed(feed, every, source)
         return
     if not paths:
         raise _fail("give files or folders to ingest (- reads stdin), or --feed URL")
     source = source or "file"
+    given = _published(published)
+    files = _expand(paths)
+    if source_id is not None and len(files) > 1:
+        raise _fail("--source-id names one story: give one file (or -)")
     s = get_settings()
     articles = []
-    for f in _expand(paths):
+    for f in files:
         raw = sys.stdin.buffer.read() if str(f) == "-" else f.read_bytes()
+        name = source_id or (stdin_name(raw) if str(f) == "-" else f.name)
         try:
-            articles.extend(raw_articles(raw, "stdin" if str(f) == "-" else f.name, fmt,
-                                         source, s.max_article_bytes))
+            articles.extend(raw_articles(raw, name, fmt, source, s.max_article_bytes,
+                                         published=given))
         except StageError as exc:
             raise _fail(f"{f}: {type(exc).__name__}: {exc}") from None
     topic = full_name(s, ARTICLES_RAW)
@@ -328,27 +363,33 @@ def process(
                                      "html.")] = "auto",
     source: Annotated[str, typer.Option(help="Source name for the article id.")] = "file",
     compact: Annotated[bool, typer.Option(help="One line of JSON.")] = False,
+    published: Annotated[str | None, typer.Option(
+        help=_PUBLISHED_HELP, show_default=False)] = None,
+    source_id: Annotated[str | None, typer.Option(
+        "--source-id", help=_SOURCE_ID_HELP, show_default=False)] = None,
 ) -> None:
     """Run one article through the pure pipeline (no broker) and print JSON.
 
     A feed or JSON-lines file holding several articles prints a JSON array, one
-    document per article.
+    document per article. Without --published, a text that prints no date has
+    none (article.published_source "none") and its relative dates stay unresolved.
     """
     from agents.errors import StageError
     from agents.parse import RawMeta
     from agents.pipeline import process_article, to_document
-    from streams.ingest import split_payload
+    from streams.ingest import split_payload, stdin_name
 
+    given = _published(published)
     s = get_settings()
     lexicon = _lexicon(s)
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    name = "stdin" if str(file) == "-" else file.name
+    name = source_id or (stdin_name(raw) if str(file) == "-" else file.name)
     try:
         fmt, pieces = split_payload(raw, fmt)
         docs = []
         for i, piece in enumerate(pieces, start=1):
             meta = RawMeta(source=source, source_id=name if len(pieces) == 1 else f"{name}#{i}",
-                           format=fmt)
+                           format=fmt, published=given)
             result = process_article(piece, meta, lexicon=lexicon,
                                      now=datetime.now(UTC), pipeline_version=s.pipeline_version,
                                      max_bytes=s.max_article_bytes)

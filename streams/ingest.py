@@ -11,6 +11,7 @@ letters with its reason, like bad input from any feed.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from agents.errors import StageError
@@ -20,7 +21,7 @@ from agents.formats.jsonl import parse_jsonl_lines
 from agents.parse import RawMeta, parse_article
 from streams.kafka_io import RawArticle
 
-__all__ = ["raw_articles", "split_payload"]
+__all__ = ["raw_articles", "split_payload", "stdin_name"]
 
 
 def split_payload(raw: bytes, fmt: str) -> tuple[str, list[bytes]]:
@@ -38,19 +39,37 @@ def split_payload(raw: bytes, fmt: str) -> tuple[str, list[bytes]]:
     return fmt, [raw]
 
 
+def stdin_name(raw: bytes) -> str:
+    """The name of bytes read from stdin: ``stdin-`` and a hash of them.
+
+    Different content gets a different name (so a different article id), the
+    same bytes sent again the same one; ``--source-id`` gives a caller's own.
+    """
+    return "stdin-" + hashlib.sha256(raw).hexdigest()[:16]
+
+
 def raw_articles(raw: bytes, name: str, fmt: str, source: str,
-                 max_bytes: int = 2_000_000) -> list[RawArticle]:
-    """Every article of one file, keyed by the id the pipeline will give it."""
+                 max_bytes: int = 2_000_000, *,
+                 published: datetime | None = None) -> list[RawArticle]:
+    """Every article of one file, keyed by the id the pipeline will give it.
+
+    Args:
+        name: The file's name, or the caller's source id; piece ``i`` of a file
+            holding several articles is ``name#i``. An id the article carries
+            itself (ninjs uri, feed guid, JSON id) wins over it.
+        published: The story date given from outside (``--published``), sent in
+            the ``wiredesk.published`` header.
+    """
     fmt, pieces = split_payload(raw, fmt)
     now = datetime.now(UTC)
     out = []
     for i, piece in enumerate(pieces, start=1):
         source_id = name if len(pieces) == 1 else f"{name}#{i}"
+        meta = RawMeta(source=source, source_id=source_id, format=fmt, published=published)
         try:
-            article = parse_article(piece, RawMeta(source=source, source_id=source_id,
-                                                   format=fmt), now=now, max_bytes=max_bytes)
+            article = parse_article(piece, meta, now=now, max_bytes=max_bytes)
         except StageError:
-            out.append(RawArticle(piece, source, source_id, fmt))
+            out.append(RawArticle(piece, source, source_id, fmt, published))
             continue
-        out.append(RawArticle(piece, article.source, article.source_id, fmt))
+        out.append(RawArticle(piece, article.source, article.source_id, fmt, published))
     return out

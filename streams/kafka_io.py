@@ -35,6 +35,7 @@ class RawArticle:
     source: str
     source_id: str
     format: str = "text"
+    published: datetime | None = None  # a story date given from outside (--published)
 
     @property
     def key(self) -> str:
@@ -116,7 +117,7 @@ async def send_raw_articles(
     def outgoing() -> Iterator[Outgoing]:
         for art in articles:
             meta = RawMeta(source=art.source, source_id=art.source_id, format=art.format,
-                           received_at=datetime.now(UTC))
+                           received_at=datetime.now(UTC), published=art.published)
             yield Outgoing(topic, art.key.encode(), art.payload, meta.to_headers(), art)
 
     return await send_messages(bootstrap, outgoing(), on_sent=on_sent)

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from agents.errors import EmptyArticle, InvalidArticle, MissingField
+from agents.errors import EmptyArticle, InvalidArticle
 from agents.formats.furniture import is_furniture
 
 # The credit and dateline shapes are the text parser's own: one definition for every format.
@@ -103,7 +103,8 @@ def finish_item(headline: str, paragraphs: list[str], **fields: object) -> Parse
     """Normalise a structured format's fields into the shape the text parser gives.
 
     Invariant: ``body`` is non-empty NFC text, paragraphs separated by exactly
-    ``"\\n\\n"``, none of them furniture or blank, no closing credit line.
+    ``"\\n\\n"``, none of them furniture or blank, no closing credit line. The
+    headline may be empty: a story without one is still a story.
 
     Args:
         headline: The headline as the format gave it (folded to one line here).
@@ -112,12 +113,9 @@ def finish_item(headline: str, paragraphs: list[str], **fields: object) -> Parse
             an AP/Reuters-style dateline at the start of the first paragraph.
 
     Raises:
-        MissingField: no headline.
         EmptyArticle: no story paragraph once furniture and credits are removed.
     """
     headline = clean_inline(headline)
-    if not headline:
-        raise MissingField("no headline: the article has an empty or missing title")
     kept = [p for p in (clean_inline(p) for p in paragraphs) if p and not is_furniture(p)]
     if not kept:
         raise EmptyArticle("no story text once markup and site furniture are removed")

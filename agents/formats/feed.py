@@ -31,6 +31,7 @@ import feedparser
 
 from agents.errors import DecodeError, EmptyArticle, InvalidArticle, MissingField, UnsupportedFormat
 from agents.formats import ParsedItem, finish_item, split_byline, text_paragraphs
+from agents.formats.encoding import decode_bytes
 from agents.formats.html import html_paragraphs
 
 __all__ = ["parse_feed", "parse_feed_items"]
@@ -42,7 +43,13 @@ _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)[
 _EMAIL = re.compile(r"\S+@\S+")
 
 
-def _check_bytes(raw: bytes) -> None:
+def _check_bytes(raw: bytes) -> bytes:
+    """The feed's bytes in an encoding its declaration names (UTF-8 if none).
+
+    A feed that declares no encoding (or UTF-8) but is not UTF-8, as older feeds
+    in cp1252 often are, is decoded with the detected encoding and re-encoded
+    as UTF-8; :func:`feed_encoding` says what was assumed.
+    """
     if not raw.strip():
         raise EmptyArticle("the payload is empty")
     if b"\x00" in raw[:65536]:
@@ -52,11 +59,10 @@ def _check_bytes(raw: bytes) -> None:
     if name.replace("_", "-") in ("utf-8", "utf8"):
         try:
             raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DecodeError(
-                f"not UTF-8 text (and no other encoding declared): {exc.reason} at byte "
-                f"{exc.start}") from None
-        return
+        except UnicodeDecodeError:
+            text, _encoding = decode_bytes(raw)
+            return text.encode("utf-8")
+        return raw
     try:
         ascii_compatible = "<?>/='\"".encode(codecs.lookup(name).name) == b"<?>/='\""
     except (LookupError, UnicodeError):
@@ -64,6 +70,21 @@ def _check_bytes(raw: bytes) -> None:
     if not ascii_compatible:
         raise DecodeError(f"the XML declares {name}, which is not ASCII-compatible; "
                           "send feeds as UTF-8")
+    return raw
+
+
+def feed_encoding(raw: bytes) -> str | None:
+    """The encoding a feed's bytes are read in: declared, UTF-8, or detected (cp1252...)."""
+    declared = _DECLARED.match(raw)
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        if name.replace("_", "-") not in ("utf-8", "utf8"):
+            return name
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(raw)[1]
+    return "utf-8"
 
 
 def _local(name: str) -> str:
@@ -114,12 +135,12 @@ def parse_feed_items(raw: bytes) -> list[bytes]:
         with no items.
 
     Raises:
-        DecodeError: not UTF-8 (without another declared encoding), or not
+        DecodeError: bytes no encoding reads (declared or detected), or not
             well-formed XML (a truncated feed, an HTML error page).
         UnsupportedFormat: well-formed XML whose root is not rss, feed or rdf:RDF.
         EmptyArticle: no bytes at all.
     """
-    _check_bytes(raw)
+    raw = _check_bytes(raw)
     elements = _scan(raw)
     root = elements[0]
     if _local(root[0]) not in _FEED_ROOTS:
@@ -189,12 +210,14 @@ def parse_feed(raw: bytes) -> ParsedItem:
     """Parse one RSS or Atom item (a feed document holding exactly one) into article fields.
 
     Raises:
-        DecodeError: not UTF-8 (without another declared encoding), or not well-formed XML.
+        DecodeError: bytes no encoding reads (declared or detected), or not well-formed XML.
         UnsupportedFormat: XML that is not RSS or Atom.
         InvalidArticle: the document holds several items (split them at ingest).
-        MissingField: no item, no title or no body.
+        MissingField: no item or no body (a title is optional).
         EmptyArticle: the body holds no story text.
     """
+    checked = _check_bytes(raw)
+    encoding, raw = feed_encoding(raw), checked
     items = parse_feed_items(raw)
     if not items:
         raise MissingField("the feed holds no <item> or <entry>")
@@ -222,4 +245,5 @@ def parse_feed(raw: bytes) -> ParsedItem:
         published=_datetime(entry),
         section=next((t for t in tags if t), None),
         language=parsed.feed.get("language") or None,
+        encoding=encoding,
     )

@@ -165,8 +165,8 @@ def parse_html(text: str) -> ParsedItem:
     source id), ``<html lang>``.
 
     Raises:
-        MissingField: no headline anywhere on the page.
-        EmptyArticle: no story text once furniture is removed.
+        EmptyArticle: no story text once furniture is removed (a page with no
+            headline anywhere is still a story, with an empty headline).
     """
     tree = LexborHTMLParser(text)
     root = _story_root(tree)

@@ -9,7 +9,7 @@ message then holds one object (one line, or one pretty-printed object)::
      "source": "reuters", "url": "https://example.com/floods", "dateline": "NAIROBI",
      "section": "World"}
 
-Fields (all strings unless said; only ``headline`` and ``body`` are required):
+Fields (all strings unless said; only ``body`` is required):
 
     id         the source's own id of the story (a number is accepted); alias ``guid``
     headline   alias ``title``
@@ -20,7 +20,9 @@ Fields (all strings unless said; only ``headline`` and ``body`` are required):
     source     the feed or agency; overrides the ingest header's source
     url, dateline, section, credit, language   as in the Article record
 
-Unknown fields are ignored.
+Unknown fields are ignored. An object in ninjs shape (``bodies``, ``body_html``
+or ``body_text``) is read as ninjs, so one JSON article is accepted whichever of
+the two JSON formats it is sent as; one pretty-printed object is one article.
 """
 
 from __future__ import annotations
@@ -32,21 +34,29 @@ import orjson
 from agents.errors import DecodeError, InvalidArticle, MissingField
 from agents.formats import ParsedItem, finish_item, parse_iso_date, split_byline, text_paragraphs
 from agents.formats.html import html_paragraphs, looks_like_html
-from agents.formats.ninjs import load_object
+from agents.formats.ninjs import NINJS_BODY_KEYS, load_object, ninjs_item
 
-__all__ = ["parse_jsonl", "parse_jsonl_lines"]
+__all__ = ["json_article", "parse_jsonl", "parse_jsonl_lines"]
 
 
 def parse_jsonl_lines(raw: bytes) -> list[bytes]:
     """Split a JSON-lines payload into one raw message per article object (ingest side).
 
     Blank lines are skipped; each returned item is the line's bytes, unchanged
-    apart from surrounding white space.
+    apart from surrounding white space. A payload that is one JSON object as a
+    whole (pretty-printed over many lines, or one line) is one article.
 
     Raises:
         DecodeError: a line is not valid JSON; the message names its line number.
         InvalidArticle: a line is valid JSON but not an object.
     """
+    whole = raw.strip().removeprefix(b"\xef\xbb\xbf").strip()
+    if whole.startswith(b"{") and b"\n" in whole:
+        try:
+            if isinstance(orjson.loads(whole), dict):
+                return [whole]
+        except orjson.JSONDecodeError:
+            pass  # JSON lines, or broken: the line loop names the bad line
     items: list[bytes] = []
     for number, line in enumerate(raw.split(b"\n"), start=1):
         line = line.strip()
@@ -97,7 +107,7 @@ def parse_jsonl(text: str) -> ParsedItem:
         DecodeError: not JSON, or truncated.
         InvalidArticle: not an object, several JSON lines in one message, or a
             field of the wrong type.
-        MissingField: no headline or no body.
+        MissingField: no body.
         EmptyArticle: the body holds no story text.
     """
     try:
@@ -114,9 +124,14 @@ def parse_jsonl(text: str) -> ParsedItem:
                     f"the message holds {len(lines)} JSON lines; one message is one article "
                     "(split the file with parse_jsonl_lines at ingest)") from None
         raise
-    headline = _field(obj, "headline", "title")
-    if not headline or not headline.strip():
-        raise MissingField("JSON article has no 'headline'")
+    return json_article(obj)
+
+
+def json_article(obj: dict[str, Any]) -> ParsedItem:
+    """Article fields of one decoded JSON article object (the fields above)."""
+    if NINJS_BODY_KEYS.intersection(obj):
+        return ninjs_item(obj)
+    headline = _field(obj, "headline", "title") or ""
     body = _field(obj, "body", "text", "content")
     if not body or not body.strip():
         raise MissingField("JSON article has no 'body'")

@@ -16,6 +16,9 @@ Field mapping (the first present wins)::
 
 ``descriptions``/``description_text`` are summaries, never the body: an item
 with no body (a picture, a summary-only alert) is rejected with ``MissingField``.
+An object in the plain JSON article shape instead (``headline`` and ``body``,
+agents/formats/jsonl.py) is read as that: one JSON article is accepted
+whichever of the two JSON formats it is sent as. The headline is optional.
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from agents.errors import DecodeError, InvalidArticle, MissingField
 from agents.formats import ParsedItem, finish_item, parse_iso_date, split_byline, text_paragraphs
 from agents.formats.html import html_paragraphs, looks_like_html
 
-__all__ = ["load_object", "parse_ninjs"]
+__all__ = ["NINJS_BODY_KEYS", "load_object", "ninjs_item", "parse_ninjs"]
 
+#: Keys that hold a ninjs body; an object with none of them is no ninjs story.
+NINJS_BODY_KEYS = frozenset({"bodies", "body_html", "body_text"})
+_PLAIN_BODY_KEYS = ("body", "text", "content")
 _MAIN_ROLES = ("main", "headline", "body", "body-html", "body-text", None, "")
 
 
@@ -129,19 +135,26 @@ def parse_ninjs(text: str) -> ParsedItem:
         DecodeError: the text is not JSON.
         InvalidArticle: JSON of the wrong shape: not an object, or a field of
             the wrong type (a numeric headline, ``bodies`` not a list...).
-        MissingField: no headline or no body.
+        MissingField: no body.
         EmptyArticle: the body holds no story text.
     """
     item = load_object(text, "a ninjs item")
+    if not NINJS_BODY_KEYS.intersection(item) and any(item.get(k) for k in _PLAIN_BODY_KEYS):
+        from agents.formats.jsonl import json_article  # jsonl imports this module
+
+        return json_article(item)
+    return ninjs_item(item)
+
+
+def ninjs_item(item: dict[str, Any]) -> ParsedItem:
+    """Article fields of one decoded ninjs object (see :func:`parse_ninjs`)."""
     headlines = _pick(_objects(item, "headlines"), "headlines")
     headline = headlines[0]["value"] if headlines else _string(item, "headline")
-    if not headline:
-        raise MissingField("ninjs item has no headline: no 'headlines' or 'headline'")
     uri = _string(item, "uri") or _string(item, "guid")
     published = parse_iso_date(item.get("versioncreated"), "versioncreated") or parse_iso_date(
         item.get("firstcreated"), "firstcreated")
     return finish_item(
-        headline,
+        headline or "",
         _body(item),
         source_id=uri,
         url=uri if uri and uri.startswith(("http://", "https://")) else None,

@@ -93,8 +93,10 @@ def load_rules(dep: Deployment, path: Path) -> subprocess.CompletedProcess[str]:
 
 def expected(raw: RawArticle, text: str) -> dict[str, set[str]]:
     """rule id -> ids of the records it must alert on (the pure pipeline and matcher)."""
+    # As on the broker, where the ingest's received-at header dates an undated story.
     doc = orjson.loads(orjson.dumps(to_document(process_article(
-        raw.payload, RawMeta(source=raw.source, source_id=raw.source_id),
+        raw.payload, RawMeta(source=raw.source, source_id=raw.source_id,
+                             received_at=datetime.now(UTC)),
         lexicon=load_lexicon(), now=datetime.now(UTC)))))
     return {r.id: {rec["id"] for rec in doc[r.watch] if match_rule(r, r.watch, rec)}
             for r in load_rule_file(text)}

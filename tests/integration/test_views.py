@@ -27,8 +27,10 @@ ARTICLES = [RawArticle(p.read_bytes(), "file", p.name)
 
 
 def expected(raw: RawArticle) -> dict:  # type: ignore[type-arg]
+    # As on the broker, where the ingest's received-at header dates an undated story.
     doc = to_document(process_article(raw.payload, RawMeta(source=raw.source,
-                                                           source_id=raw.source_id),
+                                                           source_id=raw.source_id,
+                                                           received_at=datetime.now(UTC)),
                                       lexicon=load_lexicon(), now=datetime.now(UTC)))
     return orjson.loads(orjson.dumps(doc))
 

@@ -964,3 +964,5 @@ def test_perfect_prediction_of_the_seed_scores_one() -> None:
     assert scores["quotes"]["speaker_acc"] == 1.0
     assert scores["figures"]["bound_acc"] == 1.0
     assert scores["events"]["date_acc"] == 1.0
+
+

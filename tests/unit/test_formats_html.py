@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.errors import DecodeError, EmptyArticle, MissingField, StageError
+from agents.errors import DecodeError, EmptyArticle, StageError
 from agents.formats.html import html_paragraphs, looks_like_html
 from agents.parse import RawMeta, parse_article
 from tests.conftest import FIXTURES, NOW
@@ -86,12 +86,23 @@ def test_headline_falls_back_to_og_title_then_title() -> None:
     [
         (b"<html><body><h1>Title</h1><script>x()</script><nav>Home</nav></body></html>",
          EmptyArticle),
-        (b"<html><body><p>Only a paragraph.</p></body></html>", MissingField),
-        (b"<html><body>\xff\xfe</body></html>", DecodeError),
+        (b"<html><body>\x00\xff\xfe</body></html>", DecodeError),
         (b"", EmptyArticle),
     ],
-    ids=["no-text", "no-headline", "invalid-utf8", "empty"],
+    ids=["no-text", "binary", "empty"],
 )
 def test_bad_pages_are_stage_errors(raw: bytes, error: type[StageError]) -> None:
     with pytest.raises(error):
         parse(raw)
+
+
+def test_a_page_without_a_headline_is_a_story_with_an_empty_headline() -> None:
+    a = parse(b"<html><body><p>Only a paragraph.</p></body></html>")
+    assert a.headline == "" and a.body == "Only a paragraph."
+
+
+def test_a_cp1252_page_is_decoded_and_says_so() -> None:
+    a = parse("<html><body><h1>Caf\u00e9 reopens</h1><p>The caf\u00e9 \u201cis back,\u201d "
+              "its owner said.</p></body></html>".encode("cp1252"))
+    assert a.headline == "Caf\u00e9 reopens" and "\u201cis back,\u201d" in a.body
+    assert a.encoding == "cp1252"

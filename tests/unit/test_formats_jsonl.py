@@ -92,14 +92,40 @@ def test_without_id_the_header_source_id_is_used() -> None:
         (obj(headline=7), InvalidArticle, "'headline' must be a string"),
         (obj(byline={"name": "Ann"}), InvalidArticle, "'byline' must be a string or a list"),
         (obj(published="yesterday"), InvalidArticle, "not an ISO 8601 date"),
-        (obj(headline=" "), MissingField, "no 'headline'"),
         (obj(body=None), MissingField, "no 'body'"),
         (obj(body="<div><script>x()</script></div>"), EmptyArticle, "no story text"),
-        (b"{}\xff", DecodeError, "not UTF-8"),
+        (b"{}\xff", DecodeError, "not valid JSON"),
     ],
     ids=["whole-file", "truncated", "array", "numeric-headline", "byline-object", "bad-date",
-         "blank-headline", "no-body", "script-only-html", "invalid-utf8"],
+         "no-body", "script-only-html", "invalid-utf8"],
 )
 def test_bad_objects_are_stage_errors(raw: bytes, error: type[StageError], message: str) -> None:
     with pytest.raises(error, match=message):
         parse(raw)
+
+
+PRETTY = orjson.dumps({"id": "p-1", "headline": "Talks resume in Geneva",
+                       "body": "Diplomats met on Friday.\n\nThey meet again on Monday.",
+                       "published": "2024-04-12"}, option=orjson.OPT_INDENT_2)
+
+
+def test_a_pretty_printed_object_is_one_article_under_every_json_format() -> None:
+    assert parse_jsonl_lines(PRETTY) == [PRETTY.strip()]
+    for fmt in ("jsonl", "ninjs", "auto"):
+        a = parse(PRETTY, RawMeta(source="desk", format=fmt))
+        assert a.headline == "Talks resume in Geneva", fmt
+        assert a.body == "Diplomats met on Friday.\n\nThey meet again on Monday."
+        assert a.published is not None and a.published_source == "item"
+
+
+def test_a_ninjs_object_sent_as_jsonl_is_read_as_ninjs() -> None:
+    raw = orjson.dumps({"uri": "urn:x:2", "headlines": [{"value": "Floods in Kenya"}],
+                        "body_text": "Floods killed 40 people."})
+    a = parse(raw)
+    assert (a.headline, a.body, a.source_id) == ("Floods in Kenya", "Floods killed 40 people.",
+                                                 "urn:x:2")
+
+
+def test_an_object_without_a_headline_is_a_story() -> None:
+    a = parse(obj(headline=" "))
+    assert a.headline == "" and a.body == "Diplomats met on Friday."

@@ -99,7 +99,6 @@ def test_firstcreated_when_versioncreated_is_absent() -> None:
         ({"headlines": [{"role": "main"}]}, InvalidArticle, "string 'value'"),
         ({"versioncreated": 20240101}, InvalidArticle, "ISO 8601"),
         ({"versioncreated": "last Tuesday"}, InvalidArticle, "not an ISO 8601 date"),
-        ({"headline": None}, MissingField, "no headline"),
         ({"body_text": None}, MissingField, "no body"),
         ({"body_text": "<p>  </p>", "body_html": "<p> </p>"}, EmptyArticle, "no story text"),
     ],
@@ -124,3 +123,16 @@ def test_wrong_shapes_are_stage_errors(fields: dict[str, object], error: type[St
 def test_bad_json_is_a_stage_error(raw: bytes, error: type[StageError]) -> None:
     with pytest.raises(error):
         parse(raw)
+
+
+def test_an_item_without_a_headline_is_a_story() -> None:
+    a = parse(item(headline=None))
+    assert a.headline == "" and a.body.startswith("GENEVA (Reuters)")
+
+
+def test_a_plain_json_article_sent_as_ninjs_is_read() -> None:
+    raw = orjson.dumps({"headline": "Talks resume", "body": "Diplomats met on Friday.",
+                        "published": "2024-04-12T09:30:00Z"}, option=orjson.OPT_INDENT_2)
+    a = parse(raw)
+    assert (a.headline, a.body) == ("Talks resume", "Diplomats met on Friday.")
+    assert a.published is not None and a.published.date().isoformat() == "2024-04-12"
