@@ -42,6 +42,8 @@ class ReplayOutcome:
     started_at: float | None = None
     ready_at: float | None = None
     workers: list[rw.SpawnedWorker] = field(default_factory=list)
+    #: it gave up at ``timeout`` (code 1), rather than on a failure.
+    timed_out: bool = False
 
 
 def _show_plan(plan: r.ReplayPlan, console: Console) -> None:
@@ -154,7 +156,8 @@ def run_replay(settings: Settings, *, from_beginning: bool, since: str | None,
     if not alerts:
         console.print("Alerts skip the replayed records (replay=true); --alerts delivers them.")
     try:
-        started = rw.start_workers(settings, target, count, alerts=alerts)
+        started = rw.start_workers(settings, target, count, alerts=alerts,
+                                   standby=keep_running)
     except OSError as exc:
         console.print(f"[bold red]error:[/] cannot start a worker process: {exc}")
         return ReplayOutcome(1, plan.total)
@@ -313,6 +316,7 @@ def _poll(settings: Settings, plan: r.ReplayPlan, console: Console,
             if progress.caught_up:
                 return 0
             if deadline is not None and now > deadline:
+                outcome.timed_out = True
                 console.print(f"[bold red]error:[/] the replay has not caught up in time "
                               f"({progress.done} of {plan.total} articles, {lag} message(s) "
                               "unread)")

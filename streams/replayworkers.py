@@ -108,12 +108,16 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 def worker_env(settings: Settings, *, version: int, index: int, port: int,
-               alerts: bool = False) -> dict[str, str]:
+               alerts: bool = False, standby: bool = False) -> dict[str, str]:
     """The ``WIREDESK_*`` variables of replay worker ``index``.
 
     The replay's settings (broker, app id, topics, gazetteer...), with the version
     replayed into, the replay marker (alerts skip replayed records unless
-    ``alerts``), and the worker's own web port and data folder.
+    ``alerts``), and the worker's own web port and data folder. Without
+    ``standby`` (workers that stop when the replay has caught up) no standby
+    replicas: a warm copy of another worker's tables is for fail-over while
+    serving, and keeping it costs each worker every other worker's changelogs
+    (on the bench, peak RSS 480-710 MB per worker with them, ~190 MB without).
     """
     env = settings_env(settings)
     env.update(WIREDESK_PIPELINE_VERSION=str(version), WIREDESK_REPLAY="true",
@@ -121,6 +125,8 @@ def worker_env(settings: Settings, *, version: int, index: int, port: int,
                WIREDESK_DATA_DIR=_env_value(worker_dir(settings.data_dir, version, index)))
     if alerts:
         env["WIREDESK_REPLAY_ALERTS"] = "true"
+    if not standby:
+        env["WIREDESK_STANDBY_REPLICAS"] = "0"
     return env
 
 
@@ -209,9 +215,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_workers(settings: Settings, version: int, count: int, *, alerts: bool = False
-                  ) -> list[SpawnedWorker]:
+def start_workers(settings: Settings, version: int, count: int, *, alerts: bool = False,
+                  standby: bool = False) -> list[SpawnedWorker]:
     """Start ``count`` replay workers; each logs to ``<its data dir>/worker.log``.
+
+    ``standby``: keep the settings' standby replicas (workers that go on serving).
 
     Each runs in a session of its own, so a Ctrl-C on the terminal reaches only
     the replay command, which then stops them in order (SIGTERM, then wait).
@@ -222,7 +230,8 @@ def start_workers(settings: Settings, version: int, count: int, *, alerts: bool 
     try:
         for index in range(1, count + 1):
             port = _free_port()
-            env = worker_env(settings, version=version, index=index, port=port, alerts=alerts)
+            env = worker_env(settings, version=version, index=index, port=port, alerts=alerts,
+                             standby=standby)
             folder = Path(env["WIREDESK_DATA_DIR"])
             folder.mkdir(parents=True, exist_ok=True)
             log = folder / "worker.log"
