@@ -434,19 +434,6 @@ class Deployment:
         return Settings(broker_url=self.bootstrap, topic_prefix=self.prefix, app_id=self.app_id,
                         topic_partitions=PARTITIONS, data_dir=self.root, **extra)
 
-    async def prepare_replay(self, version: int) -> int:
-        """Move the new version's group as ``wiredesk replay --from-beginning`` does.
-
-        The raw topic from its start; every derived topic at its end, so the new
-        version reads only what it produces itself. Returns the articles to replay.
-        """
-        from streams import replay as r
-
-        settings = self.settings()
-        plan = await r.inspect(settings, version, None)
-        await r.commit_offsets(settings, plan.group, plan.offsets())
-        return plan.total
-
     def stop(self) -> None:
         """Stop every worker of this deployment."""
         for p in self.procs:
@@ -735,6 +722,48 @@ def floor_app(bootstrap: str, app_id: str, data_dir: str, port: str, variant: st
     _serve(app)
 
 
+async def replay_phase(dep: Deployment, col: Collector, expected: dict[str, int],
+                       sampler: RssSampler, seconds: float, log: Log, log_path: Path
+                       ) -> dict[str, Any]:
+    """``wiredesk replay --from-beginning --pipeline-version 2 --yes`` with its defaults.
+
+    The same function the command calls (``streams.replaycmd.run_replay``), with its
+    default worker count (one per core, at most one per partition), run in a thread
+    with its console written to ``log_path``. Time-boxed by ``seconds``: it then stops
+    its workers. The rate is as it always was: articles with all their outputs on
+    the topics, over the time from every worker holding partitions to the last output.
+    """
+    from rich.console import Console
+
+    from streams.replaycmd import run_replay
+
+    pids: list[int] = []
+
+    def started(workers: list[Any]) -> None:
+        pids.extend(w.pid for w in workers)
+        sampler.pids.update(pids)
+
+    with log_path.open("w") as out:
+        outcome = await asyncio.to_thread(
+            run_replay, dep.settings(), from_beginning=True, since=None, version=2,
+            dry_run=False, yes=True, watch_progress=False, alerts=False,
+            console=Console(file=out, width=120), timeout=seconds, on_started=started)
+    if (outcome.code != 0 and not outcome.timed_out) or not outcome.workers:
+        raise RuntimeError(f"wiredesk replay exited with {outcome.code}; see {log_path}")
+    # The outputs are on the topics by now; give the collector a moment to read them.
+    done = await col.wait(2, expected, log, "replay (pipeline version 2)", 10.0, partial=True)
+    finished = [a for a, c in expected.items() if len(col.records.get((2, a), ())) >= c]
+    end = col.last_ts(2, finished) if finished else time.time() * 1000
+    ready = outcome.ready_at or outcome.started_at or time.time()
+    # None, not 0, when no article finished in the time box: the rate is unknown.
+    aps = done / ((end - ready * 1000) / 1000) if done else None
+    log(f"replay ({len(outcome.workers)} workers): {aps:.2f} articles/s" if aps is not None
+        else f"replay: no article finished in {seconds:.0f}s")
+    return {"aps": aps, "done": done, "in_topic": len(expected),
+            "workers": len(outcome.workers), "caught_up": outcome.code == 0,
+            "command_s": _round(outcome.seconds, 2), "pids": pids}
+
+
 # --------------------------------------------------------------------------- the run
 @contextlib.contextmanager
 def _broker(url: str | None, root: Path, log: Log) -> Iterator[tuple[str, str]]:
@@ -764,6 +793,7 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
     one = Deployment(bootstrap, root / "one")
     await one.create()
     await one.load_rule(BENCH_RULE)  # a desk has rules: the alert stage does real work
+    replay_pids: list[int] = []
     try:
         w = await one.worker("w1", sampler)
         # Started once the worker is up: the topics' leaders are elected by then (a
@@ -794,25 +824,15 @@ async def _measure(o: Options, bootstrap: str, root: Path, corpus: list[CorpusAr
             sent = (_items(corpus, "e2e", 0, n) + _items(corpus, "lat20", 0, k)
                     + _items(corpus, "lat80", 0, k80))
             expected = {article_id("bench", sid): counts[i] for sid, _, i in sent}
-            await one.prepare_replay(2)
-            v2 = await one.worker("w-v2", sampler, WIREDESK_PIPELINE_VERSION="2",
-                                  WIREDESK_REPLAY="1")
-            # Time-boxed: on this machine a full replay does not fit the 5-minute run, so
-            # the rate is articles completed / time from the worker being ready.
-            done = await col.wait(2, expected, log, "replay (pipeline version 2)",
-                                  o.replay_seconds, partial=True)
-            finished = [a for a, c in expected.items()
-                        if len(col.records.get((2, a), ())) >= c]
-            end = col.last_ts(2, finished) if finished else time.time() * 1000
-            # None, not 0, when no article finished in the time box: the rate is unknown.
-            res["replay_aps"] = done / ((end - v2.ready * 1000) / 1000) if done else None
-            res["replay_articles"] = {"done": done, "in_topic": len(sent)}
-            rate = res["replay_aps"]
-            log(f"replay: {rate:.2f} articles/s" if rate is not None else
-                f"replay: no article finished in {o.replay_seconds:.0f}s", )
+            replay = await replay_phase(one, col, expected, sampler, o.replay_seconds, log,
+                                        root / "replay.log")
+            replay_pids += replay.pop("pids")
+            res["replay_aps"] = replay.pop("aps")
+            res["replay_articles"] = replay
     finally:
         one.stop()
-    res["rss_mb"] = max(sampler.peak.get(p.popen.pid, 0) for p in one.procs) / 2**20
+    res["rss_mb"] = max(sampler.peak.get(pid, 0)
+                        for pid in [p.popen.pid for p in one.procs] + replay_pids) / 2**20
     two = Deployment(bootstrap, root / "two")
     await two.create()
     await two.load_rule(BENCH_RULE)

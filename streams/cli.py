@@ -579,26 +579,41 @@ def replay(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when stdin "
                                       "is not a terminal.")] = False,
     watch: Annotated[bool, typer.Option(
-        "--watch", help="Then show a progress bar (articles done, rate, time left) until "
-        "the worker has caught up; alone, follow a replay already running.")] = False,
+        "--watch", help="With --workers 0: then show a progress bar (articles done, rate, "
+        "time left) until the workers have caught up; alone, follow a replay already "
+        "running.")] = False,
     alerts: Annotated[bool, typer.Option(
         "--alerts", help="Deliver alerts for replayed records (by default alerts skip "
         "records marked replay=true, so subscribers are not flooded with old news).")
     ] = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0, help="Worker processes of the version to run over the "
+        "partitions until the replay has caught up (default: one per core, at most one per "
+        "partition of the raw topic); 0 only prepares the group and prints the worker "
+        "command.", show_default=False)] = None,
+    keep_running: Annotated[bool, typer.Option(
+        "--keep-running", help="Leave the workers it started running once the replay has "
+        "caught up.")] = False,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0, help="Give up after this many seconds: stop the workers it "
+        "started and exit 1.", show_default=False)] = None,
 ) -> None:
     """Reprocess the raw topic (the event store): all of it, or since a time.
 
     With no worker of the version running, moves the version's consumer group to
     the start (or the time) of wiredesk.articles.raw.v1 and the derived topics to
     their end; from the beginning it also deletes the version's changelogs and
-    local tables so they are rebuilt. Then start the worker it prints (see
-    docs/replay.md).
+    local tables so they are rebuilt. Then runs worker processes of the version
+    (one per core) with a progress bar and stops them when every stage has caught
+    up (see docs/replay.md).
     """
     from streams.replaycmd import run_replay
 
-    raise typer.Exit(run_replay(get_settings(), from_beginning=from_beginning, since=since,
-                                version=pipeline_version, dry_run=dry_run, yes=yes,
-                                watch_progress=watch, alerts=alerts, console=err))
+    outcome = run_replay(get_settings(), from_beginning=from_beginning, since=since,
+                         version=pipeline_version, dry_run=dry_run, yes=yes,
+                         watch_progress=watch, alerts=alerts, console=err, workers=workers,
+                         keep_running=keep_running, timeout=timeout)
+    raise typer.Exit(outcome.code)
 
 
 # --------------------------------------------------------------------------- rules / alerts

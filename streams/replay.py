@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from streams import topics as t
 from streams.settings import Settings
@@ -286,12 +287,28 @@ def _admin(settings: Settings) -> AIOKafkaAdminClient:
                                request_timeout_ms=30_000)
 
 
+async def _retrying(call: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
+    """Await ``call()`` again while it fails with a retriable Kafka error, up to ``timeout``.
+
+    A broker that has just started answers group requests with "coordinator not
+    available" until it has created its offsets topic, which takes a few seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return await call()
+        except KafkaError as exc:
+            if not exc.retriable or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
 async def running_members(settings: Settings, group: str) -> list[str]:
     """The members of a consumer group right now (empty when no worker runs)."""
     admin = _admin(settings)
     await admin.start()
     try:
-        responses = await admin.describe_consumer_groups([group])
+        responses = await _retrying(lambda: admin.describe_consumer_groups([group]))
     finally:
         await admin.close()
     members: list[str] = []
@@ -307,7 +324,7 @@ async def committed_offsets(settings: Settings, group: str) -> dict[tuple[str, i
     admin = _admin(settings)
     await admin.start()
     try:
-        offsets = await admin.list_consumer_group_offsets(group)
+        offsets = await _retrying(lambda: admin.list_consumer_group_offsets(group))
     finally:
         await admin.close()
     return {(tp.topic, tp.partition): om.offset for tp, om in offsets.items() if om.offset >= 0}

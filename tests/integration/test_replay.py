@@ -5,6 +5,10 @@ rebuilds identical tables, and ``--since`` covers only the later articles."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import re
+import signal
 import subprocess
 import sys
 import time
@@ -80,12 +84,12 @@ def _processed(port: int, articles: list[RawArticle], timeout: float = 180.0
     return done
 
 
-def _replay(dep: Deployment, *args: str, data_dir: str | None = None
+def _replay(dep: Deployment, *args: str, data_dir: str | None = None, timeout: float = 120.0
             ) -> subprocess.CompletedProcess[str]:
     extra = {"WIREDESK_DATA_DIR": data_dir} if data_dir else {}
     proc = subprocess.run([sys.executable, "-m", "streams.cli", "replay", *args], cwd=ROOT,
                           env=dep.env(COLUMNS="200", **extra), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=120)
+                          stdin=subprocess.DEVNULL, timeout=timeout)
     print(proc.stderr)
     return proc
 
@@ -132,8 +136,8 @@ def test_replay_refuses_while_a_worker_runs_and_without_yes(ingested: Ingested) 
     assert no_tty.returncode == 2 and "--yes" in no_tty.stderr
 
 
-def _expected_counts(gazetteer: Path) -> dict[str, dict[str, int]]:
-    """file name -> output counts of the pure pipeline with the new gazetteer."""
+def _expected_counts(gazetteer: Path | None) -> dict[str, dict[str, int]]:
+    """file name -> output counts of the pure pipeline (with a new gazetteer)."""
     lexicon = load_lexicon("rules", gazetteer)
     return {f.name: process_article(f.read_bytes(), RawMeta(source="x", source_id=f.name),
                                     lexicon=lexicon, now=datetime.now(UTC)).enriched.counts
@@ -150,7 +154,7 @@ def test_a_new_version_with_a_changed_gazetteer_reprocesses_every_article_once(
                              str(tmp_path / "rules.yaml")], cwd=ROOT, env=dep.env(),
                             capture_output=True, text=True, timeout=60)
     assert loaded.returncode == 0, loaded.stderr
-    plan = _replay(dep, "--from-beginning", "--pipeline-version", "2", "--yes")
+    plan = _replay(dep, "--from-beginning", "--pipeline-version", "2", "--yes", "--workers", "0")
     assert plan.returncode == 0, plan.stderr
     assert "WIREDESK_PIPELINE_VERSION=2" in plan.stderr
     started = time.monotonic()
@@ -217,7 +221,7 @@ def test_the_same_version_replayed_twice_changes_nothing(ingested: Ingested) -> 
         before = _answers(port, ingested, names)
     assert all(status == 200 for status, _ in before.values())
     for _ in range(2):
-        done = _replay(dep, "--from-beginning", "--yes", data_dir=data)
+        done = _replay(dep, "--from-beginning", "--yes", "--workers", "0", data_dir=data)
         assert done.returncode == 0, done.stderr
         assert "deleted changelog" in done.stderr
         with running_worker(dep, "w1") as (_, port):
@@ -254,3 +258,74 @@ def test_a_worker_seeds_its_group_at_the_start_of_every_partition(kafka_bootstra
     assert asyncio.run(seed_group_offsets(settings)) == len(consumed_topics(settings)) * 2
     assert set(asyncio.run(committed()).values()) == {0}  # the start, not the end
     assert asyncio.run(seed_group_offsets(settings)) == 0  # never moves a committed offset
+
+
+def test_replay_with_two_workers_of_its_own_processes_every_article_once(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    # `wiredesk replay --workers 2`: the command starts two worker processes of the new
+    # version and follows the group until every stage has caught up. --keep-running
+    # leaves them up so their tables can be asked; without it they are stopped.
+    dep = new_deployment(kafka_bootstrap, tmp_path)
+    asyncio.run(ensure_topics(Settings(broker_url=kafka_bootstrap, topic_prefix=dep.prefix,
+                                       topic_partitions=dep.partitions)))
+    articles = _batch("workers", 8)
+    send(dep, *articles)
+    started = time.monotonic()
+    done = _replay(dep, "--from-beginning", "--pipeline-version", "2", "--yes", "--workers", "2",
+                   "--keep-running", "--timeout", "300", data_dir=str(tmp_path / "data"),
+                   timeout=400)
+    elapsed = time.monotonic() - started
+    workers = re.findall(r"(w\d): pid (\d+), http://127\.0\.0\.1:(\d+)/health, log (\S+)",
+                         done.stderr)
+    try:
+        assert done.returncode == 0, done.stderr
+        print(f"\nREPLAY RATE (wiredesk replay --workers 2, command start to caught up): "
+              f"{len(articles)} articles in {elapsed:.1f}s = {len(articles) / elapsed:.2f} "
+              "articles/s")
+        assert [name for name, *_ in workers] == ["w1", "w2"]
+        assert all(Path(log).is_relative_to(tmp_path / "data") for *_, log in workers)
+        held = re.search(r"Partitions held per worker: w1 (\d+), w2 (\d+)", done.stderr)
+        assert held and all(int(n) > 0 for n in held.groups()), "a worker held no partition"
+        assert f"Replayed {len(articles)} article(s)" in done.stderr
+        expected = _expected_counts(None)
+        keys = {a.key: a.source_id.split("-", 2)[2] for a in articles}
+        # The tables, from either worker: every article processed, each counted once.
+        port = int(workers[1][2])
+        answers = _processed(port, articles, timeout=60)
+        for key, file in keys.items():
+            assert answers[key]["counts"] == expected[file], key
+        mentions: dict[str, set[str]] = {}
+        for suffix in OUTPUTS:
+            records = [r for r in _records(dep, suffix) if r["article_id"] in keys]
+            assert all(r["pipeline_version"] == 2 and r["replay"] for r in records)
+            # Every record of every article, once by id. A record sent twice (a worker
+            # that joined late took over a partition whose last batch was not committed
+            # yet) is at-least-once delivery; the tables fold by id and count it once.
+            ids = {r["id"]: r for r in records}
+            doubled = len(records) - len(ids)
+            print(f"{suffix}: {len(ids)} records, {doubled} sent twice")
+            per_article = Counter(r["article_id"] for r in ids.values())
+            for key, file in keys.items():
+                assert per_article[key] == expected[file][KINDS[suffix]], (suffix, key)
+            if suffix == "entities.v1":
+                for r in ids.values():
+                    mentions.setdefault(r["name"], set()).add(r["article_id"])
+        for name in sorted(mentions)[:10]:
+            status, entity = get(port, f"/entities/{name}")
+            assert status == 200 and entity["articles"] == len(mentions[name]), name
+    finally:
+        _stop([int(pid) for _, pid, _, _ in workers])
+
+
+def _stop(pids: list[int], timeout: float = 30.0) -> None:
+    """SIGTERM processes that are not our children, and wait until they are gone."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)
+                time.sleep(0.2)
+            os.kill(pid, signal.SIGKILL)
