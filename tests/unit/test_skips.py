@@ -80,3 +80,30 @@ def test_a_compacted_topic_keeps_fausts_behaviour() -> None:
     install(lambda topic: topic == RAW.topic, SkipLedger())
     consumer = _Consumer(committed=2, acked=list(range(3, 11)))
     assert Consumer._new_offset(consumer, RULES) == 11  # compaction removes offsets
+
+
+def test_a_hole_at_the_head_of_a_partition_committed_at_its_start_is_held() -> None:
+    # The benchmark's two-worker loss: a partition seeded at offset 0, which faust keeps
+    # as "no committed offset" (None); offsets 0-3 dropped by the fetcher, 4-9 processed.
+    # faust alone would commit 10; the position the partition was sought to is the base.
+    ledger = SkipLedger()
+    install(lambda topic: topic == RAW.topic, ledger)
+    consumer = _Consumer(committed=2, acked=list(range(4, 10)))
+    consumer._committed_offset[RAW] = None  # type: ignore[assignment]
+    consumer._wiredesk_starts = {RAW: 0}  # type: ignore[attr-defined]
+    assert Consumer._new_offset(consumer, RAW) is None
+    assert ledger.due(now=1e9) == [(RAW, 0)]
+
+
+async def test_the_position_a_partition_is_sought_to_is_kept() -> None:
+    class Seeking(_Consumer):
+        async def seek_to_committed(self) -> dict[TP, int]:
+            return {RAW: 0, RULES: 7}
+
+    install(lambda topic: topic == RAW.topic, SkipLedger())
+    consumer = Seeking(committed=0, acked=[])
+    consumer._read_offset = {}  # type: ignore[attr-defined]
+    consumer._committed_offset = {}
+    await Consumer.perform_seek(consumer)
+    assert consumer._committed_offset == {RAW: None, RULES: 7}  # faust turns 0 into None
+    assert consumer._wiredesk_starts == {RAW: 0, RULES: 7}  # type: ignore[attr-defined]
