@@ -21,6 +21,12 @@ def _apart(sentence: str, cues: dict[str, frozenset[str]]) -> bool:
     return any(w in cues["separate"] for w in TOKEN.findall(sentence.lower()))
 
 
+def _same_actor(a: str | None, b: str | None) -> bool:
+    """Actors that may be one: equal, or either unknown (two agreements by two named
+    parties at one place are two happenings)."""
+    return a is None or b is None or a == b
+
+
 @dataclass(slots=True)
 class Kept:
     """An event with what merging reads: its trigger lemma and its sentence."""
@@ -37,7 +43,8 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
     A restatement has the same place and either the same type, trigger lemma and a
     compatible date, or is ``loose`` (a back-reference such as "the attack", or an
     undated generic noun such as "during the battle"), which restates any kept event of
-    its type, or of any violent type when its word is as ``generic`` as "attack".
+    its type, or of any violent type when its word is as ``generic`` as "attack". An
+    ``Other`` happening restates one of its kind only when their actors may be the same.
 
     Wire copy opens with a summary and retells it with detail in the next paragraph:
     a violent event from the article's first sentence, or one placed only at country
@@ -68,8 +75,10 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
             continue
         if loose and (prev.type == event.type or (generic and prev.type in VIOLENT)):
             return
-        if (prev.type, old.lemma) == (event.type, new.lemma) and (
-            prev.date is None or event.date is None or prev.date == event.date
+        if (
+            (prev.type, old.lemma) == (event.type, new.lemma)
+            and (prev.date is None or event.date is None or prev.date == event.date)
+            and (prev.type != "Other" or _same_actor(prev.actor, event.actor))
         ):
             if prev.date is None and event.date is not None:
                 kept[i] = replace(old, event=replace(prev, date=event.date))

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from agents.nlp.event_args import Names, arguments, is_place, main_place, place
+from agents.nlp.event_args import Names, arguments, is_place, main_place, other_place, place
 from agents.nlp.event_lead import LeadHit, lead_hits
 from agents.nlp.event_lexicon import Lexicon, Trigger, load_lexicon
 from agents.nlp.event_merge import Kept, keep
+from agents.nlp.event_other import other_hits, quoted_spans
 from agents.nlp.event_scan import is_word_char, spaced_bytes
 from agents.nlp.event_typing import VIOLENT, rejected, type_trigger
 from agents.nlp.types import DateExpr, Doc, EventRecord, Mention, ResolvedEntity, Span
@@ -102,6 +103,8 @@ class _Text:
         self.date_starts = [d.start for d in self.dates]
         self.paragraph_starts = [p.start for p in doc.paragraphs]
         self.cache: dict[int, _Sentence] = {}
+        self.quotes: list[Span] | None = None
+        self.quote_starts: list[int] = []
 
     def has(self, context: str, span: Span) -> bool:
         """True when a word of cue class ``context`` occurs in ``span``."""
@@ -173,6 +176,31 @@ class _Text:
             m for m in self.mentions[lo:hi] if is_place(self.body, self.rev, m, floor, self.lex)
         ]
 
+    def paragraph_places(self, index: int) -> list[Mention]:
+        """Places named in sentence ``index``'s paragraph outside that sentence."""
+        span = self.spans[index]
+        para = bisect_right(self.paragraph_starts, span.start) - 1
+        if para < 0:
+            return []
+        whole = self.doc.paragraphs[para]
+        lo = bisect_left(self.mention_starts, whole.start)
+        hi = bisect_left(self.mention_starts, whole.end)
+        return [
+            m
+            for m in self.mentions[lo:hi]
+            if not (span.start <= m.start < span.end)
+            and is_place(self.body, self.rev, m, whole.start, self.lex)
+            and not self.quoted(m.start)
+        ]
+
+    def quoted(self, at: int) -> bool:
+        """True when ``at`` lies inside a quotation (its words are speech, not report)."""
+        if self.quotes is None:
+            self.quotes = quoted_spans(self.body, self.doc.paragraphs)
+            self.quote_starts = [q.start for q in self.quotes]
+        i = bisect_right(self.quote_starts, at) - 1
+        return i >= 0 and self.quotes[i].start < at < self.quotes[i].end
+
     def __getitem__(self, index: int) -> _Sentence:
         sent = self.cache.get(index)
         if sent is None:
@@ -242,10 +270,11 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
     text = _Text(doc, lex)
     hits = _hits(text, lex)
     hits += _lead(text, lex, hits)
+    hits += _other(text, lex, hits)
     if not hits:
         return []
     hits.sort(key=lambda h: h.start)
-    names = Names(entities)
+    names = Names(entities, doc.body)
     memo: list[tuple[str | None, str | None]] = []
 
     def main() -> tuple[str | None, str | None]:
@@ -253,13 +282,10 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             memo.append(main_place(doc.body, text.mentions, names, lex))
         return memo[0]
 
-    violent = {
-        h.sentence
-        for h in hits
-        if h.trigger.strength != "secondary" and h.type != "Strategic developments"
-    }
+    violent = {h.sentence for h in hits if h.trigger.strength != "secondary" and h.type in VIOLENT}
+    _retype_arrests(text, hits)
     riots = {h.sentence for h in hits if h.type == "Riots"}
-    seen: set[tuple[int, str, str | None]] = set()
+    seen: set[tuple[int, str, str | None, str]] = set()
     kept: list[Kept] = []
     for hit in hits:
         if hit.trigger.strength == "secondary" and hit.sentence in violent:
@@ -271,11 +297,19 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             sent.dates or sent.places or text.has("anchor", sent.span)
         ):
             continue
-        earlier = [] if sent.places else text.earlier_places(hit.sentence)
-        where = place(hit.anchor, sent.places, earlier, names, lex, main)
-        if (hit.sentence, hit.type, where) in seen:
+        if hit.type == "Other" and hit.lead is None:
+            own = [m for m in sent.places if not text.quoted(m.start)]
+            around = [] if own else text.paragraph_places(hit.sentence)
+            where = other_place(hit.anchor, own, around, names, main)
+        else:
+            earlier = [] if sent.places else text.earlier_places(hit.sentence)
+            where = place(hit.anchor, sent.places, earlier, names, lex, main)
+        # One event per sentence, type and place; Other events also per kind: "won the
+        # election" and "the election" report two happenings.
+        key = (hit.sentence, hit.type, where, hit.trigger.lemma if hit.type == "Other" else "")
+        if key in seen:
             continue
-        seen.add((hit.sentence, hit.type, where))
+        seen.add(key)
         when = text.day(sent, hit.start)
         if when is None and hit.lead is not None:
             for echo in hit.lead.echoes(text.lowered or text.body.lower()):
@@ -284,7 +318,7 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
                     break
         actor: str | None = None
         target: str | None = None
-        if hit.trigger.sub_event != "disaster":  # nobody does an earthquake
+        if hit.trigger.sub_event not in _NO_ACTOR:
             actor, target = arguments(
                 doc.body, hit.start, hit.end, hit.type, sent.span, sent.people, names
             )
@@ -311,6 +345,8 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
 
 
 _CONFLICT = frozenset([*VIOLENT, "Protests", "Riots"])
+# Nobody does an earthquake, and an election is held by a country, not by the nearest name.
+_NO_ACTOR = frozenset(["disaster", "election"])
 
 
 def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
@@ -342,3 +378,54 @@ def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
              h.sentence, lead=h, anchor=h.end)
         for h in found
     ]
+
+
+def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
+    """Reported happenings anywhere in the story (``event_other``), as ``Other`` hits.
+
+    A happening inside a trigger or lead hit is that hit ("evacuated" by troops
+    is a Strategic development; the lead's "approved a bill" is the lead event), and an
+    agreement in a sentence with a conflict trigger is ACLED's (a Strategic development:
+    "agreed a ceasefire", "had not honoured the agreement signed in Jeddah").
+    """
+    lowered = text.lowered if text.lowered is not None else text.body.lower()
+    cues, spans = lex.cues, text.spans
+
+    def negated(start: int, end: int, index: int) -> bool:
+        return rejected(lowered, spans[index], start, end, cues)
+
+    found = other_hits(
+        text.body, lowered, text.spaced, text.doc.paragraphs, spans, lex, negated
+    )
+    taken = sorted((h.start, h.end) for h in hits)
+    conflict = {h.sentence for h in hits if h.type != "Other"}
+    out: list[_Hit] = []
+    for h in found:
+        if h.lemma == "agreement" and h.sentence in conflict:
+            continue
+        i = bisect_right(taken, (h.end, h.end))
+        if any(s <= h.start and h.end <= e for s, e in taken[max(0, i - 3) : i]):
+            continue
+        out.append(_Hit(h.start, h.end, Trigger(h.lemma, h.type, h.lemma, "strong", "-"),
+                        h.type, h.sentence))
+    return out
+
+
+def _retype_arrests(text: _Text, hits: list[_Hit]) -> None:
+    """Arrests without violence are ``Other`` (gold/FORMAT.md); ACLED's Arrests otherwise.
+
+    An arrest stays a Strategic development when its sentence reports violence or a
+    riot, casualties or a crowd ("230 rioters had been arrested", "arrested
+    three suspects in connection with the bombing").
+    """
+    conflict = {
+        h.sentence
+        for h in hits
+        if h.type in (*VIOLENT, "Riots") and h.trigger.strength != "secondary"
+    }
+    for hit in hits:
+        if hit.trigger.sub_event != "Arrests" or hit.sentence in conflict:
+            continue
+        span = text.spans[hit.sentence]
+        if not (text.has("crowd", span) or text.has("anchor", span)):
+            hit.type = "Other"
