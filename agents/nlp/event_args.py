@@ -184,26 +184,41 @@ def place(
     return name
 
 
+_SET_IN = re.compile(
+    r"\b(?:in|at|near|inside|outside|throughout|within)\s+(?:[\w'’.-]+\s+){0,2}$", re.I
+)
+
+
 def other_place(
+    body: str,
     at: int,
     places: list[Mention],
     around: list[Mention],
     names: Names,
     main: Callable[[], tuple[str | None, str | None]],
-) -> str | None:
-    """Where a non-conflict happening took place: as the story places it.
+) -> tuple[str | None, bool]:
+    """Where a non-conflict happening took place, and whether the story placed it.
 
     Elections, rulings, decisions and announcements happen where the story says, and a
     country is then the place ("annulled the elections" in a story about Malawi): no
-    country gives way to a town here. Order: the nearest place named in the sentence;
-    else the nearest named elsewhere in its paragraph ("sentenced ... by a court in The
-    Hague" in the next sentence); else the article's main country; else its main place.
+    country gives way to a town here. Order: the nearest place named in the sentence,
+    one set "in"/"at" first ("agreed to loan Greece ... at a meeting in Brussels": the
+    loan goes to Greece, the agreement was made in Brussels); else the nearest named
+    elsewhere in its paragraph ("sentenced ... by a court in The Hague" in the next
+    sentence); else, unplaced, the article's main country, else its main place.
     """
     for group in (places, around):
         if group:
-            return names.written(min(group, key=lambda m: abs(m.start - at)))
+            best = min(
+                group,
+                key=lambda m: (
+                    _SET_IN.search(body, max(0, m.start - 40), m.start) is None,
+                    abs(m.start - at),
+                ),
+            )
+            return names.written(best), True
     main_name, country = main()
-    return country or main_name
+    return country or main_name, False
 
 
 def _participle(trigger: str) -> bool:

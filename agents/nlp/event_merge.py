@@ -35,6 +35,7 @@ class Kept:
     lemma: str
     sentence: int
     text: str  # the sentence, read for "in a separate attack" only when it matters
+    placed: bool = True  # False: the story does not place it (the main place stands in)
 
 
 def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) -> None:
@@ -44,7 +45,9 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
     compatible date, or is ``loose`` (a back-reference such as "the attack", or an
     undated generic noun such as "during the battle"), which restates any kept event of
     its type, or of any violent type when its word is as ``generic`` as "attack". An
-    ``Other`` happening restates one of its kind only when their actors may be the same.
+    ``Other`` happening restates one of its kind only when their actors may be the same,
+    and then also at another place when the story placed only one of them (the other
+    stood in the article's main place).
 
     Wire copy opens with a summary and retells it with detail in the next paragraph:
     a violent event from the article's first sentence, or one placed only at country
@@ -72,6 +75,21 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
             )
             return
         if prev.place != event.place:
+            if (
+                prev.type == event.type == "Other"
+                and old.lemma == new.lemma
+                and not (old.placed and new.placed)
+                and (prev.date is None or event.date is None or prev.date == event.date)
+                and _same_actor(prev.actor, event.actor)
+            ):
+                # An unplaced mention of a kind of happening restates the placed one.
+                where = prev.place if old.placed else event.place
+                kept[i] = replace(
+                    old,
+                    event=replace(prev, place=where, date=prev.date or event.date),
+                    placed=True,
+                )
+                return
             continue
         if loose and (prev.type == event.type or (generic and prev.type in VIOLENT)):
             return

@@ -297,10 +297,11 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             sent.dates or sent.places or text.has("anchor", sent.span)
         ):
             continue
+        placed = True
         if hit.type == "Other" and hit.lead is None:
             own = [m for m in sent.places if not text.quoted(m.start)]
             around = [] if own else text.paragraph_places(hit.sentence)
-            where = other_place(hit.anchor, own, around, names, main)
+            where, placed = other_place(doc.body, hit.anchor, own, around, names, main)
         else:
             earlier = [] if sent.places else text.earlier_places(hit.sentence)
             where = place(hit.anchor, sent.places, earlier, names, lex, main)
@@ -336,7 +337,7 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
         loose = hit.anaphoric or (hit.trigger.strength == "weak" and when is None)
         keep(
             kept,
-            Kept(event, hit.trigger.lemma, hit.sentence, sent.text),
+            Kept(event, hit.trigger.lemma, hit.sentence, sent.text, placed),
             loose,
             hit.trigger.context == "attack",
             lex,

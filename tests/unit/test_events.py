@@ -604,3 +604,17 @@ def test_quotes_and_hypotheticals_are_not_happenings(text: str) -> None:
 def test_an_agreement_between_fighters_stays_acled() -> None:
     assert [e.type for e in events("The two sides agreed a ceasefire in Hodeidah on Tuesday.")
             ] == ["Strategic developments"]
+
+
+def test_a_happening_is_placed_where_it_was_made_not_where_it_goes() -> None:
+    (loan,) = happen("European finance ministers agreed to loan Greece about one hundred "
+                     "seventy-two billion dollars this week at a meeting in Brussels.")
+    assert (loan.trigger, loan.place) == ("agreed", "Brussels")
+
+
+def test_an_unplaced_mention_restates_the_placed_happening() -> None:
+    text = ("Kim Jong Un and a visitor leave after signing documents that acknowledge the "
+            "progress of the talks.\n\nKim agreed Tuesday to complete denuclearization during "
+            "the historic summit in Singapore.")
+    found = [(e.trigger, e.place) for e in happen(text, date(2018, 6, 13))]
+    assert found == [("signing documents", "Singapore"), ("summit", "Singapore")]
