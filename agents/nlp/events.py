@@ -27,7 +27,7 @@ from agents.nlp.event_lexicon import Lexicon, Trigger, load_lexicon
 from agents.nlp.event_merge import Kept, keep
 from agents.nlp.event_other import other_hits, quoted_spans
 from agents.nlp.event_scan import is_word_char, spaced_bytes
-from agents.nlp.event_typing import VIOLENT, rejected, type_trigger
+from agents.nlp.event_typing import VIOLENT, not_happened, rejected, scheduled, type_trigger
 from agents.nlp.types import DateExpr, Doc, EventRecord, Mention, ResolvedEntity, Span
 
 __all__ = ["Lexicon", "Trigger", "extract_events", "load_lexicon"]
@@ -393,7 +393,14 @@ def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
     cues, spans = lex.cues, text.spans
 
     def negated(start: int, end: int, index: int) -> bool:
-        return rejected(lowered, spans[index], start, end, cues)
+        span = spans[index]
+        if not not_happened(lowered, span, start, end, cues):
+            return False
+        # What is scheduled is a happening too (FORMAT.md), when the story dates it.
+        return not (
+            scheduled(lowered, span, start, end, cues)
+            and any(d.start >= start for d in text[index].dates)
+        )
 
     found = other_hits(
         text.body, lowered, text.spaced, text.doc.paragraphs, spans, lex, negated

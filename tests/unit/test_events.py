@@ -592,7 +592,8 @@ def test_a_place_is_named_as_the_story_names_it() -> None:
         'far-reaching agreement on the new program for Greece."',
         "The constitutional court has until the beginning of next week to hear complaints and "
         "decide whether to validate the results in Malawi.",
-        "Oil ministers will meet next month in Brussels to review the cuts.",
+        "Oil ministers may meet in Brussels to review the cuts.",
+        "Oil ministers will meet in Brussels to review the cuts.",  # an intention: no date
         "Greece plans to sign the loan agreement in Brussels next week.",
         "Mr. Patasse's campaign intends to challenge the results before the court in Malawi.",
     ],
@@ -618,3 +619,16 @@ def test_an_unplaced_mention_restates_the_placed_happening() -> None:
             "the historic summit in Singapore.")
     found = [(e.trigger, e.place) for e in happen(text, date(2018, 6, 13))]
     assert found == [("signing documents", "Singapore"), ("summit", "Singapore")]
+
+
+def test_a_dated_scheduled_happening_is_an_event() -> None:
+    # FORMAT.md: what the story reports as scheduled counts (the gold marks it optional).
+    (meeting,) = happen("Oil ministers will meet in Brussels on Monday to review the cuts.")
+    assert (meeting.type, meeting.trigger, meeting.place) == ("Other", "meet in", "Brussels")
+
+
+def test_a_month_after_a_ruling_is_no_modal() -> None:
+    text = ("The fresh polls came after the Constitutional Court of Malawi in February "
+            "annulled the May 2019 elections, a decision that the Supreme Court of Appeal "
+            "upheld in May.")
+    assert {"annulled", "upheld"} <= {e.trigger for e in happen(text)}
