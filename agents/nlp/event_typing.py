@@ -19,7 +19,15 @@ from agents.nlp.event_lexicon import SPACE, Lexicon, Trigger
 from agents.nlp.types import Span
 
 __all__ = [
-    "TOKEN", "VIOLENT", "Reader", "Typed", "not_happened", "rejected", "scheduled", "type_trigger"
+    "TOKEN",
+    "VIOLENT",
+    "Reader",
+    "Typed",
+    "habitual",
+    "not_happened",
+    "rejected",
+    "scheduled",
+    "type_trigger",
 ]
 
 TOKEN = re.compile(r"[\w'’%]+|[^\w\s-]")
@@ -219,17 +227,24 @@ def rejected(
     return _negated(_before(lowered, span.start, start), lowered[start:end], cues)
 
 
+def habitual(lowered: str, span: Span, start: int, cues: dict[str, frozenset[str]]) -> bool:
+    """True for a habit, not a happening: "is frequently hit by earthquakes"."""
+    return any(w in cues["habitual"] for w in _before(lowered, span.start, start)[-5:])
+
+
 def not_happened(
     lowered: str, span: Span, start: int, end: int, cues: dict[str, frozenset[str]]
 ) -> bool:
-    """True for a happening that is hypothetical, negated or only planned.
+    """True for a happening that is hypothetical, negated, only planned or a habit.
 
     The words before it ("will meet", "plans to sign", "did not agree") and right after
     it ("the polls could be postponed") decide; the conflict senses ("court" before an
     attack is a legal attack) do not apply to non-conflict happenings.
     """
     form = lowered[start:end]
-    if _hypothetical(_before(lowered, span.start, start), form, cues):
+    if _hypothetical(_before(lowered, span.start, start), form, cues) or habitual(
+        lowered, span, start, cues
+    ):
         return True
     words = TOKEN.findall(lowered, end, min(span.end, end + 60))[:5]
     if _planned(" ".join(words), cues):

@@ -27,7 +27,14 @@ from agents.nlp.event_lexicon import Lexicon, Trigger, load_lexicon
 from agents.nlp.event_merge import Kept, keep
 from agents.nlp.event_other import other_hits, quoted_spans
 from agents.nlp.event_scan import is_word_char, spaced_bytes
-from agents.nlp.event_typing import VIOLENT, not_happened, rejected, scheduled, type_trigger
+from agents.nlp.event_typing import (
+    VIOLENT,
+    habitual,
+    not_happened,
+    rejected,
+    scheduled,
+    type_trigger,
+)
 from agents.nlp.types import DateExpr, Doc, EventRecord, Mention, ResolvedEntity, Span
 
 __all__ = ["Lexicon", "Trigger", "extract_events", "load_lexicon"]
@@ -292,6 +299,10 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             continue
         if hit.type == "Protests" and hit.sentence in riots:
             continue  # ACLED codes a protest that turns violent once, as a riot
+        if hit.anaphoric and hit.trigger.lemma == "disaster" and any(
+            k.lemma == "disaster" for k in kept
+        ):
+            continue  # "the quake", "the cyclone's aftermath": the disaster already kept
         sent = text[hit.sentence]
         if hit.trigger.strength == "weak" and not (
             sent.dates or sent.places or text.has("anchor", sent.span)
@@ -360,7 +371,8 @@ def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
     cues, spans = lex.cues, text.spans
 
     def negated(start: int, end: int, index: int) -> bool:
-        return rejected(lowered, spans[index], start, end, cues)
+        span = spans[index]
+        return rejected(lowered, span, start, end, cues) or habitual(lowered, span, start, cues)
 
     found = lead_hits(lowered, text.spaced, text.doc.paragraphs, spans, lex, negated)
     if found:
@@ -415,8 +427,18 @@ def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
         if any(s <= h.start and h.end <= e for s, e in taken[max(0, i - 3) : i]):
             continue
         out.append(_Hit(h.start, h.end, Trigger(h.lemma, h.type, h.lemma, "strong", "-"),
-                        h.type, h.sentence))
+                        h.type, h.sentence,
+                        h.lemma == "disaster"
+                        and _definite(lowered, spans[h.sentence].start, h.start)))
     return out
+
+
+_DEFINITE = re.compile(r"(?:\b(?:the|this|that|these|those)|\w['’]s)\s+(?:[\w.,’'-]+\s+){0,3}$")
+
+
+def _definite(lowered: str, floor: int, start: int) -> bool:
+    """A definite or possessive mention, "the magnitude 7.0 quake", "Saturday's cyclone"."""
+    return _DEFINITE.search(lowered, max(floor, start - 40), start) is not None
 
 
 def _retype_arrests(text: _Text, hits: list[_Hit]) -> None:
@@ -424,14 +446,20 @@ def _retype_arrests(text: _Text, hits: list[_Hit]) -> None:
 
     An arrest stays a Strategic development when its sentence reports violence or a
     riot, casualties or a crowd ("230 rioters had been arrested", "arrested
-    three suspects in connection with the bombing").
+    three suspects in connection with the bombing"). In copy that reports no conflict
+    at all, ACLED's other strategic developments (a state of emergency declared after a
+    quake, a curfew) are official decisions, ``Other`` too.
     """
     conflict = {
         h.sentence
         for h in hits
         if h.type in (*VIOLENT, "Riots") and h.trigger.strength != "secondary"
     }
+    calm = not any(h.type in _CONFLICT for h in hits)
     for hit in hits:
+        if calm and hit.trigger.lemma == "curfew":
+            hit.type = "Other"  # a curfew or state of emergency in non-conflict copy
+            continue
         if hit.trigger.sub_event != "Arrests" or hit.sentence in conflict:
             continue
         span = text.spans[hit.sentence]
