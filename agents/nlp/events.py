@@ -51,6 +51,10 @@ def _reported(verbs: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+# Between a place and the noun it modifies: "Singapore summit", "Malawi's elections".
+_MODIFIER_GAP = re.compile(r"(?:['’]s)? ")
+
+
 @dataclass(slots=True)
 class _Sentence:
     span: Span
@@ -200,6 +204,16 @@ class _Text:
             and not self.quoted(m.start)
         ]
 
+    def named_before(self, at: int) -> Mention | None:
+        """A place named right before ``at`` as its modifier: "the Singapore summit"."""
+        i = bisect_left(self.mention_starts, at) - 1
+        if i < 0:
+            return None
+        m = self.mentions[i]
+        if m.type not in ("GPE", "LOC") or not _MODIFIER_GAP.fullmatch(self.body, m.end, at):
+            return None
+        return m
+
     def quoted(self, at: int) -> bool:
         """True when ``at`` lies inside a quotation (its words are speech, not report)."""
         if self.quotes is None:
@@ -309,7 +323,9 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
         ):
             continue
         placed = True
-        if hit.type == "Other" and hit.lead is None:
+        if hit.type == "Other" and hit.lead is None and (at := text.named_before(hit.start)):
+            where = names.written(at)  # "the Singapore summit", "Malawi's elections"
+        elif hit.type == "Other" and hit.lead is None:
             own = [m for m in sent.places if not text.quoted(m.start)]
             around = [] if own else text.paragraph_places(hit.sentence)
             where, placed = other_place(doc.body, hit.anchor, own, around, names, main)

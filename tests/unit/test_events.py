@@ -649,3 +649,18 @@ def test_a_definite_mention_of_a_disaster_restates_it() -> None:
             "visas to foreign journalists to report on the cyclone's aftermath.")
     found = happen(text, date(2008, 5, 7))
     assert [e.trigger for e in found].count("cyclone") == 1
+
+
+def test_a_data_release_is_one_event_however_often_the_report_is_cited() -> None:
+    text = ("The economy of the United States grew modestly early this year.\n\n"
+            "But the latest report shows U.S. consumers largely brushed off a 2 percent tax "
+            "increase.\n\nBut the report said the gain in consumer spending was offset by "
+            "companies restocking their inventories.")
+    found = make_doc(text, [("United States", "GPE", "United States")], date(2013, 5, 30))
+    assert [(e.type, e.place) for e in extract_events(*found)] == [("Other", "United States")]
+
+
+def test_a_place_that_modifies_the_happening_is_its_place() -> None:
+    (pact,) = happen("South Korean President Moon Jae-in said the Singapore summit pact laid "
+                     "down a big framework for peace.")
+    assert (pact.trigger, pact.place) == ("summit", "Singapore")
