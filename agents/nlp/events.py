@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -412,10 +412,11 @@ def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
 def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
     """Reported happenings anywhere in the story (``event_other``), as ``Other`` hits.
 
-    A happening inside a trigger or lead hit is that hit ("evacuated" by troops
-    is a Strategic development; the lead's "approved a bill" is the lead event), and an
-    agreement in a sentence with a conflict trigger is ACLED's (a Strategic development:
-    "agreed a ceasefire", "had not honoured the agreement signed in Jeddah").
+    A happening inside a trigger or lead hit is that hit ("evacuated" by troops is a
+    Strategic development; the lead's "approved a bill" is the lead event, which takes
+    the happening's kind so that "the bill" later restates it), and an agreement in a
+    sentence with a conflict trigger is ACLED's (a Strategic development: "agreed a
+    ceasefire", "had not honoured the agreement signed in Jeddah").
     """
     lowered = text.lowered if text.lowered is not None else text.body.lower()
     cues, spans = lex.cues, text.spans
@@ -433,14 +434,20 @@ def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
     found = other_hits(
         text.body, lowered, text.spaced, text.doc.paragraphs, spans, lex, negated
     )
-    taken = sorted((h.start, h.end) for h in hits)
+    taken = sorted(hits, key=lambda h: (h.start, h.end))
+    starts = [h.start for h in taken]
     conflict = {h.sentence for h in hits if h.type != "Other"}
     out: list[_Hit] = []
     for h in found:
         if h.lemma == "agreement" and h.sentence in conflict:
             continue
-        i = bisect_right(taken, (h.end, h.end))
-        if any(s <= h.start and h.end <= e for s, e in taken[max(0, i - 3) : i]):
+        i = bisect_right(starts, h.start)
+        inside = [t for t in taken[max(0, i - 3) : i] if h.end <= t.end]
+        if inside:
+            lead = inside[-1]
+            if lead.lead is not None and lead.type == h.type:
+                # The lead names the kind: its later mentions restate it ("the bill").
+                lead.trigger = replace(lead.trigger, lemma=h.lemma)
             continue
         out.append(_Hit(h.start, h.end, Trigger(h.lemma, h.type, h.lemma, "strong", "-"),
                         h.type, h.sentence,

@@ -664,3 +664,27 @@ def test_a_place_that_modifies_the_happening_is_its_place() -> None:
     (pact,) = happen("South Korean President Moon Jae-in said the Singapore summit pact laid "
                      "down a big framework for peace.")
     assert (pact.trigger, pact.place) == ("summit", "Singapore")
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Greece's finance minister resigned on Friday, a day after the vote in Brussels.",
+         "resigned"),
+        ("A new finance minister for Greece was sworn in on Saturday in Brussels.",
+         "was sworn in"),
+        ("Parliament in Greece passed the austerity bill late on Sunday.",
+         "passed the austerity bill"),
+    ],
+)
+def test_later_political_happenings_are_events(text: str, trigger: str) -> None:
+    lead = "The Fitch financial services company cut the credit rating of Greece on Wednesday."
+    found = happen(f"{lead}\n\n{text}")
+    assert trigger in [e.trigger for e in found if e.type == "Other"]
+
+
+def test_the_lead_takes_the_kind_of_its_happening() -> None:
+    text = ("Kenya's National Assembly on Thursday passed a bill imposing a 3% levy on digital "
+            "transactions in Kenya.\n\nOtieno said his party would challenge the law in the "
+            "High Court. Lawmakers passed the bill after a six-hour debate in Kenya.")
+    assert [e.trigger for e in happen(text)] == ["passed a bill"]
