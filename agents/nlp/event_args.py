@@ -62,11 +62,15 @@ class Names:
         self.by_name = {n.lower(): e.name for e in entities for n in (e.name, *e.aliases)}
         self.cache: dict[tuple[int, int], str] = {}
         self.lowered = body.lower()
+        self.used: dict[str, bool] = {}
 
     def written(self, m: Mention) -> str:
         """The place's name, or the story's own form when the story never uses the name."""
         name = self.of(m)
-        if not self.lowered or name.lower() in self.lowered:
+        used = self.used.get(name)
+        if used is None:
+            used = self.used[name] = not self.lowered or name.lower() in self.lowered
+        if used:
             return name
         own = m.text.removesuffix("'s").removesuffix("’s").rstrip("'’")
         return own if own and not own.isupper() else name

@@ -51,6 +51,7 @@ class Lexicon(NamedTuple):
     lead_needles: re.Pattern[bytes]  # every lead needle, for ``spaced_bytes`` text
     other: tuple[LeadPattern, ...]  # happenings.tsv: reported happenings anywhere
     other_needles: re.Pattern[bytes]
+    other_by_needle: dict[str, tuple[int, ...]]  # needle -> indexes into ``other``
 
 
 class LeadPattern(NamedTuple):
@@ -157,5 +158,9 @@ def load_lexicon() -> Lexicon:
         lead,
         space_pattern(_trie(needles)),
         other,
-        space_pattern(_trie({n for pat in other for n in pat.needles})),
+        space_pattern(_trie({n for pat in other for n in pat.needles}) + r"\b"),
+        {
+            n: tuple(k for k, pat in enumerate(other) if n in pat.needles)
+            for n in {n for pat in other for n in pat.needles}
+        },
     )

@@ -11,6 +11,7 @@ hypothetical, planned or negated ("will meet", "plans to sign", "did not agree")
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import NamedTuple
@@ -34,6 +35,9 @@ class OtherHit(NamedTuple):
     sentence: int
 
 
+_QUOTE_MARK = re.compile('["“”«»]')
+
+
 def quoted_spans(text: str, paragraphs: list[Span]) -> list[Span]:
     """Spans inside quotation marks, paragraph by paragraph.
 
@@ -43,8 +47,8 @@ def quoted_spans(text: str, paragraphs: list[Span]) -> list[Span]:
     spans: list[Span] = []
     for para in paragraphs:
         opened = -1
-        for i in range(para.start, para.end):
-            c = text[i]
+        for m in _QUOTE_MARK.finditer(text, para.start, para.end):
+            c, i = m.group(), m.start()
             if c == '"':
                 if opened < 0:
                     opened = i
@@ -74,6 +78,7 @@ def other_hits(
     sentences: list[Span],
     lex: Lexicon,
     rejected: Callable[[int, int, int], bool],
+    quoted: list[Span] | None = None,
 ) -> list[OtherHit]:
     """Every reported happening the ``happenings`` patterns find, in body order.
 
@@ -87,35 +92,48 @@ def other_hits(
         lex: The event lexicon (its ``happenings`` patterns).
         rejected: ``rejected(start, end, sentence)`` is True for a hypothetical or
             negated mention ("will meet", "plans to sign", "no agreement").
+        quoted: ``quoted_spans(text, paragraphs)`` when the caller has it already.
 
     Returns:
         Hits that lie inside one sentence, outside quotations, and are no question and
-        nothing hypothetical; a pattern's matches never overlap each other.
+        nothing hypothetical, in body order; a pattern's matches never overlap each other.
     """
     if not sentences:
         return []
-    present: set[str] | None = None
-    if spaced:
-        present = {n[1:].decode("ascii") for n in lex.other_needles.findall(spaced)}
-        if not present:
-            return []
-    quoted = quoted_spans(text, paragraphs)
+    if quoted is None:
+        quoted = quoted_spans(text, paragraphs)
     quoted_starts = [s.start for s in quoted]
     starts = [s.start for s in sentences]
     found: list[OtherHit] = []
-    for pat in lex.other:
-        if present is not None and pat.needles.isdisjoint(present):
+
+    def keep(m: re.Match[str], k: int, index: int) -> None:
+        if _inside(quoted, quoted_starts, m.start()) or rejected(m.start(), m.end(), index):
+            return
+        pat = lex.other[k]
+        found.append(OtherHit(m.start(), m.end(), pat.type, pat.sub_event, index))
+
+    if not spaced:  # not latin-1 text: every pattern over every sentence (rare, slower)
+        for k, pat in enumerate(lex.other):
+            for index, span in enumerate(sentences):
+                if text[span.end - 1] != "?":
+                    for m in pat.pattern.finditer(lowered, span.start, span.end):
+                        keep(m, k, index)
+        return sorted(found)
+    # A match opens at a needle: one anchored attempt per needle and pattern, not a scan.
+    last_end: dict[int, int] = {}
+    for needle in lex.other_needles.finditer(spaced):
+        at = needle.start()
+        index = bisect_right(starts, at) - 1
+        if index < 0:
             continue
-        for m in pat.pattern.finditer(lowered):
-            index = bisect_right(starts, m.start()) - 1
-            if index < 0:
-                continue
-            span = sentences[index]
-            if m.end() > span.end or text[span.end - 1] == "?":
-                continue
-            if _inside(quoted, quoted_starts, m.start()):
-                continue
-            if rejected(m.start(), m.end(), index):
-                continue
-            found.append(OtherHit(m.start(), m.end(), pat.type, pat.sub_event, index))
+        span = sentences[index]
+        if at >= span.end or text[span.end - 1] == "?":
+            continue
+        for k in lex.other_by_needle.get(needle.group()[1:].decode("ascii"), ()):
+            if at < last_end.get(k, 0):
+                continue  # inside this pattern's previous match
+            m = lex.other[k].pattern.match(lowered, at, span.end)
+            if m is not None:
+                last_end[k] = m.end()
+                keep(m, k, index)
     return sorted(found)

@@ -214,13 +214,18 @@ class _Text:
             return None
         return m
 
-    def quoted(self, at: int) -> bool:
-        """True when ``at`` lies inside a quotation (its words are speech, not report)."""
+    def quote_spans(self) -> list[Span]:
+        """The article's quotations (``event_other.quoted_spans``), found once."""
         if self.quotes is None:
             self.quotes = quoted_spans(self.body, self.doc.paragraphs)
             self.quote_starts = [q.start for q in self.quotes]
+        return self.quotes
+
+    def quoted(self, at: int) -> bool:
+        """True when ``at`` lies inside a quotation (its words are speech, not report)."""
+        quotes = self.quote_spans()
         i = bisect_right(self.quote_starts, at) - 1
-        return i >= 0 and self.quotes[i].start < at < self.quotes[i].end
+        return i >= 0 and quotes[i].start < at < quotes[i].end
 
     def __getitem__(self, index: int) -> _Sentence:
         sent = self.cache.get(index)
@@ -432,7 +437,8 @@ def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
         )
 
     found = other_hits(
-        text.body, lowered, text.spaced, text.doc.paragraphs, spans, lex, negated
+        text.body, lowered, text.spaced, text.doc.paragraphs, spans, lex, negated,
+        text.quote_spans(),
     )
     taken = sorted(hits, key=lambda h: (h.start, h.end))
     starts = [h.start for h in taken]
