@@ -3,14 +3,17 @@
 The trigger lexicon and the cue word lists are data (``agents/data/events/``, loaded by
 ``event_lexicon``); the argument rules (actor, target, place) are in ``event_args``, the
 sense filters and the typing of each trigger in its sentence in ``event_typing``, and
-the merging of repeated reports in ``event_merge``. This module owns the pipeline: the
-article text as the rules read it, trigger hits and the lead event, and the building of
+the merging of repeated reports in ``event_merge``, the non-conflict happenings
+(elections, rulings, decisions, agreements, relief, data releases: ``Other``, by
+gold/FORMAT.md) in ``event_other``. This module owns the pipeline: the article text as
+the rules read it, trigger hits, the lead event and the happenings, and the building of
 each ``EventRecord`` (place, date, actor and target).
 
 Hypotheticals follow ACLED's codebook: only what happened is an event. "Called for a
 ceasefire", "threatened to attack", "plans to withdraw" and "could take place" are
 not events; an agreement that was reached ("agreed a ceasefire", "the truce took
-effect") is a Strategic development (Agreement).
+effect") is a Strategic development (Agreement). A non-conflict happening also counts
+when the story schedules it with a date ("will hold elections in November").
 """
 
 from __future__ import annotations
@@ -278,9 +281,10 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
     Invariant: at most one event per sentence, type and place (coordinated triggers such
     as "airstrikes and shelling" are one event), and a later report with the same type,
     place and trigger lemma and a compatible date (equal, or either unknown) is taken as
-    a restatement and dropped (ACLED's unit is one type, place and day). Non-conflict
-    copy adds at most one ``Other`` event, its lead event (``event_lead``), and none
-    when the lead paragraph reports violence, a protest or a riot.
+    a restatement and dropped (ACLED's unit is one type, place and day). ``Other``
+    events are one per sentence, place and kind of happening (``event_other``); the
+    lead's ``Other`` event (``event_lead``) gives way when the lead paragraph reports
+    violence, a protest or a riot, and arrests without violence are ``Other`` too.
 
     Args:
         doc: The article with sentences, mentions and resolved dates in body offsets.
@@ -288,7 +292,8 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
 
     Returns:
         Events in body order. ``place`` is the nearest place named in the sentence, else
-        the article's main place (see ``event_args.main_place``); ``date`` is the nearest
+        the article's main place (see ``event_args.main_place``; ``Other`` events:
+        ``event_args.other_place``), named as the story names it; ``date`` is the nearest
         resolved single day in the sentence that does not date a report ("said on
         Monday"), else None.
     """
