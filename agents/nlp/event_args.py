@@ -188,6 +188,9 @@ def place(
     return name
 
 
+# A happening's place phrase follows it ("arrested in the United States") more often
+# than it precedes it: a place before the trigger counts as this much further away.
+_BEFORE = 30
 _SET_IN = re.compile(
     r"\b(?:in|at|near|inside|outside|throughout|within)\s+(?:[\w'’.-]+\s+){0,2}$", re.I
 )
@@ -207,9 +210,10 @@ def other_place(
     country is then the place ("annulled the elections" in a story about Malawi): no
     country gives way to a town here. Order: the nearest place named in the sentence,
     one set "in"/"at" first ("agreed to loan Greece ... at a meeting in Brussels": the
-    loan goes to Greece, the agreement was made in Brussels); else the nearest named
-    elsewhere in its paragraph ("sentenced ... by a court in The Hague" in the next
-    sentence); else, unplaced, the article's main country, else its main place.
+    loan goes to Greece, the agreement was made in Brussels) and one after the trigger
+    before one before it; else the nearest named elsewhere in its paragraph
+    ("sentenced ... by a court in The Hague" in the next sentence); else, unplaced, the
+    article's main country, else its main place.
     """
     for group in (places, around):
         if group:
@@ -217,7 +221,7 @@ def other_place(
                 group,
                 key=lambda m: (
                     _SET_IN.search(body, max(0, m.start - 40), m.start) is None,
-                    abs(m.start - at),
+                    abs(m.start - at) + (_BEFORE if m.start < at else 0),
                 ),
             )
             return names.written(best), True
