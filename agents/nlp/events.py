@@ -156,13 +156,26 @@ class _Text:
             found.append((start, exact.end()))
         return found
 
-    def day(self, sent: _Sentence, at: int) -> date | None:
-        """The resolved day nearest ``at`` in ``sent``; dates of reports are skipped."""
+    def day(self, sent: _Sentence, at: int, own: bool = False) -> date | None:
+        """The resolved day nearest ``at`` in ``sent``; dates of reports are skipped.
+
+        With ``own`` (a non-conflict happening), so is a possessive date that dates
+        another noun: in "offering aid ... as the death toll from Saturday's cyclone has
+        risen", Saturday is the cyclone's day. (A conflict event shares the day of the
+        attack it is part of: "Friday's attack ... started with a suicide bombing".)
+        """
         best: date | None = None
         gap = len(self.body)
         for d in sent.dates:
-            if d.date is not None and abs(d.start - at) < gap and not self.reported(d.start):
-                best, gap = d.date, abs(d.start - at)
+            if d.date is None or abs(d.start - at) >= gap or self.reported(d.start):
+                continue
+            if (
+                own
+                and self.body.startswith(("'s ", "’s "), d.end)
+                and not d.end < at <= d.end + 30
+            ):
+                continue
+            best, gap = d.date, abs(d.start - at)
         return best
 
     def reported(self, at: int) -> bool:
@@ -348,7 +361,7 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
         if key in seen:
             continue
         seen.add(key)
-        when = text.day(sent, hit.start)
+        when = text.day(sent, hit.start, hit.type == "Other")
         if when is None and hit.lead is not None:
             for echo in hit.lead.echoes(text.lowered or text.body.lower()):
                 when = text.day(text[bisect_right(text.starts, echo) - 1], echo)

@@ -695,3 +695,11 @@ def test_happening_needles_are_whole_ascii_words() -> None:
     for pat in load_lexicon().other:
         for needle in pat.needles:
             assert needle.isascii() and needle.isalpha() and needle.islower(), needle
+
+
+def test_a_possessive_date_dates_its_own_noun_not_the_happening() -> None:
+    found = happen("The international community is offering aid to military-ruled Burma as the "
+                   "death toll from Saturday's cyclone has risen to nearly 22,500.",
+                   date(2008, 5, 7))
+    assert [(e.trigger, e.date) for e in found] == [
+        ("offering aid", None), ("cyclone", date(2008, 5, 3))]
