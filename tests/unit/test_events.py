@@ -703,3 +703,17 @@ def test_a_possessive_date_dates_its_own_noun_not_the_happening() -> None:
                    date(2008, 5, 7))
     assert [(e.trigger, e.date) for e in found] == [
         ("offering aid", None), ("cyclone", date(2008, 5, 3))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Malawi, Lazarus Chakwera won the presidential election rerun by a landslide.",
+        "Chakwera's landslide victory in Malawi surprised observers.",
+        "Aid workers have been in Mali since the outbreak of the war.",
+        "A flood of refugees crossed into Mali on Monday.",
+    ],
+)
+def test_figurative_disasters_are_not_happenings(text: str) -> None:
+    assert [e for e in happen(text) if e.trigger.lower().startswith(("land", "out", "flood"))
+            ] == []
