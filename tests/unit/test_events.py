@@ -717,3 +717,10 @@ def test_a_possessive_date_dates_its_own_noun_not_the_happening() -> None:
 def test_figurative_disasters_are_not_happenings(text: str) -> None:
     assert [e for e in happen(text) if e.trigger.lower().startswith(("land", "out", "flood"))
             ] == []
+
+
+def test_met_with_criticism_is_a_reaction_not_a_meeting() -> None:
+    assert happen("The plan met with criticism in Brussels on Monday.") == []
+    assert happen("The proposal was met with anger in Brussels.") == []
+    (meeting,) = happen("The two leaders met in Brussels on Monday.")
+    assert (meeting.trigger, meeting.place) == ("met in", "Brussels")
