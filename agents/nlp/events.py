@@ -54,6 +54,8 @@ def _reported(verbs: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+# A photo caption ends with its credit: "(Lameck Masina/VOA)", "(AP Photo/Ben Curtis)".
+_CREDIT = re.compile(r"\((?:[^()\n]{2,60}/[^()\n]{2,40}|[^()\n]{0,30}\bPhoto\b[^()\n]{0,40})\)\s*$")
 # Between a place and the noun it modifies: "Singapore summit", "Malawi's elections".
 _MODIFIER_GAP = re.compile(r"(?:['’]s)? ")
 
@@ -159,24 +161,32 @@ class _Text:
     def day(self, sent: _Sentence, at: int, own: bool = False) -> date | None:
         """The resolved day nearest ``at`` in ``sent``; dates of reports are skipped.
 
-        With ``own`` (a non-conflict happening), so is a possessive date that dates
-        another noun: in "offering aid ... as the death toll from Saturday's cyclone has
-        risen", Saturday is the cyclone's day. (A conflict event shares the day of the
-        attack it is part of: "Friday's attack ... started with a suicide bombing".)
+        With ``own`` (a non-conflict happening), so is a date that modifies another
+        noun: in "offering aid ... as the death toll from Saturday's cyclone has risen",
+        Saturday is the cyclone's day, and "the June 23 poll" dates the poll. (A
+        conflict event shares the day of the attack it is part of: "Friday's attack
+        ... started with a suicide bombing".)
         """
         best: date | None = None
         gap = len(self.body)
         for d in sent.dates:
             if d.date is None or abs(d.start - at) >= gap or self.reported(d.start):
                 continue
-            if (
-                own
-                and self.body.startswith(("'s ", "’s "), d.end)
-                and not d.end < at <= d.end + 30
-            ):
+            if own and self.attributive(d) and not d.end < at <= d.end + 30:
                 continue
             best, gap = d.date, abs(d.start - at)
         return best
+
+    def attributive(self, d: DateExpr) -> bool:
+        """A date that modifies a noun: "Saturday's cyclone", "the June 23 poll"."""
+        body = self.body
+        if body.startswith(("'s ", "’s "), d.end):
+            return True
+        return (
+            body.endswith("the ", max(0, d.start - 4), d.start)
+            and body.startswith(" ", d.end)
+            and body[d.end + 1 : d.end + 2].islower()
+        )
 
     def reported(self, at: int) -> bool:
         """True for a date that dates a report, not the event: "officials said on Monday"."""
@@ -202,6 +212,15 @@ class _Text:
         return [
             m for m in self.mentions[lo:hi] if is_place(self.body, self.rev, m, floor, self.lex)
         ]
+
+    def caption(self, index: int) -> bool:
+        """True when sentence ``index`` is in a photo caption (FORMAT.md: not the story)."""
+        span = self.spans[index]
+        para = bisect_right(self.paragraph_starts, span.start) - 1
+        if para < 0:
+            return False
+        whole = self.doc.paragraphs[para]
+        return _CREDIT.search(self.body, max(whole.start, whole.end - 120), whole.end) is not None
 
     def paragraph_places(self, index: int) -> list[Mention]:
         """Places named in sentence ``index``'s paragraph outside that sentence."""
@@ -340,6 +359,8 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             k.lemma == "disaster" for k in kept
         ):
             continue  # "the quake", "the cyclone's aftermath": the disaster already kept
+        if text.caption(hit.sentence):
+            continue
         sent = text[hit.sentence]
         if hit.trigger.strength == "weak" and not (
             sent.dates or sent.places or text.has("anchor", sent.span)

@@ -724,3 +724,17 @@ def test_met_with_criticism_is_a_reaction_not_a_meeting() -> None:
     assert happen("The proposal was met with anger in Brussels.") == []
     (meeting,) = happen("The two leaders met in Brussels on Monday.")
     assert (meeting.trigger, meeting.place) == ("met in", "Brussels")
+
+
+def test_a_photo_caption_reports_no_event() -> None:
+    text = ("In Malawi, Lazarus Chakwera won the presidential election rerun.\n\n"
+            "The electoral commission chairperson announces election rerun results in "
+            "Blantyre, Malawi, June 27, 2020. (Lameck Masina/VOA)")
+    assert [e.place for e in happen(text)] == ["Malawi", "Malawi"]
+
+
+def test_an_attributive_date_dates_its_own_noun() -> None:
+    (conference, poll) = happen("At a news conference in Blantyre, Mutharika said the June 23 "
+                                "poll is worst election in the country's history.")
+    assert (conference.trigger, conference.date) == ("news conference", None)
+    assert (poll.trigger, poll.date) == ("election", date(2020, 6, 23))
