@@ -241,9 +241,9 @@ def not_happened(
     it ("the polls could be postponed") decide; the conflict senses ("court" before an
     attack is a legal attack) do not apply to non-conflict happenings.
     """
-    form = lowered[start:end]
-    if _hypothetical(_before(lowered, span.start, start), form, cues) or habitual(
-        lowered, span, start, cues
+    before = _before(lowered, span.start, start)
+    if _hypothetical(before, lowered[start:end], cues) or any(
+        w in cues["habitual"] for w in before[-5:]
     ):
         return True
     words = TOKEN.findall(lowered, end, min(span.end, end + 60))[:5]
