@@ -738,3 +738,18 @@ def test_an_attributive_date_dates_its_own_noun() -> None:
                                 "poll is worst election in the country's history.")
     assert (conference.trigger, conference.date) == ("news conference", None)
     assert (poll.trigger, poll.date) == ("election", date(2020, 6, 23))
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("The president of Mali has ordered the emergency workers to make an all-out effort "
+         "to save lives.", "ordered the emergency workers to make"),
+        ("Rescue workers on Sunday saved nine villagers trapped in mountainous Mali.",
+         "saved nine villagers"),
+        ("The government of Mali declared a national emergency on Sunday.",
+         "declared a national emergency"),
+    ],
+)
+def test_orders_and_rescues_are_happenings(text: str, trigger: str) -> None:
+    assert [e.trigger for e in happen(text)] == [trigger]
