@@ -405,7 +405,11 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             date=when,
             sentence=sent.span,
         )
-        loose = hit.anaphoric or (hit.trigger.strength == "weak" and when is None)
+        # A back-reference restates any kept event of its type, but an Other one only
+        # its own kind (handled above: "the quake").
+        loose = hit.type != "Other" and (
+            hit.anaphoric or (hit.trigger.strength == "weak" and when is None)
+        )
         keep(
             kept,
             Kept(event, hit.trigger.lemma, hit.sentence, sent.text, placed),

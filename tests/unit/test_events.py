@@ -753,3 +753,9 @@ def test_an_attributive_date_dates_its_own_noun() -> None:
 )
 def test_orders_and_rescues_are_happenings(text: str, trigger: str) -> None:
     assert [e.trigger for e in happen(text)] == [trigger]
+
+
+def test_a_launched_campaign_and_the_outbreak_are_two_happenings() -> None:
+    text = ("Mali launched a cholera vaccination campaign on Monday, aiming to immunize over two "
+            "million people.\n\nThe outbreak in Mali has claimed over 400 lives.")
+    assert [e.trigger for e in happen(text)] == ["launched a cholera vaccination", "outbreak"]
