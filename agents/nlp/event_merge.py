@@ -45,9 +45,10 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
     compatible date, or is ``loose`` (a back-reference such as "the attack", or an
     undated generic noun such as "during the battle"), which restates any kept event of
     its type, or of any violent type when its word is as ``generic`` as "attack". An
-    ``Other`` happening restates one of its kind only when their actors may be the same,
-    and then also at another place when the story placed only one of them (the other
-    stood in the article's main place).
+    ``Other`` happening also restates one of its kind at another place when the story
+    placed only one of them (the other stood in the article's main place) and their
+    actors may be the same ("ministers agreed ... in Brussels" and "the Greek parliament
+    has agreed" are two agreements).
 
     Wire copy opens with a summary and retells it with detail in the next paragraph:
     a violent event from the article's first sentence, or one placed only at country
@@ -96,7 +97,6 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
         if (
             (prev.type, old.lemma) == (event.type, new.lemma)
             and (prev.date is None or event.date is None or prev.date == event.date)
-            and (prev.type != "Other" or _same_actor(prev.actor, event.actor))
         ):
             if prev.date is None and event.date is not None:
                 kept[i] = replace(old, event=replace(prev, date=event.date))

@@ -759,3 +759,27 @@ def test_a_launched_campaign_and_the_outbreak_are_two_happenings() -> None:
     text = ("Mali launched a cholera vaccination campaign on Monday, aiming to immunize over two "
             "million people.\n\nThe outbreak in Mali has claimed over 400 lives.")
     assert [e.trigger for e in happen(text)] == ["launched a cholera vaccination", "outbreak"]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Parliament in Greece on Thursday accepted the resignation of the prime minister.",
+         "accepted the resignation"),
+        ("Parliament in Greece appointed its speaker as the new head of government.",
+         "appointed its speaker as the new head"),
+        ("The prime minister of Greece survived a no-confidence vote in parliament on Friday.",
+         "no-confidence vote"),
+    ],
+)
+def test_political_acts_in_active_voice_are_happenings(text: str, trigger: str) -> None:
+    lead = "The Fitch financial services company cut the credit rating of Greece on Wednesday."
+    assert trigger in [e.trigger for e in happen(f"{lead}\n\n{text}")]
+
+
+def test_restatements_at_one_place_merge_whoever_the_nearest_name_is() -> None:
+    text = ("Lawmakers in Mogadishu on Saturday passed a no-confidence motion against the prime "
+            "minister.\n\nPresident Farmajo has accepted the vote of no confidence passed by "
+            "parliament in Mogadishu.")
+    found = happen(text, date(2020, 7, 25))
+    assert [e.trigger for e in found].count("vote of no confidence") == 0
