@@ -355,8 +355,8 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
             continue
         if hit.type == "Protests" and hit.sentence in riots:
             continue  # ACLED codes a protest that turns violent once, as a riot
-        if hit.anaphoric and hit.trigger.lemma == "disaster" and any(
-            k.lemma == "disaster" for k in kept
+        if hit.anaphoric and hit.trigger.lemma in _DEFINITE_KINDS and any(
+            k.lemma == hit.trigger.lemma for k in kept
         ):
             continue  # "the quake", "the cyclone's aftermath": the disaster already kept
         if text.caption(hit.sentence):
@@ -421,8 +421,10 @@ def extract_events(doc: Doc, entities: list[ResolvedEntity]) -> list[EventRecord
 
 
 _CONFLICT = frozenset([*VIOLENT, "Protests", "Riots"])
+# Kinds of happening whose definite mention ("the quake") restates the one kept anywhere.
+_DEFINITE_KINDS = frozenset(["disaster", "aftershock"])
 # Nobody does an earthquake, and an election is held by a country, not by the nearest name.
-_NO_ACTOR = frozenset(["disaster", "election"])
+_NO_ACTOR = frozenset(["disaster", "aftershock", "election"])
 
 
 def _lead(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
@@ -500,7 +502,7 @@ def _other(text: _Text, lex: Lexicon, hits: list[_Hit]) -> list[_Hit]:
             continue
         out.append(_Hit(h.start, h.end, Trigger(h.lemma, h.type, h.lemma, "strong", "-"),
                         h.type, h.sentence,
-                        h.lemma == "disaster"
+                        h.lemma in _DEFINITE_KINDS
                         and _definite(lowered, spans[h.sentence].start, h.start)))
     return out
 

@@ -783,3 +783,10 @@ def test_restatements_at_one_place_merge_whoever_the_nearest_name_is() -> None:
             "parliament in Mogadishu.")
     found = happen(text, date(2020, 7, 25))
     assert [e.trigger for e in found].count("vote of no confidence") == 0
+
+
+def test_aftershocks_are_their_own_happening() -> None:
+    text = ("A magnitude 8.0 earthquake struck Mali on Wednesday, killing at least 450 people."
+            "\n\nThe U.S. Geological Survey reported that central Mali has been hit by more than "
+            "a dozen aftershocks of magnitude 4.5 or higher since the initial quake.")
+    assert [e.trigger for e in happen(text)] == ["earthquake", "aftershocks"]
