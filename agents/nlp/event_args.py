@@ -15,7 +15,9 @@ from functools import lru_cache
 from agents.nlp.event_lexicon import Lexicon
 from agents.nlp.types import Mention, ResolvedEntity, Span
 
-__all__ = ["Names", "arguments", "is_place", "main_place", "modifier_use", "place"]
+__all__ = [
+    "Names", "arguments", "is_place", "main_place", "modifier_use", "other_place", "place"
+]
 
 _TOKEN = re.compile(r"[\w'’%]+|[^\w\s-]")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.I)
@@ -48,12 +50,30 @@ _VIOLENT = frozenset(["Battles", "Explosions/Remote violence", "Violence against
 
 
 class Names:
-    """Canonical names for mentions: entity spans first, then names and aliases."""
+    """Canonical names for mentions: entity spans first, then names and aliases.
 
-    def __init__(self, entities: list[ResolvedEntity]) -> None:
+    Places are named as the story names them (``written``): a canonical name that the
+    story never uses ("Myanmar" for a story that says "Burma", "Yangon" for "Rangoon")
+    gives way to the story's own form, as gold/FORMAT.md's ``place`` is written.
+    """
+
+    def __init__(self, entities: list[ResolvedEntity], body: str = "") -> None:
         self.by_span = {(s.start, s.end): e.name for e in entities for s in e.mentions}
         self.by_name = {n.lower(): e.name for e in entities for n in (e.name, *e.aliases)}
         self.cache: dict[tuple[int, int], str] = {}
+        self.lowered = body.lower()
+        self.used: dict[str, bool] = {}
+
+    def written(self, m: Mention) -> str:
+        """The place's name, or the story's own form when the story never uses the name."""
+        name = self.of(m)
+        used = self.used.get(name)
+        if used is None:
+            used = self.used[name] = not self.lowered or name.lower() in self.lowered
+        if used:
+            return name
+        own = m.text.removesuffix("'s").removesuffix("’s").rstrip("'’")
+        return own if own and not own.isupper() else name
 
     def of(self, m: Mention) -> str:
         key = (m.start, m.end)
@@ -117,7 +137,7 @@ def main_place(
     for m in mentions:
         if m.type != "GPE" or modifier_use(body, m, lex.cues):
             continue
-        name = names.of(m)
+        name = names.written(m)
         places[name] += 1
         if name.lower() in lex.countries:
             located[name] += 1
@@ -155,7 +175,7 @@ def place(
         best = earlier[-1]
     else:
         return main()[0]
-    name = names.of(best)
+    name = names.written(best)
     if not _broad(best, names, lex):
         return name
     main_name, country = main()
@@ -166,6 +186,47 @@ def place(
     ):
         return main_name
     return name
+
+
+# A happening's place phrase follows it ("arrested in the United States") more often
+# than it precedes it: a place before the trigger counts as this much further away.
+_BEFORE = 30
+_SET_IN = re.compile(
+    r"\b(?:in|at|near|inside|outside|throughout|within)\s+(?:[\w'’.-]+\s+){0,2}$", re.I
+)
+
+
+def other_place(
+    body: str,
+    at: int,
+    places: list[Mention],
+    around: list[Mention],
+    names: Names,
+    main: Callable[[], tuple[str | None, str | None]],
+) -> tuple[str | None, bool]:
+    """Where a non-conflict happening took place, and whether the story placed it.
+
+    Elections, rulings, decisions and announcements happen where the story says, and a
+    country is then the place ("annulled the elections" in a story about Malawi): no
+    country gives way to a town here. Order: the nearest place named in the sentence,
+    one set "in"/"at" first ("agreed to loan Greece ... at a meeting in Brussels": the
+    loan goes to Greece, the agreement was made in Brussels) and one after the trigger
+    before one before it; else the nearest named elsewhere in its paragraph
+    ("sentenced ... by a court in The Hague" in the next sentence); else, unplaced, the
+    article's main country, else its main place.
+    """
+    for group in (places, around):
+        if group:
+            best = min(
+                group,
+                key=lambda m: (
+                    _SET_IN.search(body, max(0, m.start - 40), m.start) is None,
+                    abs(m.start - at) + (_BEFORE if m.start < at else 0),
+                ),
+            )
+            return names.written(best), True
+    main_name, country = main()
+    return country or main_name, False
 
 
 def _participle(trigger: str) -> bool:

@@ -49,13 +49,16 @@ class Lexicon(NamedTuple):
     context_scan: dict[str, re.Pattern[bytes]]
     lead: tuple[LeadPattern, ...]
     lead_needles: re.Pattern[bytes]  # every lead needle, for ``spaced_bytes`` text
+    other: tuple[LeadPattern, ...]  # happenings.tsv: reported happenings anywhere
+    other_needles: re.Pattern[bytes]
+    other_by_needle: dict[str, tuple[int, ...]]  # needle -> indexes into ``other``
 
 
 class LeadPattern(NamedTuple):
-    """A lead-event pattern (``lead.tsv``): the main event of non-conflict copy."""
+    """A pattern of ``lead.tsv`` (the main event of non-conflict copy) or ``happenings.tsv``."""
 
     type: str
-    sub_event: str  # disaster | economy | politics | talks
+    sub_event: str  # lead: disaster | economy | politics | talks; happenings: its lemma
     needles: frozenset[str]  # word starts: one must occur before ``pattern`` is tried
     pattern: re.Pattern[str]
 
@@ -109,7 +112,7 @@ def _words_scan(words: frozenset[str]) -> re.Pattern[bytes]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """Load triggers, cue words, countries and lead patterns once per process (cached)."""
+    """Load triggers, cue words, countries, lead and happening patterns once (cached)."""
     data = resources.files("agents.data").joinpath("events")
 
     def rows(name: str) -> list[list[str]]:
@@ -135,9 +138,12 @@ def load_lexicon() -> Lexicon:
         "weapon": cues["weapon"],
     }
     countries = frozenset(r[0].strip() for r in rows("countries.txt"))
-    lead = tuple(
-        LeadPattern(t, sub, frozenset(n.split("|")), re.compile(p.replace("W", _LEAD_WORD)))
-        for t, sub, n, p in rows("lead.tsv")
+    lead, other = (
+        tuple(
+            LeadPattern(t, sub, frozenset(n.split("|")), re.compile(p.replace("W", _LEAD_WORD)))
+            for t, sub, n, p in rows(name)
+        )
+        for name in ("lead.tsv", "happenings.tsv")
     )
     needles = {n for pat in lead for n in pat.needles}
     body = _trie(phrases)
@@ -151,4 +157,10 @@ def load_lexicon() -> Lexicon:
         {k: _words_scan(v) for k, v in classes.items()},
         lead,
         space_pattern(_trie(needles)),
+        other,
+        space_pattern(_trie({n for pat in other for n in pat.needles}) + r"\b"),
+        {
+            n: tuple(k for k, pat in enumerate(other) if n in pat.needles)
+            for n in {n for pat in other for n in pat.needles}
+        },
     )

@@ -21,6 +21,12 @@ def _apart(sentence: str, cues: dict[str, frozenset[str]]) -> bool:
     return any(w in cues["separate"] for w in TOKEN.findall(sentence.lower()))
 
 
+def _same_actor(a: str | None, b: str | None) -> bool:
+    """Actors that may be one: equal, or either unknown (two agreements by two named
+    parties at one place are two happenings)."""
+    return a is None or b is None or a == b
+
+
 @dataclass(slots=True)
 class Kept:
     """An event with what merging reads: its trigger lemma and its sentence."""
@@ -29,6 +35,7 @@ class Kept:
     lemma: str
     sentence: int
     text: str  # the sentence, read for "in a separate attack" only when it matters
+    placed: bool = True  # False: the story does not place it (the main place stands in)
 
 
 def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) -> None:
@@ -37,7 +44,11 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
     A restatement has the same place and either the same type, trigger lemma and a
     compatible date, or is ``loose`` (a back-reference such as "the attack", or an
     undated generic noun such as "during the battle"), which restates any kept event of
-    its type, or of any violent type when its word is as ``generic`` as "attack".
+    its type, or of any violent type when its word is as ``generic`` as "attack". An
+    ``Other`` happening also restates one of its kind at another place when the story
+    placed only one of them (the other stood in the article's main place) and their
+    actors may be the same ("ministers agreed ... in Brussels" and "the Greek parliament
+    has agreed" are two agreements).
 
     Wire copy opens with a summary and retells it with detail in the next paragraph:
     a violent event from the article's first sentence, or one placed only at country
@@ -65,11 +76,27 @@ def keep(kept: list[Kept], new: Kept, loose: bool, generic: bool, lex: Lexicon) 
             )
             return
         if prev.place != event.place:
+            if (
+                prev.type == event.type == "Other"
+                and old.lemma == new.lemma
+                and not (old.placed and new.placed)
+                and (prev.date is None or event.date is None or prev.date == event.date)
+                and _same_actor(prev.actor, event.actor)
+            ):
+                # An unplaced mention of a kind of happening restates the placed one.
+                where = prev.place if old.placed else event.place
+                kept[i] = replace(
+                    old,
+                    event=replace(prev, place=where, date=prev.date or event.date),
+                    placed=True,
+                )
+                return
             continue
         if loose and (prev.type == event.type or (generic and prev.type in VIOLENT)):
             return
-        if (prev.type, old.lemma) == (event.type, new.lemma) and (
-            prev.date is None or event.date is None or prev.date == event.date
+        if (
+            (prev.type, old.lemma) == (event.type, new.lemma)
+            and (prev.date is None or event.date is None or prev.date == event.date)
         ):
             if prev.date is None and event.date is not None:
                 kept[i] = replace(old, event=replace(prev, date=event.date))
