@@ -27,7 +27,8 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = (
-    r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)"
+    r"(?i:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
+    r"|few)"
 )
 _MONTH_LEAD = r"(?i:in|since|until|till|during|through|throughout|before|after|from|of|between)"
 # "overnight" is a date ("shelled the city overnight"), not in "an overnight curfew" or

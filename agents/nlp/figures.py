@@ -1,20 +1,24 @@
 """Figures: counted quantities ("more than 20,000 civilians") built from a Doc's numbers.
 
-A figure is a count, an amount of money or a percentage together with what it
-counts, read from the words right after the number ("three Yazidi women" ->
-"Yazidi women"; "Hundreds of fighters" -> "fighters"; '"tens of thousands" of
-fighters' -> "fighters"). Deliberately left out, because they are not counts of
-something in the story: years, ordinals, clock times, days of the month,
-fractions and proportions ("nine in ten"), ages ("aged 25", "a 25-year-old"),
-durations ("for 20 years", "nearly a week"), distances, compound adjectives
-("a 10-day truce"), numbers inside names ("Resolution 2254", "Flight 370") and
-list numbering. A count whose
-counted noun cannot be read is dropped too: "killing 20" alone says nothing a
-reader can check, unless the sentence named it before ("40 others", "six of
-them"). "N of M things" counts the things with N. Money keeps its ISO code as
-``unit`` and percentages use "percent"; their span then runs on over what they
-measure ("$3 billion in aid", "12% of voters") so the measured words are in
-``text``. Earthquake magnitudes ("a magnitude 6.4 quake") have the unit "magnitude".
+A figure is every quantity of the story (FORMAT.md): a count, an amount of money or a
+percentage together with what it counts, read from the words right after the number
+("three Yazidi women" -> "Yazidi women"; "Hundreds of fighters" -> "fighters"; '"tens
+of thousands" of fighters' -> "fighters"), and also durations ("more than 17 years"),
+ages ("a 2-year-old girl", "aged 30": years), compound modifiers ("a 10-day truce":
+day), measures ("30 kilometers", "minus 3 degrees Celsius") and fractions of
+something ("two thirds of its creditors"). ``figure_units`` reads those shapes, and
+what a bare number counts from its sentence ("the death toll rose to 22,500": deaths;
+"eight wounded"; "by 187 votes to 71": votes). Left out, because they are no
+quantities: years and other dates (a number inside a date expression of the Doc, such
+as "two years ago", is skipped), ordinals, clock times, days of the month, the base
+of a proportion ("nine in ten"), numbers inside names ("Resolution 2254", "Flight
+370") and list numbering. A count whose counted noun cannot be read is dropped too:
+"killing 20" alone says nothing a reader can check, unless the sentence named it
+before ("40 others", "six of them"). "N of M things" gives two figures, both counting
+the things. Money keeps its ISO code as ``unit`` and percentages use "percent"; their
+span then runs on over what they measure ("$3 billion in aid", "12% of voters") so the
+measured words are in ``text``. Earthquake magnitudes ("a magnitude 6.4 quake") have
+the unit "magnitude".
 """
 
 from __future__ import annotations
@@ -23,6 +27,15 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
+from agents.nlp.figure_units import (
+    age_after,
+    aged_before,
+    casualty_after,
+    compound,
+    fraction_unit,
+    measure_unit,
+    unit_from_context,
+)
 from agents.nlp.numwords import lexicon
 from agents.nlp.types import Doc, Figure, NumberExpr, Span
 from agents.nlp.wordsets import wordset
@@ -57,7 +70,12 @@ _CASUALTY_BEFORE = re.compile(
     r"displaced|evacuated)\s+(?:at\s+least\s+|about\s+|nearly\s+|more\s+than\s+)?$"
 )
 _OF_THEM = "of them"  # the unit of "six of them" until the sentence's earlier count names it
-_OF_THEM_RE = re.compile(r"(?i)\s+of\s+(?:them|whom|those|these)\b")
+_OF_THEM_RE = re.compile(r"(?i)\s+of\s+(?:them|whom|which|those|these)\b")
+_PAIRED = "\x00paired"
+#: Stand-in units replaced by the unit of the sentence's previous figure.
+_BORROWED = frozenset((_OF_THEM, _ELIDED, _PAIRED))
+#: A bare count after "to"/"against" right after a figure counts what that one does.
+_PAIRED_BEFORE = re.compile(r"(?i)\b(?:to|against|versus|vs\.?)\s+$")
 _OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
 _MAGNITUDE_BEFORE = re.compile(r"(?i)magnitude(?:\s+(?:of|at))?[\s-]+$")
 # Verbs that end what is counted although they look like nouns: "4,000 families spent".
@@ -71,22 +89,10 @@ _VERBS = wordset(
 )
 _SKIP_LEAD = frozenset(["more", "additional", "other", "further", "extra"])
 _DETERMINERS = wordset("the these those its their his her our whose")
-_TIME_NOUNS = wordset(
-    """
-    second seconds minute minutes hour hours day days week weeks month months year years
-    decade decades century centuries fortnight weekend weekends night nights
-    """
-)
-_DISTANCE = wordset(
-    """
-    km kilometre kilometres kilometer kilometers mile miles metre metres meter meters feet
-    foot ft inch inches yards mph cm mm degrees
-    """
-)
 _NUMBERING = wordset(
     """
     no. nos. no number page p. pp. article chapter section paragraph item route highway room
-    gate line level grade phase stage round category version resolution flight aged age ages
+    gate line level grade phase stage round category version resolution flight
     """
 )
 # "nine in ten residents", "one in five children", "three out of four voters": the
@@ -94,7 +100,6 @@ _NUMBERING = wordset(
 _PROPORTION_BEFORE = re.compile(
     r"(?i)(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out\s+of)\s+$"
 )
-_AGE_AFTER = re.compile(r"(?:-|\s)(?:years?|months?)(?:-|\s)old\b")
 _CONTENT = re.compile(r"[A-Za-z]")
 _MEASURED = frozenset({"in", "of", "for", "on"})
 _CHANGE = wordset(
@@ -105,8 +110,14 @@ _CHANGE = wordset(
 )
 
 
-def _np_after(body: str, pos: int, hi: int, of_ok: bool) -> tuple[str | None, int]:
-    """Read the noun phrase starting at ``pos``: (words, end) or (None, pos)."""
+def _np_after(
+    body: str, pos: int, hi: int, of_ok: bool, noun_first: bool = False
+) -> tuple[str | None, int]:
+    """Read the noun phrase starting at ``pos``: (words, end) or (None, pos).
+
+    ``noun_first``: a determiner came before ``pos``, so its first word is part of
+    the phrase even when it could be a verb ("half of the face value").
+    """
     words: list[str] = []
     end = pos
     i = pos
@@ -141,7 +152,10 @@ def _np_after(body: str, pos: int, hi: int, of_ok: bool) -> tuple[str | None, in
             words.append(low)
             i = m.end()
             continue
-        if not _CONTENT.match(tok) or low in _STOP or low in _VERBS or len(words) >= 4:
+        free = noun_first and not words and _CONTENT.match(tok) is not None
+        if not free and (
+            not _CONTENT.match(tok) or low in _STOP or low in _VERBS or len(words) >= 4
+        ):
             break
         if words and tok[0].isupper() and words[-1][0].islower() and words[-1] not in ("and", "or"):
             break  # "300 migrants slept Sunday": a name after the noun starts something else
@@ -209,11 +223,6 @@ def _prev_word(body: str, lo: int, s: int) -> tuple[int, int] | None:
 def _skip(body: str, x: NumberExpr, sent: Span) -> bool:
     """True for numbers that name or date something rather than count it."""
     if x.kind == "count":
-        if body.startswith(("-", "–"), x.end) and not body.startswith("-strong", x.end):
-            return True  # "a 25-year-old", "a 10-day truce"
-        after = body[x.end : x.end + 1]
-        if (after == "-" or after.isspace()) and _AGE_AFTER.match(body, x.end):
-            return True
         prev = _prev_word(body, max(sent.start, x.start - 30), x.start)
         if prev is not None:
             word = body[prev[0] : prev[1]]
@@ -223,7 +232,11 @@ def _skip(body: str, x: NumberExpr, sent: Span) -> bool:
                 return True  # "Resolution 2254", "Boeing 737"
         if x.start == sent.start and body.startswith((".", ")"), x.end):
             return True  # list numbering
-        if _PROPORTION_BEFORE.search(body, max(sent.start, x.start - 24), x.start):
+        # "nine in ten residents": ten is the base of a proportion; "4,922 out of 10,141
+        # known cases" counts cases.
+        if (x.value or 0) <= 100 and _PROPORTION_BEFORE.search(
+            body, max(sent.start, x.start - 24), x.start
+        ):
             return True
     return False
 
@@ -238,54 +251,71 @@ def _magnitude(body: str, x: NumberExpr, sent: Span) -> tuple[int, int] | None:
     return None
 
 
+def _made(body: str, x: NumberExpr, start: int, end: int, unit: str | None,
+          sent: Span) -> Figure:
+    return Figure(start, end, body[start:end], x.value, x.low, x.high, x.approx, x.bound,
+                  unit, sent)
+
+
+def _fraction(body: str, x: NumberExpr, sent: Span) -> Figure | None:
+    """ "two thirds of its creditors", "more than half the face value": a share of something."""
+    if x.value is None or x.value >= 1:
+        return None
+    pos = fraction_unit(body, x.start, x.end, sent.end)
+    if pos is None:
+        return None
+    if (m := _OF_THEM_RE.match(body, x.end)) is not None:
+        return _made(body, x, x.start, m.end(), _OF_THEM, sent)  # "half of whom"
+    unit, end = _np_after(body, pos, sent.end, of_ok=False, noun_first=True)
+    return None if unit is None else _made(body, x, x.start, end, unit, sent)
+
+
+def _count_unit(body: str, x: NumberExpr, sent: Span) -> tuple[str | None, int] | None:
+    """What a count counts and where its figure ends; None when it is no figure."""
+    pos = x.end + 7 if body.startswith("-strong", x.end) else x.end
+    if pos == x.end and (tail := compound(body, x.end)) is not None:
+        return tail[1], tail[0]  # "a three-meter surge", "a 2-year-old girl"
+    if (age := age_after(body, x.end)) is not None:
+        return "years", age  # "25 years old"
+    if aged_before(body, sent.start, x.start):
+        return "years", x.end  # "aged 30"
+    if body.startswith(" of ", pos) and (m := _OF_THEM_RE.match(body, pos)):
+        return _OF_THEM, m.end()
+    unit, end = _np_after(body, pos, sent.end, of_ok=True)
+    if unit is not None:
+        first = unit.split(" ")[0]
+        measured = measure_unit(unit, body, body.find(first, pos) + len(first))
+        return measured or (unit, end)  # "30 kilometers northwest": kilometers
+    if (hurt := casualty_after(body, x.end, sent.end)) is not None:
+        return hurt  # "eight wounded"
+    if _CASUALTY_BEFORE.search(body, max(sent.start, x.start - 24), x.start):
+        return _ELIDED, x.end  # "killed four people and wounded 11": people
+    vague = x.value is None
+    if (named := unit_from_context(body, sent.start, x.start, x.end, sent.end, vague)):
+        return named, x.end  # "the death toll rose to 22,500": deaths
+    if _PAIRED_BEFORE.search(body, max(sent.start, x.start - 12), x.start):
+        return _PAIRED, x.end  # "by 187 votes to 71": votes
+    return None
+
+
 def _figure(body: str, x: NumberExpr, sent: Span) -> Figure | None:
+    if x.kind == "other" and x.value is not None:
+        return _fraction(body, x, sent)
     if x.kind not in ("count", "money", "percent") or (x.value is None and x.low is None):
         return None
-    start = x.start
     if x.kind == "count" and x.value is not None and (mag := _magnitude(body, x, sent)):
-        start, end = mag
-        return Figure(
-            start,
-            end,
-            body[start:end],
-            x.value,
-            x.low,
-            x.high,
-            x.approx,
-            x.bound,
-            "magnitude",
-            sent,
-        )
+        return _made(body, x, mag[0], mag[1], "magnitude", sent)
     if _skip(body, x, sent):
         return None
-    pos = x.end + 7 if body.startswith("-strong", x.end) else x.end
-    unit: str | None
-    if x.kind == "count" and body.startswith(" of ", pos) and (m := _OF_THEM_RE.match(body, pos)):
-        unit, end = _OF_THEM, m.end()
-    elif x.kind == "count":
-        unit, end = _np_after(body, pos, sent.end, of_ok=True)
-        head = (unit or "").split(" ")[-1].lower()
-        if unit is None and _CASUALTY_BEFORE.search(body, max(sent.start, x.start - 24),
-                                                    x.start):
-            unit, end = _ELIDED, x.end  # "killed four people and wounded 11": people
-        elif unit is None or head in _TIME_NOUNS or head in _DISTANCE:
+    if x.kind == "count":
+        got = _count_unit(body, x, sent)
+        if got is None:
             return None
+        unit, end = got
     else:
         unit = "percent" if x.kind == "percent" else x.unit
-        end = x.end
         end = _measured(body, x, sent.end)
-    return Figure(
-        start=start,
-        end=end,
-        text=body[start:end],
-        value=x.value,
-        low=x.low,
-        high=x.high,
-        approx=x.approx,
-        bound=x.bound,
-        unit=unit,
-        sentence=sent,
-    )
+    return _made(body, x, x.start, end, unit, sent)
 
 
 def extract_figures(doc: Doc) -> list[Figure]:
@@ -302,27 +332,34 @@ def extract_figures(doc: Doc) -> list[Figure]:
     starts = [s.start for s in doc.sentences]
     whole = Span(0, len(doc.body))
     body, numbers = doc.body, doc.numbers
+    dated = [(d.start, d.end) for d in doc.dates]
     out: list[Figure] = []
     skip = -1
     for n, x in enumerate(numbers):
-        if n == skip:
-            continue
+        if n == skip or any(a < x.end and x.start < b for a, b in dated):
+            continue  # "two years ago", "the past two years" are dates, not durations
         k = bisect_right(starts, x.start) - 1
         sent = doc.sentences[k] if k >= 0 and doc.sentences[k].end >= x.end else whole
         fig = _n_of_m(body, x, numbers[n + 1], sent) if n + 1 < len(numbers) else None
+        figs = [fig] if fig is not None else []
         if fig is not None:
-            skip = n + 1  # "12" of "Seven of 12 judges" is part of the figure
-        else:
-            fig = _figure(body, x, sent)
-        if fig is None:
-            continue
-        if fig.unit in _ANAPHORIC or fig.unit in (_OF_THEM, _ELIDED):
-            if out and out[-1].sentence == sent and out[-1].unit:
-                # "25 people were killed and 40 others wounded": others are people too.
-                fig = replace(fig, unit=out[-1].unit)
-            elif fig.unit in (_OF_THEM, _ELIDED):
-                continue
-        out.append(fig)
+            # "11 of 14 economists": both numbers are quantities, both count economists.
+            skip = n + 1
+            if (whole_count := _figure(body, numbers[n + 1], sent)) is not None:
+                figs.append(whole_count)
+        elif (fig := _figure(body, x, sent)) is not None:
+            figs.append(fig)
+        for fig in figs:
+            if fig.unit in _ANAPHORIC or fig.unit in _BORROWED:
+                prev = out[-1] if out and out[-1].sentence == sent else None
+                if prev is not None and prev.unit and (
+                    fig.unit != _PAIRED or fig.start - prev.end < 12
+                ):
+                    # "25 people were killed and 40 others wounded": others are people too.
+                    fig = replace(fig, unit=prev.unit)
+                elif fig.unit in _BORROWED:
+                    continue
+            out.append(fig)
     return out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.nlp.dates import find_dates
 from agents.nlp.figures import extract_figures
 from agents.nlp.numbers import find_numbers
 from agents.nlp.sentences import split_sentences
@@ -18,15 +19,24 @@ _PARAGRAPH = re.compile(r"\S[^\n]*(?:\n(?!\s*\n)[^\n]*)*")
 
 
 def make_doc(body: str) -> Doc:
-    """Split on blank lines, then tag each paragraph and shift tags to body offsets."""
-    paragraphs, sentences, numbers = [], [], []
+    """Split on blank lines, then tag each paragraph and shift tags to body offsets.
+
+    Dates are tagged too: a number inside a date ("two years ago") is no figure.
+    """
+    paragraphs, sentences, numbers, dates = [], [], [], []
     for m in _PARAGRAPH.finditer(body):
         off, text = m.start(), m.group()
         paragraphs.append(Span(off, m.end()))
         sentences += [Span(s.start + off, s.end + off) for s in split_sentences(text)]
         numbers += [shift(x, off) for x in find_numbers(text)]
+        dates += [shift(d, off) for d in find_dates(text)]
     return Doc(
-        body=body, published=None, paragraphs=paragraphs, sentences=sentences, numbers=numbers
+        body=body,
+        published=None,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        numbers=numbers,
+        dates=dates,
     )
 
 
@@ -98,11 +108,17 @@ def _figures(body: str) -> list[tuple[str, str | None]]:
             "At least 25 people were wounded, five of whom later died.",
             [("At least 25 people", "people"), ("five of whom", "people")],
         ),
-        # "N of M things": N counts the things; M is part of its text.
-        ("Seven of 12 judges backed the ruling.", [("Seven of 12 judges", "judges")]),
+        # "N of M things": N counts the things, and so does M (FORMAT.md: every quantity).
+        (
+            "Seven of 12 judges backed the ruling.",
+            [("Seven of 12 judges", "judges"), ("12 judges", "judges")],
+        ),
         (
             "Three of the five opposition parties boycotted the vote.",
-            [("Three of the five opposition parties", "opposition parties")],
+            [
+                ("Three of the five opposition parties", "opposition parties"),
+                ("five opposition parties", "opposition parties"),
+            ],
         ),
     ],
 )
@@ -151,12 +167,7 @@ def test_money_and_percentages(body: str, expected: list[tuple[str, str]]) -> No
     [
         "Security Council Resolution 2254 calls for elections.",
         "Flight 370 vanished over the sea.",
-        "A 25-year-old man was arrested.",
-        "A woman aged 30 was detained.",
-        "The government announced a 10-day ceasefire.",
-        "He served 20 years in prison.",
         "The talks paused for nearly a week.",
-        "The town lies 30 km from the capital.",
         "The vote was held on March 13, 2019, in the third round.",
         "The attack killed 20.",
         "1. Troops withdraw from the city.",
@@ -216,3 +227,107 @@ def test_a_time_word_is_not_what_is_counted() -> None:
             "the governor said. Russia launched two ballistic missiles overnight.")
     assert _figures(body) == [("four people", "people"), ("11", "people"),
                               ("two ballistic missiles", "ballistic missiles")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Ages, durations, compound modifiers and measures are quantities too (FORMAT.md).
+        ("A 25-year-old man was arrested.", [("25-year-old", "years")]),
+        ("One of the victims was a 2-year-old Mali girl.", [("2-year-old", "years")]),
+        ("A woman aged 30 was detained.", [("30", "years")]),
+        ("The government announced a 10-day ceasefire.", [("10-day", "day")]),
+        ("The new parliament has 102 seats in a 102-member house.",
+         [("102 seats", "seats"), ("102-member", "member")]),
+        ("More people were killed by a three-meter tidal surge.", [("three-meter", "meter")]),
+        ("The bank raised rates with a 50-basis-point hike.", [("50-basis-point", "basis point")]),
+        ("He served 20 years in prison.", [("20 years", "years")]),
+        ("Taylor has been sentenced to 50 years in prison.", [("50 years", "years")]),
+        ("The town lies 30 km from the capital.", [("30 km", "km")]),
+        ("The blasts hit a town 30 kilometers northwest of Islamabad.",
+         [("30 kilometers", "kilometers")]),
+        ("Temperatures fell to minus 3 degrees Celsius.", [("minus 3 degrees Celsius",
+                                                           "degrees Celsius")]),
+        ("K2-72c orbits its star every 15 days.", [("15 days", "days")]),
+        ("with orbits of between 5.5 and 24 days.", [("between 5.5 and 24 days", "days")]),
+        ("After a meeting of at least, I think, thirteen or fourteen hours, we agreed.",
+         [("thirteen or fourteen hours", "hours")]),
+        ("They may extend the cuts by one further month.", [("one further month", "month")]),
+    ],
+)
+def test_ages_durations_compounds_and_measures(
+    body: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A count with no noun after it counts what the sentence named before it.
+        ("the death toll from Saturday's cyclone has risen to nearly 22,500.",
+         [("nearly 22,500", "deaths")]),
+        ("bringing the official death toll to at least 17 since the protests began.",
+         [("at least 17", "deaths")]),
+        ("The Ebola epidemic's death toll has climbed to at least 4,922 out of 10,141 known "
+         "cases in eight countries.",
+         [("at least 4,922", "deaths"), ("10,141 known cases", "known cases"),
+          ("eight countries", "countries")]),
+        ("The discoveries bring the total number of exoplanets discovered by Kepler to more "
+         "than 2,300.", [("more than 2,300", "exoplanets")]),
+        ("Police used tear gas to disperse thousands who rallied despite a warning.",
+         [("thousands", "people")]),
+        ("The blast left eight wounded.", [("eight wounded", "wounded")]),
+        ("Astronomers say they have discovered 104 exoplanets, two of which could support life.",
+         [("104 exoplanets", "exoplanets"), ("two of which", "exoplanets")]),
+        ("Lawmakers passed the bill by 187 votes to 71.", [("187 votes", "votes"),
+                                                         ("71", "votes")]),
+        ("About 41-thousand people are missing.", [("About 41-thousand people", "people")]),
+        ("The clashes also have forced tens-of-thousands of residents to flee the area.",
+         [("tens-of-thousands of residents", "residents")]),
+    ],
+)
+def test_counts_named_by_their_sentence(body: str, expected: list[tuple[str, str]]) -> None:
+    assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Greece's private creditors will lose more than half of the face value of their "
+         "investments.", [("more than half of the face value", 0.5, "face value")]),
+        ("Greece can dictate its own terms once it reaches agreement with two thirds of its "
+         "creditors.", [("two thirds of its creditors", 2 / 3, "creditors")]),
+        ("The economy grew 2.4 percent, down a tenth of a percentage point.",
+         [("2.4 percent", 2.4, "percent"),
+          ("a tenth of a percentage point", 0.1, "percentage point")]),
+        ("They orbit a star which is half the size of our sun.",
+         [("half the size", 0.5, "size")]),
+    ],
+)
+def test_fractions_of_something(body: str, expected: list[tuple[str, float, str]]) -> None:
+    got = [(f.text, f.value, f.unit) for f in extract_figures(make_doc(body))]
+    assert got == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Growth should pick up in the latter half of the year.",
+    "Exports rose in the second half of 2019.",
+    "Two years ago, Kenyan troops entered Somalia.",
+])
+def test_halves_and_durations_that_are_dates(body: str) -> None:
+    assert [t for t, _ in _figures(body) if "percent" not in t] == []
+
+
+def test_a_share_of_whom_counts_what_came_before() -> None:
+    body = ("Chad now hosts nearly 1.2 million Sudanese refugees, more than half of whom "
+            "arrived after the war in Sudan began.")
+    assert _figures(body) == [
+        ("nearly 1.2 million Sudanese refugees", "Sudanese refugees"),
+        ("more than half of whom", "Sudanese refugees"),
+    ]
+
+
+def test_a_bare_vague_amount_before_a_verb_counts_people() -> None:
+    body = "Hundreds of thousands live in makeshift shelters of sticks and plastic sheeting."
+    assert _figures(body) == [("Hundreds of thousands", "people")]
