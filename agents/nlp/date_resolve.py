@@ -3,7 +3,10 @@
 News reports the past, so an undated weekday or month is the most recent one on or
 before the article date, unless a modifier ("next") or, when the caller passes the
 text, a future marker in the same clause ("will meet on Thursday", "is due to vote
-in December") says it lies ahead.
+in December") says it lies ahead. Next month is ahead anyway ("extend cuts through
+July" in June), as is the month after it behind a forward lead-in ("from January" in
+November). Periods (quarters, spans, seasons, ...) go to ``date_periods`` first; "the
+day before" and "earlier in the day" are placed next to the day the story last named.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from calendar import monthrange
 from dataclasses import replace
 from datetime import date, timedelta
 
+from agents.nlp.date_periods import NEEDS_DATE, resolve_period
 from agents.nlp.types import DateExpr
 
 __all__ = ["MONTH_NUM", "NUM_WORDS", "WEEKDAY_NUM", "resolve_dates"]
@@ -76,9 +80,32 @@ _CLAUSE_RE = re.compile(
     r".*(?:[.;:!?,()\"“”]|\b(?:after|since|following|when|before|but|and|because)\b)", re.S
 )
 _FUTURE_WINDOW = 60
+# A lead-in that points forward to the month after it: "from January", "until March".
+_TOWARD = re.compile(r"\b(?:from|until|till|through|by|starting)\s+$", re.I)
 _MODIFIERS = frozenset(["last", "next", "this", "past", "coming", "earlier", "later"])
 
 Resolved = tuple[date | None, date | None, date | None]
+_ORDINAL = {
+    w: i + 1
+    for i, w in enumerate(
+        (
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+            "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+        )
+    )
+} | {"thirtieth": 30}
+# Expressions that place a day next to the one the story last named: "the day before".
+_DAY_AFTER = {"before": -1, "previous": -1, "after": 1, "next": 1, "following": 1}
+
+
+def _ordinal_day(words: list[str]) -> list[int]:
+    """ "March twentieth" -> [20], "May twenty-first" -> [21]; [] when no ordinal word."""
+    for i, w in enumerate(words):
+        if w in _ORDINAL:
+            tens = {"twenty": 20, "thirty": 30}.get(words[i - 1], 0) if i else 0
+            return [tens + _ORDINAL[w]]
+    return []
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -131,9 +158,9 @@ def _weekday(words: list[str], wday: int, pub: date, ahead: bool) -> Resolved:
     return pub - timedelta(days=back), None, None
 
 
-def _month(words: list[str], month: int, pub: date, ahead: bool) -> Resolved:
+def _month(words: list[str], month: int, pub: date, ahead: bool, toward: bool = False) -> Resolved:
     first = words[0]
-    days = [int(w) for w in words if w.isdigit()]
+    days = [int(w) for w in words if w.isdigit()] or _ordinal_day(words)
     if days:  # "March 13": the year that puts it nearest the article date
         options = [
             d
@@ -148,12 +175,19 @@ def _month(words: list[str], month: int, pub: date, ahead: bool) -> Resolved:
         shift = {"last": -1, "next": 1}.get(words[-2], 0)
         return None, *_month_range(pub.year + shift, month)
     year = pub.year if month <= pub.month else pub.year - 1
+    # Next month, undated, is ahead: a story of June that extends cuts "through July" or
+    # counts "after July" means this July, not last year's (a past one would say "last");
+    # so is the month after, ``toward`` it ("cut rations from January" in November).
+    if first not in _MODIFIERS and (month - pub.month) % 12 in ((1, 2) if toward else (1,)):
+        ahead = True
     if first == "next" or (ahead and first not in _MODIFIERS):
         year = pub.year if month >= pub.month + (first == "next") else pub.year + 1
     elif first == "last" and month == pub.month:
         year -= 1
     elif first == "this":
         year = pub.year
+    if "end" in words and "of" in words:  # "until the end of June": its last day
+        return _month_range(year, month)[1], None, None
     return None, *_month_range(year, month)
 
 
@@ -176,18 +210,20 @@ def _day_before(pub: date, floor: date) -> date:
     return max(floor, pub - timedelta(days=1))
 
 
-def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
+def _relative(words: list[str], pub: date, ahead: bool = False, toward: bool = False) -> Resolved:
     """Resolve forms that need the article date (the words are lower-cased tokens)."""
     first, last = words[0], words[-1]
     for w in words:
         if w in WEEKDAY_NUM:
             return _weekday(words, WEEKDAY_NUM[w], pub, ahead)
         if w in MONTH_NUM:
-            return _month(words, MONTH_NUM[w], pub, ahead)
+            return _month(words, MONTH_NUM[w], pub, ahead, toward)
     if last == "ago":
         count = int(first) if first.isdigit() else _NUM_WORD.get(first, 1)
         unit = words[1].rstrip("s")
-        if unit == "month" or unit == "year":
+        if unit == "year":  # "two years ago": that calendar year, not a day in it
+            return None, date(pub.year - count, 1, 1), date(pub.year - count, 12, 31)
+        if unit == "month":
             return _shift_months(pub, -count * (12 if unit == "year" else 1)), None, None
         return pub - timedelta(days=count * (7 if unit == "week" else 1)), None, None
     if last in ("yesterday", "night") and first in ("yesterday", "last"):
@@ -213,9 +249,10 @@ def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
     if last == "year":
         if first == "past":
             return None, _shift_months(pub, -12), pub
+        # "Earlier this year" runs to the story's day: at a year's scale the day before
+        # is no different claim, and wire annotators end it on the article date.
         start, end = date(pub.year + step, 1, 1), date(pub.year + step, 12, 31)
-        return None, pub if first == "later" else start, (
-            _day_before(pub, start) if first == "earlier" else end)
+        return None, pub if first == "later" else start, pub if first == "earlier" else end
     # today, tonight, this morning, earlier today; "overnight" is the night that ends on
     # the article date: wire copy reports overnight strikes the morning they end.
     return pub, None, None
@@ -250,19 +287,37 @@ def resolve_dates(
         The same expressions, in the same order, with the resolution filled in.
     """
     out: list[DateExpr] = []
+    last_day = published  # the day the story last named, for "the day before"
     for expr in dates:
         words = _TOKEN_RE.findall(expr.text.lower())
         if not words:
             out.append(expr)
             continue
-        resolved = _absolute(words)
-        relative = resolved is None
+        ahead = text is not None and words[0] not in _MODIFIERS and _ahead(text, expr.start)
+        period = resolve_period(words, published, ahead)
+        if period is NEEDS_DATE:
+            out.append(replace(expr, relative=True))
+            continue
+        resolved = period if isinstance(period, tuple) else _absolute(words)
+        relative = resolved is None or not any(w.isdigit() and len(w) == 4 for w in words)
         if resolved is None:
-            if published is None:
+            if published is None or last_day is None:
                 out.append(replace(expr, relative=True))
                 continue
-            ahead = text is not None and words[0] not in _MODIFIERS and _ahead(text, expr.start)
-            resolved = _relative(words, published, ahead)
+            if "day" in words and words[-1] != "today":
+                resolved = _anaphoric_day(words, last_day), None, None
+            else:
+                toward = text is not None and _TOWARD.search(
+                    text, max(0, expr.start - 12), expr.start) is not None
+                resolved = _relative(words, published, ahead, toward)
         day, low, high = resolved
+        if day is not None and "day" not in words:
+            last_day = day
         out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
     return out
+
+
+def _anaphoric_day(words: list[str], last_day: date) -> date:
+    """ "the day before", "the next day", "earlier in the day": next to the day last named."""
+    step = next((_DAY_AFTER[w] for w in words if w in _DAY_AFTER), 0)
+    return last_day + timedelta(days=step)
