@@ -115,6 +115,9 @@ def _quarter(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
 def _past_n(words: list[str], pub: date) -> Resolved | None:
     """ "the past two years": from that far back to the article date; "the next" ahead."""
     unit = words[-1].rstrip("s")
+    if unit == "hour":  # "the past 24 hours": the days they touch
+        unit, words = "day", [*words[:-1], "days"]
+        words = [str(-(-int(w) // 24)) if w.isdigit() else w for w in words]
     count = next((int(w) if w.isdigit() else _COUNT.get(w) for w in words[1:-1]
                   if w.isdigit() or w in _COUNT), None)
     if count is None:
@@ -239,7 +242,7 @@ def _resolve(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
         "months" in words or "weeks" in words or "days" in words
     ):
         return _first_n(words, pub, ahead)
-    if last in ("days", "weeks", "months", "years", "decades") and words[0] in (
+    if last in ("hours", "days", "weeks", "months", "years", "decades") and words[0] in (
         "the", "past", "last", "previous", "next", "coming"):
         if pub is None:
             raise _Unresolved

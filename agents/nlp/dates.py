@@ -55,7 +55,7 @@ _QUARTER = (
     rf"(?i:quarter)s?\b{_OF_YEAR}?|\bQ[1-4](?:\s+{_YEAR}|\s*['’]\d\d\b)?)"
 )
 _SEASON = r"(?:spring|summer|autumn|winter)"
-_UNITS = r"(?i:days|weeks|months|years|decades)"
+_UNITS = r"(?i:hours|days|weeks|months|years|decades)"
 _MONTH_LEAD = r"(?i:in|since|until|till|during|through|throughout|before|after|from|of|between)"
 # "overnight" is a date ("shelled the city overnight"), not in "an overnight curfew" or
 # the money market's "overnight rate".
@@ -152,6 +152,7 @@ _RELATIVE_WORDS = [
     "afternoon",
     "evening",
     "overnight",
+    "hours",
     "days",
     "weeks",
     "months",

@@ -43,7 +43,9 @@ from agents.nlp.wordsets import wordset
 __all__ = ["extract_figures"]
 
 
-_WORD = re.compile(r"\s*((?:[A-Z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\S)")
+_WORD = re.compile(
+    r"\s*((?:[A-Z]\.){2,}|[A-Za-z]+-\d+[A-Za-z]*\b|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\S)"
+)
 _STOP = wordset(
     """
     a an the this that these those its their his her our your my of in on at to for from by
@@ -101,6 +103,8 @@ _PROPORTION_BEFORE = re.compile(
     r"(?i)(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out\s+of)\s+$"
 )
 _CONTENT = re.compile(r"[A-Za-z]")
+_SCORE = re.compile(r"[-–]\d")
+_SCORE_END = re.compile(r"\d[-–]$")
 _MEASURED = frozenset({"in", "of", "for", "on"})
 _CHANGE = wordset(
     """
@@ -187,7 +191,7 @@ def _measured(body: str, x: NumberExpr, hi: int) -> int:
         after = _WORD.match(body, nxt.end(), hi)
         if after is None or not after.group(1)[:1].islower():
             return end  # "12% in March" is a date, not what is measured
-        return _np_after(body, nxt.end(), hi, of_ok=False)[1]
+        return _np_after_determiner(body, nxt.end(), hi) or end
     if x.kind == "percent" and first.lower() not in _CHANGE:
         return end
     what, end = _np_after(body, end, hi, of_ok=False)
@@ -195,8 +199,18 @@ def _measured(body: str, x: NumberExpr, hi: int) -> int:
     if what is not None and more is not None and more.group(1).lower() in ("in", "of"):
         after = _WORD.match(body, more.end(), hi)
         if after is not None and after.group(1)[:1].islower():
-            end = _np_after(body, more.end(), hi, of_ok=False)[1]
+            end = _np_after_determiner(body, more.end(), hi) or end
     return end if what is not None else x.end
+
+
+def _np_after_determiner(body: str, pos: int, hi: int) -> int | None:
+    """End of the noun phrase at ``pos``, read over a leading determiner ("the vote")."""
+    det = _WORD.match(body, pos, hi)
+    if det is not None and det.group(1).lower() in _DETERMINERS | {"a", "an", "all"}:
+        what, end = _np_after(body, det.end(), hi, of_ok=False, noun_first=True)
+    else:
+        what, end = _np_after(body, pos, hi, of_ok=False)
+    return end if what is not None else None
 
 
 def _prev_word(body: str, lo: int, s: int) -> tuple[int, int] | None:
@@ -223,6 +237,8 @@ def _prev_word(body: str, lo: int, s: int) -> tuple[int, int] | None:
 def _skip(body: str, x: NumberExpr, sent: Span) -> bool:
     """True for numbers that name or date something rather than count it."""
     if x.kind == "count":
+        if _SCORE.match(body, x.end) or _SCORE_END.search(body, max(0, x.start - 4), x.start):
+            return True  # a score or a split: "a 2-1 win"
         prev = _prev_word(body, max(sent.start, x.start - 30), x.start)
         if prev is not None:
             word = body[prev[0] : prev[1]]

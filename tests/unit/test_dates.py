@@ -329,3 +329,10 @@ def test_the_month_after_next_is_ahead_when_the_lead_in_points_forward() -> None
     text = "The rebellion began in May."
     (found,) = resolve_dates(find_dates(text), date(2019, 3, 13), text)
     assert found.range_start == date(2018, 5, 1)
+
+
+def test_the_past_24_hours_touches_two_days() -> None:
+    text = "Officials said fighting eased in the past 24 hours."
+    (found,) = resolve_dates(find_dates(text), date(2019, 3, 13), text)
+    assert (found.text, found.range_start, found.range_end) == (
+        "the past 24 hours", date(2019, 3, 12), date(2019, 3, 13))

@@ -331,3 +331,18 @@ def test_a_share_of_whom_counts_what_came_before() -> None:
 def test_a_bare_vague_amount_before_a_verb_counts_people() -> None:
     body = "Hundreds of thousands live in makeshift shelters of sticks and plastic sheeting."
     assert _figures(body) == [("Hundreds of thousands", "people")]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # A score is no quantity of anything.
+    ("Malawi beat Zambia in a 2-1 win on Sunday.", []),
+    # A model number belongs to the noun it names.
+    ("Two F-16 jets crashed near the base.", [("Two F-16 jets", "F-16 jets")]),
+    # What a percentage measures runs on over its determiner.
+    ("Chakwera won 58.57 percent of the votes cast.", [("58.57 percent of the votes cast",
+                                                        "percent")]),
+])
+def test_scores_model_numbers_and_measured_shares(
+    body: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _figures(body) == expected
