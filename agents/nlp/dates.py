@@ -65,12 +65,10 @@ _OVERNIGHT = (
     r"repos?|visits?|guests?|bags?)\b)"
 )
 
-# Alternatives are tried left to right at each position, so longer forms come first.
-# Lead-in words ("in", "on") sit outside the named group: the span excludes them.
-_DATE_RE = re.compile(
-    rf"(?P<iso>\b{_YEAR}-[01]\d-[0-3]\d\b)"
-    # Spans of months and years: "the January-to-March period", "between 2010 and 2015".
-    rf"|(?P<mspan>\b(?i:the\s+)?{_M_FULL}(?:-to-|\s+(?:to|through|until)\s+|\s*[-–]\s*)"
+# Periods: tried before ``_DATE_RE`` at anchors that can be part of one (not at weekdays,
+# "week", "ago" and the like, the most frequent anchors), so the grammar stays short there.
+_PERIOD_RE = re.compile(
+    rf"(?P<mspan>\b(?i:the\s+)?{_M_FULL}(?:-to-|\s+(?:to|through|until)\s+|\s*[-–]\s*)"
     rf"{_M_FULL}(?:\s+(?i:quarter|period))?(?:,?\s+{_YEAR})?\b)"
     rf"|\b(?i:between)\s+(?P<mspan2>{_M_FULL}\s+and\s+{_M_FULL}(?:,?\s+{_YEAR})?)\b"
     rf"|\b(?i:between)\s+(?P<yspan>{_YEAR}\s+and\s+{_YEAR})\b"
@@ -91,6 +89,17 @@ _DATE_RE = re.compile(
     rf"(?:(?:early|late)\s+)?{_SEASON})\b"
     r"|(?P<dayrel>\b(?i:the\s+day\s+(?:before|after)|the\s+(?:previous|next|following|same)"
     r"\s+day|(?:earlier|later)\s+in\s+the\s+day|that\s+day)\b)"
+)
+# Anchors that are never part of a period.
+_PLAIN_ANCHORS = frozenset(
+    [*WEEKDAY_NUM, "year", "month", "week", "weekend", "ago", "night", "morning", "afternoon",
+     "evening", "overnight", "yesterday", "today", "tonight", "tomorrow"]
+)
+
+# Alternatives are tried left to right at each position, so longer forms come first.
+# Lead-in words ("in", "on") sit outside the named group: the span excludes them.
+_DATE_RE = re.compile(
+    rf"(?P<iso>\b{_YEAR}-[01]\d-[0-3]\d\b)"
     rf"|(?P<mdy>\b{_M_ANY}\s+{_DAY_ANY}(?:\s*[-–]\s*{_DAY})?,?\s+{_YEAR}\b)"
     rf"|(?P<dmy>\b{_DAY}\s+{_M_ANY},?\s+{_YEAR}\b)"
     rf"|(?P<md>\b{_M_ANY}\s+{_DAY_ANY}(?:\s*[-–]\s*{_DAY})?\b(?![,.]?\d))"
@@ -262,6 +271,11 @@ def _lead_starts(text: str, rev: str, at: int, floor: int) -> list[int]:
     return starts[::-1]
 
 
+# Anchor words no date starts with: without a lead-in word before them ("the past two
+# years", "the day before") they are no date, so the grammar is not tried at them.
+_LEAD_ONLY = frozenset(
+    ["hours", "days", "weeks", "months", "years", "decades", "day", "half", "quarter", "quarters"]
+)
 _RELATIVE_YEAR = re.compile(r"(?:last|next|this) year")
 
 
@@ -296,8 +310,13 @@ def find_dates(text: str) -> list[DateExpr]:
             starts = _lead_starts(text, rev, at, max(last_end, at - _WINDOW))
         else:
             starts = []
-        for pos in (*starts, at):
-            m = _DATE_RE.match(text, pos)
+        word = text[at:stop].lower()
+        lone = () if word in _LEAD_ONLY else (at,)
+        period = word not in _PLAIN_ANCHORS
+        for pos in (*starts, *lone):
+            m = _PERIOD_RE.match(text, pos) if period else None
+            if m is None or m.end() <= at:
+                m = _DATE_RE.match(text, pos)
             if m is not None and m.lastgroup == "by" and not _bare_year_ok(text, m.start()):
                 continue
             if m is not None and m.end() > at:
