@@ -27,6 +27,7 @@ __all__ = [
     "CASUALTY_WORDS",
     "MEASURES",
     "TIME_NOUNS",
+    "about_a_vote",
     "age_after",
     "aged_before",
     "casualty_after",
@@ -60,6 +61,12 @@ _AGE_AFTER = re.compile(r"[\s-]+(?:years?|months?)[\s-]+old\b")
 _AGED_BEFORE = re.compile(r"(?i)\b(?:aged|age|ages)\s+$")
 _TOLL = re.compile(r"(?i)\b(?:death\s+toll|toll)\b")
 _NUMBER_OF = re.compile(r"(?i)\b(?:the\s+)?(?:total\s+)?(?:number|total|tally|count)\s+of\s+")
+# A tally: "passed 312 to 120", "by a vote of 58-41", in a sentence about a vote.
+_VOTE_PAIR_AFTER = re.compile(r"\s*(?:-|–|\s+to\s+|\s+against\s+)\d")
+_VOTE_PAIR_BEFORE = re.compile(r"\d\s*(?:-|–|\s+to\s+|\s+against\s+)$")
+_VOTE = re.compile(
+    r"(?i)\b(?:vot(?:e|es|ed|ing)|ballots?|passed|approved|rejected|adopted|endorsed)\b"
+)
 _NOUN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _WHO = re.compile(r"\s+who\s+[a-z]+")
 # A verb right after a bare vague amount: "Hundreds of thousands live in shelters".
@@ -74,6 +81,11 @@ _NOT_FRACTION_AFTER = re.compile(
     r"(?i)\s+of\s+(?:the\s+)?(?:year|month|decade|century|season|(?:19|20)\d\d)\b"
 )
 _NOT_FRACTION_BEFORE = re.compile(r"(?i)\b(?:first|second|latter|former|last|other)[\s-]+$")
+
+
+def about_a_vote(body: str, lo: int, hi: int) -> bool:
+    """True when the sentence ``body[lo:hi]`` reports a vote: "58-41" is then a tally."""
+    return _VOTE.search(body, lo, hi) is not None
 
 
 def compound(body: str, end: int) -> tuple[int, str] | None:
@@ -137,13 +149,18 @@ def unit_from_context(
 ) -> str | None:
     """What a bare number counts, from the words around it in its sentence.
 
-    "the death toll rose to nearly 22,500" counts deaths; "the total number of
-    exoplanets discovered ... to more than 2,300" counts exoplanets; "thousands who
+    "the death toll rose to nearly 22,500" counts deaths; "passed 312 to 120" votes;
+    "the total number of exoplanets discovered ... to more than 2,300" counts
+    exoplanets; "thousands who
     rallied" and, for a ``vague`` amount, "hundreds of thousands live in shelters"
     count people. ``lo``/``hi`` bound the sentence.
     """
     if _WHO.match(body, end, hi) or (vague and _VERB_AFTER.match(body, end, hi)):
         return "people"
+    if (_VOTE_PAIR_AFTER.match(body, end, hi) or _VOTE_PAIR_BEFORE.search(body, lo, start)) and (
+        _VOTE.search(body, lo, hi)
+    ):
+        return "votes"  # "the motion passed 312 to 120"
     before = body[lo:start]
     toll = max(_TOLL.finditer(before), key=lambda m: m.start(), default=None)
     number_of = max(_NUMBER_OF.finditer(before), key=lambda m: m.start(), default=None)

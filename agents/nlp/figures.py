@@ -28,6 +28,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from agents.nlp.figure_units import (
+    about_a_vote,
     age_after,
     aged_before,
     casualty_after,
@@ -65,17 +66,24 @@ _NUMBER_WORDS = frozenset(
     [*lexicon()["units"], *lexicon()["tens"], "hundreds", "thousands", "dozens", "dozen"]
 )
 _ANAPHORIC = frozenset({"others", "more"})
-#: A bare count right after a casualty verb counts what the sentence counted before.
-_ELIDED = "\x00elided"
+#: A bare count right after a casualty verb counts what the sentence counted before,
+#: or, when it counted nothing, the casualties: "killed four people and wounded 11"
+#: (people), "the blast killed three" (killed). ``_SOFT + word`` marks such a unit.
+_SOFT = "\x00soft:"
 _CASUALTY_BEFORE = re.compile(
-    r"\b(?:killed|killing|wounded|wounding|injured|injuring|hurt|arrested|detained|rescued|"
-    r"displaced|evacuated)\s+(?:at\s+least\s+|about\s+|nearly\s+|more\s+than\s+)?$"
+    r"\b(kill|wound|injur|hurt|arrest|detain|rescu|displac|evacuat)(?:ed|ing|es|e|s)?\s+"
+    r"(?:at\s+least\s+|about\s+|nearly\s+|more\s+than\s+)?$"
 )
+_PARTICIPLE = {"kill": "killed", "wound": "wounded", "injur": "injured", "hurt": "hurt",
+               "arrest": "arrested", "detain": "detained", "rescu": "rescued",
+               "displac": "displaced", "evacuat": "evacuated"}
+#: "30 were hospitalized": the count of what the sentence counted before, else people.
+_WERE_AFTER = re.compile(r"\s+(?:were|are|have\s+been|had\s+been|remain|remained)\s+[a-z]+")
 _OF_THEM = "of them"  # the unit of "six of them" until the sentence's earlier count names it
 _OF_THEM_RE = re.compile(r"(?i)\s+of\s+(?:them|whom|which|those|these)\b")
 _PAIRED = "\x00paired"
 #: Stand-in units replaced by the unit of the sentence's previous figure.
-_BORROWED = frozenset((_OF_THEM, _ELIDED, _PAIRED))
+_BORROWED = frozenset((_OF_THEM, _PAIRED))
 #: A bare count after "to"/"against" right after a figure counts what that one does.
 _PAIRED_BEFORE = re.compile(r"(?i)\b(?:to|against|versus|vs\.?)\s+$")
 _OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
@@ -237,8 +245,10 @@ def _prev_word(body: str, lo: int, s: int) -> tuple[int, int] | None:
 def _skip(body: str, x: NumberExpr, sent: Span) -> bool:
     """True for numbers that name or date something rather than count it."""
     if x.kind == "count":
-        if _SCORE.match(body, x.end) or _SCORE_END.search(body, max(0, x.start - 4), x.start):
-            return True  # a score or a split: "a 2-1 win"
+        if (
+            _SCORE.match(body, x.end) or _SCORE_END.search(body, max(0, x.start - 4), x.start)
+        ) and not about_a_vote(body, sent.start, sent.end):
+            return True  # a score: "a 2-1 win"; "voted 58-41" is a tally
         prev = _prev_word(body, max(sent.start, x.start - 30), x.start)
         if prev is not None:
             word = body[prev[0] : prev[1]]
@@ -303,9 +313,11 @@ def _count_unit(body: str, x: NumberExpr, sent: Span) -> tuple[str | None, int] 
         measured = measure_unit(unit, body, body.find(first, pos) + len(first))
         return measured or (unit, end)  # "30 kilometers northwest": kilometers
     if (hurt := casualty_after(body, x.end, sent.end)) is not None:
-        return hurt  # "eight wounded"
-    if _CASUALTY_BEFORE.search(body, max(sent.start, x.start - 24), x.start):
-        return _ELIDED, x.end  # "killed four people and wounded 11": people
+        return _SOFT + hurt[0], hurt[1]  # "eight wounded"
+    if (verb := _CASUALTY_BEFORE.search(body, max(sent.start, x.start - 24), x.start)):
+        return _SOFT + _PARTICIPLE[verb.group(1).lower()], x.end  # "and wounded 11"
+    if _WERE_AFTER.match(body, x.end, sent.end):
+        return _SOFT + "people", x.end  # "and 30 were hospitalized"
     vague = x.value is None
     if (named := unit_from_context(body, sent.start, x.start, x.end, sent.end, vague)):
         return named, x.end  # "the death toll rose to 22,500": deaths
@@ -350,6 +362,7 @@ def extract_figures(doc: Doc) -> list[Figure]:
     body, numbers = doc.body, doc.numbers
     dated = [(d.start, d.end) for d in doc.dates]
     out: list[Figure] = []
+    guessed: set[int] = set()  # figures whose unit is a casualty word, not a counted noun
     skip = -1
     for n, x in enumerate(numbers):
         if n == skip or any(a < x.end and x.start < b for a, b in dated):
@@ -366,7 +379,14 @@ def extract_figures(doc: Doc) -> list[Figure]:
         elif (fig := _figure(body, x, sent)) is not None:
             figs.append(fig)
         for fig in figs:
-            if fig.unit in _ANAPHORIC or fig.unit in _BORROWED:
+            if fig.unit and fig.unit.startswith(_SOFT):
+                prev = out[-1] if out and out[-1].sentence == sent else None
+                if prev is not None and prev.unit and len(out) - 1 not in guessed:
+                    fig = replace(fig, unit=prev.unit)
+                else:  # "killed three and left eight wounded": each its own casualties
+                    guessed.add(len(out))
+                    fig = replace(fig, unit=fig.unit[len(_SOFT):])
+            elif fig.unit in _ANAPHORIC or fig.unit in _BORROWED:
                 prev = out[-1] if out and out[-1].sentence == sent else None
                 if prev is not None and prev.unit and (
                     fig.unit != _PAIRED or fig.start - prev.end < 12

@@ -169,7 +169,6 @@ def test_money_and_percentages(body: str, expected: list[tuple[str, str]]) -> No
         "Flight 370 vanished over the sea.",
         "The talks paused for nearly a week.",
         "The vote was held on March 13, 2019, in the third round.",
-        "The attack killed 20.",
         "1. Troops withdraw from the city.",
     ],
 )
@@ -278,6 +277,10 @@ def test_ages_durations_compounds_and_measures(
         ("Police used tear gas to disperse thousands who rallied despite a warning.",
          [("thousands", "people")]),
         ("The blast left eight wounded.", [("eight wounded", "wounded")]),
+        ("The bomb killed three and left eight wounded.", [("three", "killed"),
+                                                          ("eight wounded", "wounded")]),
+        ("Nearly 1,000 people were evacuated, and 30 were hospitalized.",
+         [("Nearly 1,000 people", "people"), ("30", "people")]),
         ("Astronomers say they have discovered 104 exoplanets, two of which could support life.",
          [("104 exoplanets", "exoplanets"), ("two of which", "exoplanets")]),
         ("Lawmakers passed the bill by 187 votes to 71.", [("187 votes", "votes"),
@@ -345,4 +348,12 @@ def test_a_bare_vague_amount_before_a_verb_counts_people() -> None:
 def test_scores_model_numbers_and_measured_shares(
     body: str, expected: list[tuple[str, str]]
 ) -> None:
+    assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("The motion passed 312 to 120.", [("312", "votes"), ("120", "votes")]),
+    ("The Senate voted 58-41 to confirm him.", [("58", "votes"), ("41", "votes")]),
+])
+def test_vote_tallies(body: str, expected: list[tuple[str, str]]) -> None:
     assert _figures(body) == expected
