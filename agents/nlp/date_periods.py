@@ -120,12 +120,14 @@ def _past_n(words: list[str], pub: date) -> Resolved | None:
         words = [str(-(-int(w) // 24)) if w.isdigit() else w for w in words]
     count = next((int(w) if w.isdigit() else _COUNT.get(w) for w in words[1:-1]
                   if w.isdigit() or w in _COUNT), None)
-    if count is None:
-        return None
+    if count is None:  # "in recent years", "in the coming days": a few of them
+        if unit == "year" and "next" not in words and "coming" not in words:
+            return None, date(pub.year - 3, 1, 1), pub
+        count = {"hour": 24, "day": 7, "week": 4, "month": 3, "year": 3, "decade": 1}[unit]
     if unit in ("day", "week"):
         delta = timedelta(days=count * (7 if unit == "week" else 1))
-        other = pub - delta if words[0] not in ("next", "coming") and "next" not in words else (
-            pub + delta)
+        ahead = "next" in words or "coming" in words
+        other = pub + delta if ahead else pub - delta
     else:
         months = count * {"month": 1, "year": 12, "decade": 120}[unit]
         ahead = "next" in words or "coming" in words
@@ -243,7 +245,7 @@ def _resolve(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
     ):
         return _first_n(words, pub, ahead)
     if last in ("hours", "days", "weeks", "months", "years", "decades") and words[0] in (
-        "the", "past", "last", "previous", "next", "coming"):
+        "the", "past", "last", "previous", "next", "coming", "recent"):
         if pub is None:
             raise _Unresolved
         return _past_n(words, pub)

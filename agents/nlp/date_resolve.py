@@ -221,8 +221,9 @@ def _relative(words: list[str], pub: date, ahead: bool = False, toward: bool = F
     if last == "ago":
         count = int(first) if first.isdigit() else _NUM_WORD.get(first, 1)
         unit = words[1].rstrip("s")
-        if unit == "year":  # "two years ago": that calendar year, not a day in it
-            return None, date(pub.year - count, 1, 1), date(pub.year - count, 12, 31)
+        if unit in ("year", "decade"):  # "two years ago": that calendar year, not a day in it
+            back = count * (10 if unit == "decade" else 1)
+            return None, date(pub.year - back, 1, 1), date(pub.year - back, 12, 31)
         if unit == "month":
             return _shift_months(pub, -count * (12 if unit == "year" else 1)), None, None
         return pub - timedelta(days=count * (7 if unit == "week" else 1)), None, None
@@ -288,6 +289,7 @@ def resolve_dates(
     """
     out: list[DateExpr] = []
     last_day = published  # the day the story last named, for "the day before"
+    last_year = published.year if published else None  # for "the same year"
     for expr in dates:
         words = _TOKEN_RE.findall(expr.text.lower())
         if not words:
@@ -304,7 +306,11 @@ def resolve_dates(
             if published is None or last_day is None:
                 out.append(replace(expr, relative=True))
                 continue
-            if "day" in words and words[-1] != "today":
+            if words[-1] in ("later", "earlier") and words[0] not in _MODIFIERS:
+                resolved = _after_last(words, last_day)
+            elif "year" in words and words[0] in ("the", "that"):
+                resolved = _year_of_last(words, last_year or published.year)
+            elif "day" in words and words[-1] != "today":
                 resolved = _anaphoric_day(words, last_day), None, None
             else:
                 toward = text is not None and _TOWARD.search(
@@ -313,8 +319,30 @@ def resolve_dates(
         day, low, high = resolved
         if day is not None and "day" not in words:
             last_day = day
+        if (first_day := day or low) is not None:
+            last_year = first_day.year
         out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
     return out
+
+
+def _after_last(words: list[str], last_day: date) -> Resolved:
+    """ "two days later", "a year earlier": counted from the day the story last named."""
+    count = int(words[0]) if words[0].isdigit() else _NUM_WORD.get(words[0], 1)
+    sign = 1 if words[-1] == "later" else -1
+    unit = words[1].rstrip("s")
+    if unit == "year":
+        year = last_day.year + sign * count
+        return None, date(year, 1, 1), date(year, 12, 31)
+    if unit == "month":
+        return _shift_months(last_day, sign * count), None, None
+    return last_day + timedelta(days=sign * count * (7 if unit == "week" else 1)), None, None
+
+
+def _year_of_last(words: list[str], year: int) -> Resolved:
+    """ "the same year", "the following year": next to the year the story last named."""
+    year += 1 if ("following" in words or "after" in words) else (
+        -1 if ("previous" in words or "before" in words) else 0)
+    return None, date(year, 1, 1), date(year, 12, 31)
 
 
 def _anaphoric_day(words: list[str], last_day: date) -> date:

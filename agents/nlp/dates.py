@@ -78,7 +78,9 @@ _PERIOD_RE = re.compile(
     rf"|(?P<half>\b(?i:the\s+)?(?i:first|second|latter|last|former|back|front)\s+half{_OF_YEAR})"
     rf"|(?P<firstn>\b(?i:the\s+)?(?i:first|last|final)\s+{_NUM}\s+(?i:months|weeks|days)\s+of\s+"
     rf"(?:(?i:the\s+year|this\s+year|last\s+year)|{_YEAR}|{_M_FULL}))"
-    rf"|(?P<pastn>\b(?i:the\s+)?(?i:past|last|previous|next|coming)\s+{_NUM}\s+{_UNITS})\b"
+    rf"|(?P<pastn>\b(?i:the\s+)?(?i:past|last|previous|next|coming|recent)\s+(?:{_NUM}\s+)?"
+    rf"{_UNITS})\b"
+    rf"|(?P<later>\b{_NUM}\s+(?i:days|weeks|months|years)\s+(?i:later|earlier)\b)"
     rf"|(?P<decade>\b(?i:the\s+)?(?:(?i:early|mid|late)[\s-]+)?(?:(?:1[89]|20)\d0|['’]\d0|(?<=['’])\d0)s\b)"
     rf"|(?P<fy>\b(?i:the\s+)?{_YEAR}\s+(?i:fiscal|financial|budget)\s+year\b"
     rf"|\b(?i:fiscal|financial)\s+(?:year\s+)?{_YEAR}\b|\bFY\s?(?:{_YEAR}|\d\d)\b)"
@@ -115,7 +117,10 @@ _DATE_RE = re.compile(
     rf"(?P<yr>{_YEAR})\b(?![-–,]\d)"
     rf"|(?P<wd>\b(?:(?i:earlier|later|late|early|last|next|this|past)\s+)?{_WD}\b"
     r"(?:\s+(?i:morning|afternoon|evening|night))?)"
-    rf"|(?P<ago>\b{_NUM}\s+(?i:days?|weeks?|months?|years?)\s+ago\b)"
+    rf"|(?P<ago>\b{_NUM}\s+(?i:days?|weeks?|months?|years?|decades?)\s+ago\b)"
+    rf"|(?P<later1>\b(?i:a|an|one)\s+(?i:day|week|month|year)\s+(?i:later|earlier)\b)"
+    r"|(?P<yrel>\b(?i:the\s+same|that|the\s+following|the\s+previous)\s+year\b"
+    r"|\b(?i:the)\s+year\s+(?i:before|after)\b)"
     r"|(?P<rel>\b(?i:(?:earlier|later)\s+(?:today|tonight|this\s+(?:morning|afternoon|evening|"
     r"week|month|year))|(?:last|this|next|past|coming)\s+(?:week|weekend|month|year)"
     r"|this\s+(?:morning|afternoon|evening)|last\s+night|yesterday|today|tonight|tomorrow)\b)"
@@ -223,6 +228,7 @@ _LEADS_REV = frozenset(
         "earlier",
         "later",
         "coming",
+        "recent",
         "first",
         "second",
         "third",

@@ -336,3 +336,36 @@ def test_the_past_24_hours_touches_two_days() -> None:
     (found,) = resolve_dates(find_dates(text), date(2019, 3, 13), text)
     assert (found.text, found.range_start, found.range_end) == (
         "the past 24 hours", date(2019, 3, 12), date(2019, 3, 13))
+
+
+@pytest.mark.parametrize(("sentence", "span", "low", "high"), [
+    ("Talks will continue in the coming weeks.", "the coming weeks",
+     date(2019, 10, 8), date(2019, 11, 5)),
+    ("Violence has grown in recent years.", "recent years",
+     date(2016, 1, 1), date(2019, 10, 8)),
+    ("The war ended two decades ago.", "two decades ago", date(1999, 1, 1), date(1999, 12, 31)),
+    ("Sales fell 5 percent from a year earlier.", "a year earlier",
+     date(2018, 1, 1), date(2018, 12, 31)),
+])
+def test_vague_and_counted_spans(sentence: str, span: str, low: date, high: date) -> None:
+    (found,) = resolve_dates(find_dates(sentence), date(2019, 10, 8), sentence)
+    assert (found.text, found.range_start, found.range_end) == (span, low, high)
+
+
+def test_later_and_the_same_year_follow_the_story() -> None:
+    text = "The army entered on Monday. Two days later, the army withdrew."
+    found = resolve_dates(find_dates(text), date(2019, 10, 8), text)
+    assert [(d.text, d.date) for d in found] == [
+        ("Monday", date(2019, 10, 7)), ("Two days later", date(2019, 10, 9))]
+    text = "They met in 2015 and married the following year."
+    found = resolve_dates(find_dates(text), date(2019, 10, 8), text)
+    assert [(d.text, d.range_start) for d in found] == [
+        ("2015", date(2015, 1, 1)), ("the following year", date(2016, 1, 1))]
+
+
+def test_that_year_is_the_year_last_named() -> None:
+    text = ("Mass protests against tax increases last year left at least 60 people dead and "
+            "forced Ruto to withdraw that year's finance bill.")
+    found = resolve_dates(find_dates(text), date(2025, 3, 6), text)
+    assert [(d.text, d.range_start) for d in found] == [
+        ("last year", date(2024, 1, 1)), ("that year", date(2024, 1, 1))]
