@@ -12,11 +12,13 @@ what a bare number counts from its sentence ("the death toll rose to 22,500": de
 quantities: years and other dates (a number inside a date expression of the Doc, such
 as "two years ago", is skipped), ordinals, clock times, days of the month, the base
 of a proportion ("nine in ten"), numbers inside names ("Resolution 2254", "Flight
-370") and list numbering. A count whose counted noun cannot be read is dropped too:
-"killing 20" alone says nothing a reader can check, unless the sentence named it
-before ("40 others", "six of them"). "N of M things" gives two figures, both counting
-the things. Money keeps its ISO code as ``unit`` and percentages use "percent"; their
-span then runs on over what they measure ("$3 billion in aid", "12% of voters") so the
+370") and list numbering. A count whose counted noun cannot be read is dropped too
+("rose to 20" alone says nothing a reader can check), except after a casualty verb,
+where it counts what the sentence named before ("killed four people and wounded 11")
+or else the casualties ("killed three": killed). "N of M things" gives two figures,
+both counting the things. Money's ``unit`` is its currency in words ("dollars",
+"euros"; ``NumberExpr.unit`` keeps the ISO code) and percentages use "percent"; their
+span runs on over what they measure ("$3 billion in aid", "12% of voters") so the
 measured words are in ``text``. Earthquake magnitudes ("a magnitude 6.4 quake") have
 the unit "magnitude".
 """
@@ -65,6 +67,8 @@ _STOP = wordset(
 _NUMBER_WORDS = frozenset(
     [*lexicon()["units"], *lexicon()["tens"], "hundreds", "thousands", "dozens", "dozen"]
 )
+# Money's unit is its currency in words ("$3 billion": dollars), as annotators write it.
+_CURRENCY_NAMES: dict[str, str] = lexicon()["currency_names"]
 _ANAPHORIC = frozenset({"others", "more"})
 #: A bare count right after a casualty verb counts what the sentence counted before,
 #: or, when it counted nothing, the casualties: "killed four people and wounded 11"
@@ -341,7 +345,7 @@ def _figure(body: str, x: NumberExpr, sent: Span) -> Figure | None:
             return None
         unit, end = got
     else:
-        unit = "percent" if x.kind == "percent" else x.unit
+        unit = "percent" if x.kind == "percent" else _CURRENCY_NAMES.get(x.unit or "", x.unit)
         end = _measured(body, x, sent.end)
     return _made(body, x, x.start, end, unit, sent)
 

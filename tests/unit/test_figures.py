@@ -148,14 +148,19 @@ def test_vague_range_keeps_its_interval() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("The World Bank approved a $3.5 billion loan.", [("$3.5 billion loan", "USD")]),
+        ("The World Bank approved a $3.5 billion loan.", [("$3.5 billion loan", "dollars")]),
         (
             "The EU pledged €200 million in humanitarian aid.",
-            [("€200 million in humanitarian aid", "EUR")],
+            [("€200 million in humanitarian aid", "euros")],
         ),
         ("About 12% of voters were undecided.", [("About 12% of voters", "percent")]),
         ("Officials blamed a 3% rise in fuel costs.", [("3% rise in fuel costs", "percent")]),
         ("Inflation reached 12.5% in March.", [("12.5%", "percent")]),
+        # The currency in words, as annotators write it (VOA: "$172 Billion": dollars).
+        ("European ministers agree to loan Greece another $172 billion.",
+         [("$172 billion", "dollars")]),
+        ("The fund now holds 130 billion euros.", [("130 billion euros", "euros")]),
+        ("Ghana agreed a A$3 billion swap.", [("A$3 billion swap", "Australian dollars")]),
     ],
 )
 def test_money_and_percentages(body: str, expected: list[tuple[str, str]]) -> None:
