@@ -55,6 +55,9 @@ MEASURES = wordset(
 CASUALTY_WORDS = wordset("dead killed wounded injured hurt missing displaced homeless")
 # Words a compound's tail may end with that say how it measures, not what: "-year-old".
 _TAIL_ADJ = wordset("old long wide high deep tall thick large")
+_NOT_A_TAIL = wordset(
+    "strong odd plus fold thousand million billion to and or for in on of a the by per"
+)
 _TAIL = re.compile(r"-((?:[a-z]+-){0,2}[a-z]+)\b")
 _SCALE_FOLLOW = wordset("celsius fahrenheit centigrade")
 _AGE_AFTER = re.compile(r"[\s-]+(?:years?|months?)[\s-]+old\b")
@@ -65,7 +68,8 @@ _NUMBER_OF = re.compile(r"(?i)\b(?:the\s+)?(?:total\s+)?(?:number|total|tally|co
 _VOTE_PAIR_AFTER = re.compile(r"\s*(?:-|–|\s+to\s+|\s+against\s+)\d")
 _VOTE_PAIR_BEFORE = re.compile(r"\d\s*(?:-|–|\s+to\s+|\s+against\s+)$")
 _VOTE = re.compile(
-    r"(?i)\b(?:vot(?:e|es|ed|ing)|ballots?|passed|approved|rejected|adopted|endorsed)\b"
+    r"(?i)\b(?:vot(?:e|es|ed|ing)|ballots?|passed|approved|rejected|adopted|endorsed|ruled|"
+    r"ruling|verdict)\b"
 )
 _NOUN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _WHO = re.compile(r"\s+who\s+[a-z]+")
@@ -98,8 +102,8 @@ def compound(body: str, end: int) -> tuple[int, str] | None:
     if m is None:
         return None
     parts = m.group(1).split("-")
-    if parts[0] in ("strong", "odd", "plus", "fold", "thousand", "million", "billion"):
-        return None
+    if parts[0] in _NOT_A_TAIL:
+        return None  # "-strong" and "-odd" are read elsewhere; "a 2-to-1 margin" is a ratio
     if parts[-1] in _TAIL_ADJ and len(parts) > 1:
         parts = parts[:-1]
     unit = " ".join(parts)

@@ -30,6 +30,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from agents.nlp.figure_units import (
+    TIME_NOUNS,
     about_a_vote,
     age_after,
     aged_before,
@@ -115,6 +116,11 @@ _PROPORTION_BEFORE = re.compile(
     r"(?i)(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out\s+of)\s+$"
 )
 _CONTENT = re.compile(r"[A-Za-z]")
+# What makes "one day", "one year" a length of time rather than an adverb.
+_ONE_SPAN_BEFORE = re.compile(
+    r"(?i)\b(?:for|in|within|than|of|over|by|every|lasted|lasting|lasts|only|just|about|"
+    r"nearly|almost|another|extra|least)\s+$"
+)
 _SCORE = re.compile(r"[-–]\d")
 _SCORE_END = re.compile(r"\d[-–]$")
 _MEASURED = frozenset({"in", "of", "for", "on"})
@@ -315,6 +321,10 @@ def _count_unit(body: str, x: NumberExpr, sent: Span) -> tuple[str | None, int] 
     if unit is not None:
         first = unit.split(" ")[0]
         measured = measure_unit(unit, body, body.find(first, pos) + len(first))
+        if measured is not None and x.text.lower() == "one" and first.lower() in TIME_NOUNS and (
+            not _ONE_SPAN_BEFORE.search(body, max(sent.start, x.start - 16), x.start)
+        ):
+            return None  # "one day after the attack", "hopes one day to return"
         return measured or (unit, end)  # "30 kilometers northwest": kilometers
     if (hurt := casualty_after(body, x.end, sent.end)) is not None:
         return _SOFT + hurt[0], hurt[1]  # "eight wounded"

@@ -362,3 +362,14 @@ def test_scores_model_numbers_and_measured_shares(
 ])
 def test_vote_tallies(body: str, expected: list[tuple[str, str]]) -> None:
     assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("One day after the attack, police arrived.", []),
+    ("He hopes one day to return.", []),
+    ("The talks lasted one day.", [("one day", "day")]),
+    ("It won by a 2-to-1 margin.", []),
+    ("The Supreme Court ruled 6-3 to uphold the law.", [("6", "votes"), ("3", "votes")]),
+])
+def test_one_day_as_an_adverb_and_ratios(body: str, expected: list[tuple[str, str]]) -> None:
+    assert _figures(body) == expected
