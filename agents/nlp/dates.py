@@ -84,11 +84,11 @@ _PERIOD_RE = re.compile(
     rf"|(?P<decade>\b(?i:the\s+)?(?:(?i:early|mid|late)[\s-]+)?(?:(?:1[89]|20)\d0|['’]\d0|(?<=['’])\d0)s\b)"
     rf"|(?P<fy>\b(?i:the\s+)?{_YEAR}\s+(?i:fiscal|financial|budget)\s+year\b"
     rf"|\b(?i:fiscal|financial)\s+(?:year\s+)?{_YEAR}\b|\bFY\s?(?:{_YEAR}|\d\d)\b)"
-    rf"|(?P<season>\b(?:(?i:this|last|next|past|coming|early|late)[\s-]+)?{_SEASON}"
+    rf"|(?P<season>\b(?:(?i:this|last|next|past|coming|early|late|the)[\s-]+)?{_SEASON}"
     rf"(?:\s+of)?\s+{_YEAR}\b|\b(?i:this|last|next|past|coming)\s+(?:{_SEASON}|fall)\b"
     rf"|\bfall\s+(?:of\s+)?{_YEAR}\b)"
     rf"|\b(?i:in|during|since|until|through|by|over)\s+(?P<pseason>(?:the\s+)?"
-    rf"(?:(?:early|late)\s+)?{_SEASON})\b"
+    rf"(?:(?:early|late)\s+)?{_SEASON}(?:(?:\s+of)?\s+{_YEAR})?)\b"
     r"|(?P<dayrel>\b(?i:the\s+day\s+(?:before|after)|the\s+(?:previous|next|following|same)"
     r"\s+day|(?:earlier|later)\s+in\s+the\s+day|that\s+day)\b)"
 )

@@ -71,6 +71,13 @@ _VOTE = re.compile(
     r"(?i)\b(?:vot(?:e|es|ed|ing)|ballots?|passed|approved|rejected|adopted|endorsed|ruled|"
     r"ruling|verdict)\b"
 )
+# "a city of 500,000": the people who live there.
+_PLACE_OF = re.compile(
+    r"(?i)\b(?:city|town|village|country|nation|state|province|region|district|island|"
+    r"population|community|camp)\s+of\s+$"
+)
+# "Kemal Kilicdaroglu, 62,": a number in commas after a name is the person's age.
+_AGE_APPOSITION = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?,\s+$")
 _NOUN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _WHO = re.compile(r"\s+who\s+[a-z]+")
 # A verb right after a bare vague amount: "Hundreds of thousands live in shelters".
@@ -161,6 +168,12 @@ def unit_from_context(
     """
     if _WHO.match(body, end, hi) or (vague and _VERB_AFTER.match(body, end, hi)):
         return "people"
+    if _PLACE_OF.search(body, max(lo, start - 24), start):
+        return "people"  # "a city of 500,000"
+    if _AGE_APPOSITION.search(body, max(lo, start - 30), start) and body.startswith(
+        (",", ")"), end
+    ):
+        return "years"  # "Kemal Kilicdaroglu, 62, called": an age
     if (_VOTE_PAIR_AFTER.match(body, end, hi) or _VOTE_PAIR_BEFORE.search(body, lo, start)) and (
         _VOTE.search(body, lo, hi)
     ):

@@ -369,3 +369,12 @@ def test_that_year_is_the_year_last_named() -> None:
     found = resolve_dates(find_dates(text), date(2025, 3, 6), text)
     assert [(d.text, d.range_start) for d in found] == [
         ("last year", date(2024, 1, 1)), ("that year", date(2024, 1, 1))]
+
+
+def test_a_season_of_a_year() -> None:
+    text = "The region was hit by floods in the spring of 2010 and by a smaller quake in 2003."
+    found = resolve_dates(find_dates(text), date(2011, 10, 25), text)
+    assert [(d.text, d.range_start, d.range_end) for d in found] == [
+        ("the spring of 2010", date(2010, 3, 1), date(2010, 5, 31)),
+        ("2003", date(2003, 1, 1), date(2003, 12, 31)),
+    ]

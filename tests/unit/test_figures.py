@@ -373,3 +373,13 @@ def test_vote_tallies(body: str, expected: list[tuple[str, str]]) -> None:
 ])
 def test_one_day_as_an_adverb_and_ratios(body: str, expected: list[tuple[str, str]]) -> None:
     assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("The quake hit about 40 kilometers north of Van, a city of 500,000.",
+     [("about 40 kilometers", "kilometers"), ("500,000", "people")]),
+    ('Opposition leader Kemal Kilicdaroglu, 62, called the vote "a first step."',
+     [("62", "years")]),
+])
+def test_populations_and_ages_in_apposition(body: str, expected: list[tuple[str, str]]) -> None:
+    assert _figures(body) == expected
