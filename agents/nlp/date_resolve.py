@@ -306,7 +306,9 @@ def resolve_dates(
             if published is None or last_day is None:
                 out.append(replace(expr, relative=True))
                 continue
-            if words[-1] in ("later", "earlier") and words[0] not in _MODIFIERS:
+            if ("end" in words or "close" in words) and words[-2:-1] == ["the"]:
+                resolved = _end_of(words[-1], published), None, None
+            elif words[-1] in ("later", "earlier") and words[0] not in _MODIFIERS:
                 resolved = _after_last(words, last_day)
             elif "year" in words and words[0] in ("the", "that"):
                 resolved = _year_of_last(words, last_year or published.year)
@@ -323,6 +325,15 @@ def resolve_dates(
             last_year = first_day.year
         out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
     return out
+
+
+def _end_of(unit: str, pub: date) -> date:
+    """ "the end of the year": the last day of the article date's year, month or week."""
+    if unit == "year":
+        return date(pub.year, 12, 31)
+    if unit == "month":
+        return _month_range(pub.year, pub.month)[1]
+    return pub + timedelta(days=6 - pub.weekday())
 
 
 def _after_last(words: list[str], last_day: date) -> Resolved:

@@ -118,6 +118,7 @@ _DATE_RE = re.compile(
     rf"|(?P<wd>\b(?:(?i:earlier|later|late|early|last|next|this|past)\s+)?{_WD}\b"
     r"(?:\s+(?i:morning|afternoon|evening|night))?)"
     rf"|(?P<ago>\b{_NUM}\s+(?i:days?|weeks?|months?|years?|decades?)\s+ago\b)"
+    r"|(?P<endof>\b(?i:the\s+)?(?i:end|close)\s+of\s+the\s+(?i:year|month|week)\b)"
     rf"|(?P<later1>\b(?i:a|an|one)\s+(?i:day|week|month|year)\s+(?i:later|earlier)\b)"
     r"|(?P<yrel>\b(?i:the\s+same|that|the\s+following|the\s+previous)\s+year\b"
     r"|\b(?i:the)\s+year\s+(?i:before|after)\b)"
@@ -221,6 +222,7 @@ _LEADS_REV = frozenset(
         "late",
         "the",
         "end",
+        "close",
         "last",
         "this",
         "next",

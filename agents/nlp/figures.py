@@ -54,6 +54,7 @@ _STOP = wordset(
     """
     a an the this that these those its their his her our your my of in on at to for from by
     with without into onto over under about after before during since until amid among
+    within beyond toward towards upon along around behind below above throughout
     against across near than as per via including like who whom whose which what where when
     while was were is are be been being am has have had having will would could should may
     might must can cannot did do does done said says say told tell according also still
@@ -70,6 +71,8 @@ _NUMBER_WORDS = frozenset(
 )
 # Money's unit is its currency in words ("$3 billion": dollars), as annotators write it.
 _CURRENCY_NAMES: dict[str, str] = lexicon()["currency_names"]
+# Units of amounts rather than counted things: a bare count never borrows them.
+_AMOUNTS = frozenset(["percent", "percentage point", "magnitude", *_CURRENCY_NAMES.values()])
 _ANAPHORIC = frozenset({"others", "more"})
 #: A bare count right after a casualty verb counts what the sentence counted before,
 #: or, when it counted nothing, the casualties: "killed four people and wounded 11"
@@ -120,6 +123,12 @@ _CONTENT = re.compile(r"[A-Za-z]")
 _ONE_SPAN_BEFORE = re.compile(
     r"(?i)\b(?:for|in|within|than|of|over|by|every|lasted|lasting|lasts|only|just|about|"
     r"nearly|almost|another|extra|least)\s+$"
+)
+# A bare count in a second clause joined by "and": "and left 5.2 million in need".
+_AND_BEFORE = re.compile(r"\band\s+(?:(?!that\b)[a-z]+\s+){1,2}$")
+# "one in three children": the share of a proportion, not a count.
+_PROPORTION_AFTER = re.compile(
+    r"(?i)\s+(?:in|out\s+of)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
 _SCORE = re.compile(r"[-–]\d")
 _SCORE_END = re.compile(r"\d[-–]$")
@@ -337,6 +346,10 @@ def _count_unit(body: str, x: NumberExpr, sent: Span) -> tuple[str | None, int] 
         return named, x.end  # "the death toll rose to 22,500": deaths
     if _PAIRED_BEFORE.search(body, max(sent.start, x.start - 12), x.start):
         return _PAIRED, x.end  # "by 187 votes to 71": votes
+    if _AND_BEFORE.search(body, max(sent.start, x.start - 40), x.start) and not (
+        _PROPORTION_AFTER.match(body, x.end)
+    ):
+        return None, x.end  # "... 2 million people and left 5.2 million": the same people
     return None
 
 
@@ -393,7 +406,14 @@ def extract_figures(doc: Doc) -> list[Figure]:
         elif (fig := _figure(body, x, sent)) is not None:
             figs.append(fig)
         for fig in figs:
-            if fig.unit and fig.unit.startswith(_SOFT):
+            if fig.unit is None:
+                prev = out[-1] if out and out[-1].sentence == sent else None
+                if prev is None or not prev.unit or len(out) - 1 in guessed or (
+                    prev.unit in _AMOUNTS
+                ):
+                    continue
+                fig = replace(fig, unit=prev.unit)  # "2 million people and left 5.2 million"
+            elif fig.unit and fig.unit.startswith(_SOFT):
                 prev = out[-1] if out and out[-1].sentence == sent else None
                 if prev is not None and prev.unit and len(out) - 1 not in guessed:
                     fig = replace(fig, unit=prev.unit)

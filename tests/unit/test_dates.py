@@ -378,3 +378,9 @@ def test_a_season_of_a_year() -> None:
         ("the spring of 2010", date(2010, 3, 1), date(2010, 5, 31)),
         ("2003", date(2003, 1, 1), date(2003, 12, 31)),
     ]
+
+
+def test_the_end_of_the_year_is_its_last_day() -> None:
+    text = "Aid agencies appealed for $203 million to cover needs through the end of the year."
+    (found,) = resolve_dates(find_dates(text), date(2021, 7, 10), text)
+    assert (found.text, found.date) == ("end of the year", date(2021, 12, 31))

@@ -383,3 +383,25 @@ def test_one_day_as_an_adverb_and_ratios(body: str, expected: list[tuple[str, st
 ])
 def test_populations_and_ages_in_apposition(body: str, expected: list[tuple[str, str]]) -> None:
     assert _figures(body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Conflict in Tigray has displaced more than 2 million people and left 5.2 million in "
+     "need of food aid.", [("more than 2 million people", "people"), ("5.2 million", "people")]),
+    ("He promised to create three million jobs within five years.",
+     [("three million jobs", "jobs"), ("five years", "years")]),
+    ("Sales rose 5 percent and hit 2,000.", [("5 percent", "percent")]),
+])
+def test_a_bare_count_after_and_counts_the_same_things(
+    body: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _figures(body) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Two had expected a cut of 100 basis points and one a 50-basis-point hike.",
+    "MSF treated 200 children every week, and that nearly one in three children was "
+    "malnourished.",
+])
+def test_and_borrows_no_unit_for_gapped_or_proportional_counts(body: str) -> None:
+    assert [t for t, _ in _figures(body) if t.lower().endswith("one")] == []
