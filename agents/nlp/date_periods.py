@@ -240,7 +240,7 @@ def _resolve(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
         return _decade([w.rstrip("s") for w in words], pub)
     if any(w in _SEASON_MONTH for w in words) and not any(w in MONTHS for w in words):
         return _season(words, pub, ahead)
-    if "of" in words and words[0] in ("the", "first", "last", "final") and (
+    if ("of" in words or "first" in words) and words[0] in ("the", "first", "last", "final") and (
         "months" in words or "weeks" in words or "days" in words
     ):
         return _first_n(words, pub, ahead)

@@ -81,7 +81,7 @@ _CLAUSE_RE = re.compile(
 )
 _FUTURE_WINDOW = 60
 # A lead-in that points forward to the month after it: "from January", "until March".
-_TOWARD = re.compile(r"\b(?:from|until|till|through|by|starting)\s+$", re.I)
+_LEAD_IN = re.compile(r"\b(from|until|till|through|by|starting|since)\s+$", re.I)
 _MODIFIERS = frozenset(["last", "next", "this", "past", "coming", "earlier", "later"])
 
 Resolved = tuple[date | None, date | None, date | None]
@@ -158,7 +158,9 @@ def _weekday(words: list[str], wday: int, pub: date, ahead: bool) -> Resolved:
     return pub - timedelta(days=back), None, None
 
 
-def _month(words: list[str], month: int, pub: date, ahead: bool, toward: bool = False) -> Resolved:
+def _month(
+    words: list[str], month: int, pub: date, ahead: bool, lead: str | None = None
+) -> Resolved:
     first = words[0]
     days = [int(w) for w in words if w.isdigit()] or _ordinal_day(words)
     if days:  # "March 13": the year that puts it nearest the article date
@@ -177,8 +179,10 @@ def _month(words: list[str], month: int, pub: date, ahead: bool, toward: bool = 
     year = pub.year if month <= pub.month else pub.year - 1
     # Next month, undated, is ahead: a story of June that extends cuts "through July" or
     # counts "after July" means this July, not last year's (a past one would say "last");
-    # so is the month after, ``toward`` it ("cut rations from January" in November).
-    if first not in _MODIFIERS and (month - pub.month) % 12 in ((1, 2) if toward else (1,)):
+    # so is the month after it behind a forward ``lead`` word ("cut rations from January"
+    # in November). "since November" always looks back.
+    forward = (1, 2) if lead in ("from", "until", "till", "through", "by", "starting") else (1,)
+    if first not in _MODIFIERS and lead != "since" and (month - pub.month) % 12 in forward:
         ahead = True
     if first == "next" or (ahead and first not in _MODIFIERS):
         year = pub.year if month >= pub.month + (first == "next") else pub.year + 1
@@ -210,14 +214,16 @@ def _day_before(pub: date, floor: date) -> date:
     return max(floor, pub - timedelta(days=1))
 
 
-def _relative(words: list[str], pub: date, ahead: bool = False, toward: bool = False) -> Resolved:
+def _relative(
+    words: list[str], pub: date, ahead: bool = False, lead: str | None = None
+) -> Resolved:
     """Resolve forms that need the article date (the words are lower-cased tokens)."""
     first, last = words[0], words[-1]
     for w in words:
         if w in WEEKDAY_NUM:
             return _weekday(words, WEEKDAY_NUM[w], pub, ahead)
         if w in MONTH_NUM:
-            return _month(words, MONTH_NUM[w], pub, ahead, toward)
+            return _month(words, MONTH_NUM[w], pub, ahead, lead)
     if last == "ago":
         count = int(first) if first.isdigit() else _NUM_WORD.get(first, 1)
         unit = words[1].rstrip("s")
@@ -315,8 +321,8 @@ def resolve_dates(
             elif "day" in words and words[-1] != "today":
                 resolved = _anaphoric_day(words, last_day), None, None
             else:
-                toward = text is not None and _TOWARD.search(
-                    text, max(0, expr.start - 12), expr.start) is not None
+                lead = _LEAD_IN.search(text, max(0, expr.start - 12), expr.start) if text else None
+                toward = (lead.group(1).lower() if lead else "") or None
                 resolved = _relative(words, published, ahead, toward)
         day, low, high = resolved
         if day is not None and "day" not in words:

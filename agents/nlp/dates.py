@@ -78,6 +78,7 @@ _PERIOD_RE = re.compile(
     rf"|(?P<half>\b(?i:the\s+)?(?i:first|second|latter|last|former|back|front)\s+half{_OF_YEAR})"
     rf"|(?P<firstn>\b(?i:the\s+)?(?i:first|last|final)\s+{_NUM}\s+(?i:months|weeks|days)\s+of\s+"
     rf"(?:(?i:the\s+year|this\s+year|last\s+year)|{_YEAR}|{_M_FULL}))"
+    rf"|(?P<firstn2>\b(?i:the\s+)?(?i:first)\s+{_NUM}\s+(?i:months)\b(?!\s+of\b))"
     rf"|(?P<pastn>\b(?i:the\s+)?(?i:past|last|previous|next|coming|recent)\s+(?:{_NUM}\s+)?"
     rf"{_UNITS})\b"
     rf"|(?P<later>\b{_NUM}\s+(?i:days|weeks|months|years)\s+(?i:later|earlier)\b)"

@@ -384,3 +384,16 @@ def test_the_end_of_the_year_is_its_last_day() -> None:
     text = "Aid agencies appealed for $203 million to cover needs through the end of the year."
     (found,) = resolve_dates(find_dates(text), date(2021, 7, 10), text)
     assert (found.text, found.date) == ("end of the year", date(2021, 12, 31))
+
+
+@pytest.mark.parametrize(("sentence", "span", "low", "high"), [
+    ("For the first nine months, the economy expanded 6.9 percent.", "the first nine months",
+     date(2015, 1, 1), date(2015, 9, 30)),
+    ("The central bank has cut interest rates five times since November.", "November",
+     date(2014, 11, 1), date(2014, 11, 30)),
+])
+def test_first_months_and_since_next_month(
+    sentence: str, span: str, low: date, high: date
+) -> None:
+    (found,) = resolve_dates(find_dates(sentence), date(2015, 10, 19), sentence)
+    assert (found.text, found.range_start, found.range_end) == (span, low, high)

@@ -405,3 +405,8 @@ def test_a_bare_count_after_and_counts_the_same_things(
 ])
 def test_and_borrows_no_unit_for_gapped_or_proportional_counts(body: str) -> None:
     assert [t for t, _ in _figures(body) if t.lower().endswith("one")] == []
+
+
+def test_between_ends_what_a_fraction_is_of() -> None:
+    body = "Markets lost about a third of their value between mid-June and late August."
+    assert _figures(body) == [("about a third of their value", "value")]
