@@ -126,7 +126,11 @@ _ONE_SPAN_BEFORE = re.compile(
     r"nearly|almost|another|extra|least)\s+$"
 )
 # A bare count in a second clause joined by "and": "and left 5.2 million in need".
-_AND_BEFORE = re.compile(r"\band\s+(?:(?!that\b)[a-z]+\s+){1,2}$")
+_AND_BEFORE = re.compile(
+    r"\band\s+(?:(?!that\b)[a-z]+\s+){1,2}$"
+    r"|\b(?:down|up|rising|falling|compared)\s+(?:from|with)\s+"
+    r"(?:an?\s+(?:peak|high|low|total|record)\s+of\s+)?$"
+)
 # "one in three children": the share of a proportion, not a count.
 _PROPORTION_AFTER = re.compile(
     r"(?i)\s+(?:in|out\s+of)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten)\b"
@@ -350,7 +354,7 @@ def _count_unit(body: str, x: NumberExpr, sent: Span) -> tuple[str | None, int] 
     if _AND_BEFORE.search(body, max(sent.start, x.start - 40), x.start) and not (
         _PROPORTION_AFTER.match(body, x.end)
     ):
-        return None, x.end  # "... 2 million people and left 5.2 million": the same people
+        return None, x.end  # "2 million people and left 5.2 million", "down from 100,000"
     return None
 
 

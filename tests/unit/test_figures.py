@@ -391,6 +391,8 @@ def test_populations_and_ages_in_apposition(body: str, expected: list[tuple[str,
     ("He promised to create three million jobs within five years.",
      [("three million jobs", "jobs"), ("five years", "years")]),
     ("Sales rose 5 percent and hit 2,000.", [("5 percent", "percent")]),
+    ("About 14,000 U.S. troops remain, down from a peak of more than 100,000 in 2011.",
+     [("About 14,000 U.S. troops", "U.S. troops"), ("more than 100,000", "U.S. troops")]),
 ])
 def test_a_bare_count_after_and_counts_the_same_things(
     body: str, expected: list[tuple[str, str]]
