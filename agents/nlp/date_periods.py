@@ -12,7 +12,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date, timedelta
 
-__all__ = ["NEEDS_DATE", "resolve_period"]
+__all__ = ["NEEDS_DATE", "may_be_period", "resolve_period"]
 
 Resolved = tuple[date | None, date | None, date | None]
 #: A period that needs the article date when none is known: left unresolved.
@@ -209,6 +209,24 @@ def _month_span(words: list[str], pub: date | None, ahead: bool) -> Resolved | N
     if len(months) != 2:
         return None
     return _period(months[0], months[1], words, pub, ahead)
+
+
+_PERIOD_WORDS = frozenset(
+    [
+        "quarter", "quarters", "q", "half", "fiscal", "financial", "budget", "fy", "s",
+        "spring", "summer", "autumn", "fall", "winter", "first", "to", "through", "until",
+        "and", "period", "hours", "days", "weeks", "months", "years", "decades",
+    ]
+)
+
+
+def may_be_period(words: list[str]) -> bool:
+    """Cheap test that ``resolve_period`` may know the tokens ``words``."""
+    if not _PERIOD_WORDS.isdisjoint(words):
+        return True
+    return sum(w.isdigit() and len(w) in (2, 4) for w in words) >= 2 or (
+        len(words) == 2 and words[0].isdigit() and words[1].isdigit()
+    )
 
 
 def resolve_period(words: list[str], pub: date | None, ahead: bool) -> Resolved | object | None:

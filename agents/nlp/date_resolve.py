@@ -16,7 +16,7 @@ from calendar import monthrange
 from dataclasses import replace
 from datetime import date, timedelta
 
-from agents.nlp.date_periods import NEEDS_DATE, resolve_period
+from agents.nlp.date_periods import NEEDS_DATE, may_be_period, resolve_period
 from agents.nlp.types import DateExpr
 
 __all__ = ["MONTH_NUM", "NUM_WORDS", "WEEKDAY_NUM", "resolve_dates"]
@@ -301,12 +301,23 @@ def resolve_dates(
         if not words:
             out.append(expr)
             continue
-        ahead = text is not None and words[0] not in _MODIFIERS and _ahead(text, expr.start)
-        period = resolve_period(words, published, ahead)
+        period_like = may_be_period(words)
+        absolute = None if period_like else _absolute(words)
+        # Whether the clause looks ahead: only asked when the answer can matter.
+        ahead = (
+            text is not None
+            and words[0] not in _MODIFIERS
+            and absolute is None
+            and _ahead(text, expr.start)
+        )
+        period = resolve_period(words, published, ahead) if period_like else None
         if period is NEEDS_DATE:
             out.append(replace(expr, relative=True))
             continue
-        resolved = period if isinstance(period, tuple) else _absolute(words)
+        if isinstance(period, tuple):
+            resolved: Resolved | None = period
+        else:
+            resolved = absolute if not period_like else _absolute(words)
         relative = resolved is None or not any(w.isdigit() and len(w) == 4 for w in words)
         if resolved is None:
             if published is None or last_day is None:

@@ -59,6 +59,7 @@ _NOT_A_TAIL = wordset(
     "strong odd plus fold thousand million billion to and or for in on of a the by per"
 )
 _TAIL = re.compile(r"-((?:[a-z]+-){0,2}[a-z]+)\b")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)\b")
 _SCALE_FOLLOW = wordset("celsius fahrenheit centigrade")
 _AGE_AFTER = re.compile(r"[\s-]+(?:years?|months?)[\s-]+old\b")
 _AGED_BEFORE = re.compile(r"(?i)\b(?:aged|age|ages)\s+$")
@@ -141,15 +142,15 @@ def measure_unit(words: str, body: str, end: int) -> tuple[str, int] | None:
     low = first.lower()
     if low not in MEASURES and low not in TIME_NOUNS:
         return None
-    m = re.match(r"\s+([A-Za-z]+)", body[end : end + 16])
-    if low.startswith("degree") and m and m.group(1).lower() in _SCALE_FOLLOW:
-        return f"{first} {m.group(1)}", end + m.end()
+    m = _NEXT_WORD.match(body, end, end + 16) if low.startswith("degree") else None
+    if m is not None and m.group(1).lower() in _SCALE_FOLLOW:
+        return f"{first} {m.group(1)}", m.end()
     return first, end
 
 
 def casualty_after(body: str, end: int, hi: int) -> tuple[str, int] | None:
     """ "eight wounded", "18,000 dead": the casualty word as what is counted."""
-    m = re.compile(r"\s+([a-z]+)\b").match(body, end, hi)
+    m = _NEXT_WORD.match(body, end, hi)
     if m is None or m.group(1) not in CASUALTY_WORDS:
         return None
     return m.group(1), m.end()
@@ -162,9 +163,9 @@ def unit_from_context(
 
     "the death toll rose to nearly 22,500" counts deaths; "passed 312 to 120" votes;
     "the total number of exoplanets discovered ... to more than 2,300" counts
-    exoplanets; "thousands who
-    rallied" and, for a ``vague`` amount, "hundreds of thousands live in shelters"
-    count people. ``lo``/``hi`` bound the sentence.
+    exoplanets; "thousands who rallied", "a city of 500,000" and, for a ``vague``
+    amount, "hundreds of thousands live in shelters" count people; "Name, 62," is an
+    age in years. ``lo``/``hi`` bound the sentence.
     """
     if _WHO.match(body, end, hi) or (vague and _VERB_AFTER.match(body, end, hi)):
         return "people"
@@ -174,9 +175,10 @@ def unit_from_context(
         (",", ")"), end
     ):
         return "years"  # "Kemal Kilicdaroglu, 62, called": an age
-    if (_VOTE_PAIR_AFTER.match(body, end, hi) or _VOTE_PAIR_BEFORE.search(body, lo, start)) and (
-        _VOTE.search(body, lo, hi)
-    ):
+    pair = _VOTE_PAIR_AFTER.match(body, end, hi) or _VOTE_PAIR_BEFORE.search(
+        body, max(lo, start - 16), start
+    )
+    if pair and _VOTE.search(body, lo, hi):
         return "votes"  # "the motion passed 312 to 120"
     before = body[lo:start]
     toll = max(_TOLL.finditer(before), key=lambda m: m.start(), default=None)

@@ -26,7 +26,7 @@ the unit "magnitude".
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from agents.nlp.figure_units import (
@@ -392,12 +392,16 @@ def extract_figures(doc: Doc) -> list[Figure]:
     starts = [s.start for s in doc.sentences]
     whole = Span(0, len(doc.body))
     body, numbers = doc.body, doc.numbers
-    dated = [(d.start, d.end) for d in doc.dates]
+    dated = sorted((d.start, d.end) for d in doc.dates)
+    date_starts = [a for a, _ in dated]
     out: list[Figure] = []
     guessed: set[int] = set()  # figures whose unit is a casualty word, not a counted noun
     skip = -1
     for n, x in enumerate(numbers):
-        if n == skip or any(a < x.end and x.start < b for a, b in dated):
+        if n == skip:
+            continue
+        d = bisect_left(date_starts, x.end) - 1  # the last date starting before x ends
+        if d >= 0 and dated[d][1] > x.start:
             continue  # "two years ago", "the past two years" are dates, not durations
         k = bisect_right(starts, x.start) - 1
         sent = doc.sentences[k] if k >= 0 and doc.sentences[k].end >= x.end else whole
