@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
+from agents.nlp.figure_phrases import measured_end, np_after
 from agents.nlp.figure_units import (
     TIME_NOUNS,
     about_a_vote,
@@ -47,29 +48,6 @@ from agents.nlp.wordsets import wordset
 __all__ = ["extract_figures"]
 
 
-_WORD = re.compile(
-    r"\s*((?:[A-Z]\.){2,}|[A-Za-z]+-\d+[A-Za-z]*\b|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\S)"
-)
-_STOP = wordset(
-    """
-    a an the this that these those its their his her our your my of in on at to for from by
-    with without into onto over under about after before during since until amid among
-    within beyond toward towards upon along around behind below above throughout between
-    despite except via
-    against across near than as per via including like who whom whose which what where when
-    while was were is are be been being am has have had having will would could should may
-    might must can cannot did do does done said says say told tell according also still
-    already now then later reportedly each every all both some many most more few several
-    other such only just even not no nor but so yet if because though although whether or
-    and here there they them we us he him she it i you one ones themselves himself herself
-    itself remain remained remains died fled left lost face faces faced live lived inside
-    outside up down out off away back ago earlier last next this overnight yesterday today
-    tonight tomorrow
-    """
-)
-_NUMBER_WORDS = frozenset(
-    [*lexicon()["units"], *lexicon()["tens"], "hundreds", "thousands", "dozens", "dozen"]
-)
 # Money's unit is its currency in words ("$3 billion": dollars), as annotators write it.
 _CURRENCY_NAMES: dict[str, str] = lexicon()["currency_names"]
 # Units of amounts rather than counted things: a bare count never borrows them.
@@ -97,17 +75,6 @@ _BORROWED = frozenset((_OF_THEM, _PAIRED))
 _PAIRED_BEFORE = re.compile(r"(?i)\b(?:to|against|versus|vs\.?)\s+$")
 _OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
 _MAGNITUDE_BEFORE = re.compile(r"(?i)magnitude(?:\s+(?:of|at))?[\s-]+$")
-# Verbs that end what is counted although they look like nouns: "4,000 families spent".
-_VERBS = wordset(
-    """
-    spent took made went came saw got gave kept held met ran thought found brought fought
-    sought caught built sent paid fell rose began became stood sat slept hid shook grew knew
-    threw flew drew wore stuck struck hung sank swam broke spoke chose stole woke drove wrote
-    withdrew bought sold need needs fear fears want wants wait waits hope hopes remained
-    """
-)
-_SKIP_LEAD = frozenset(["more", "additional", "other", "further", "extra"])
-_DETERMINERS = wordset("the these those its their his her our whose")
 _NUMBERING = wordset(
     """
     no. nos. no number page p. pp. article chapter section paragraph item route highway room
@@ -119,7 +86,6 @@ _NUMBERING = wordset(
 _PROPORTION_BEFORE = re.compile(
     r"(?i)(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out\s+of)\s+$"
 )
-_CONTENT = re.compile(r"[A-Za-z]")
 # What makes "one day", "one year" a length of time rather than an adverb.
 _ONE_SPAN_BEFORE = re.compile(
     r"(?i)\b(?:for|in|within|than|of|over|by|every|lasted|lasting|lasts|only|just|about|"
@@ -137,112 +103,6 @@ _PROPORTION_AFTER = re.compile(
 )
 _SCORE = re.compile(r"[-–]\d")
 _SCORE_END = re.compile(r"\d[-–]$")
-_MEASURED = frozenset({"in", "of", "for", "on"})
-_CHANGE = wordset(
-    """
-    rise increase drop fall decline jump gain cut share stake growth slump surge reduction
-    hike loss
-    """
-)
-
-
-def _np_after(
-    body: str, pos: int, hi: int, of_ok: bool, noun_first: bool = False
-) -> tuple[str | None, int]:
-    """Read the noun phrase starting at ``pos``: (words, end) or (None, pos).
-
-    ``noun_first``: a determiner came before ``pos``, so its first word is part of
-    the phrase even when it could be a verb ("half of the face value").
-    """
-    words: list[str] = []
-    end = pos
-    i = pos
-    lead = True
-    while (m := _WORD.match(body, i, hi)) is not None:
-        tok, low = m.group(1), m.group(1).lower()
-        if lead and tok in "\"”’'":
-            i = m.end()
-            continue
-        if lead and of_ok and low == "of":
-            of_ok = False
-            i = m.end()
-            nxt = _WORD.match(body, i, hi)
-            if nxt is not None and nxt.group(1).lower() in _DETERMINERS:
-                i = nxt.end()
-            continue
-        if lead and low in _SKIP_LEAD:
-            i = m.end()
-            continue
-        lead = False
-        if low in ("and", "or") and words:
-            nxt = _WORD.match(body, m.end(), hi)
-            follow = nxt.group(1) if nxt else ""
-            if (
-                not _CONTENT.match(follow)
-                or follow.lower() in _STOP
-                or follow.lower().endswith(("ed", "ing"))
-                or follow[0].isdigit()
-                or follow.lower() in _NUMBER_WORDS
-            ):
-                break
-            words.append(low)
-            i = m.end()
-            continue
-        free = noun_first and not words and _CONTENT.match(tok) is not None
-        if not free and (
-            not _CONTENT.match(tok) or low in _STOP or low in _VERBS or len(words) >= 4
-        ):
-            break
-        if words and tok[0].isupper() and words[-1][0].islower() and words[-1] not in ("and", "or"):
-            break  # "300 migrants slept Sunday": a name after the noun starts something else
-        if low.endswith(("ed", "ing")) and len(low) > 4:
-            if words and words[-1] not in ("and", "or"):
-                break
-            nxt = _WORD.match(body, m.end(), hi)
-            follow = (nxt.group(1) if nxt else "").lower()
-            if not _CONTENT.match(follow) or follow in _STOP:
-                break
-        words.append(tok)
-        end = m.end()
-        i = m.end()
-    while words and words[-1] in ("and", "or"):
-        words.pop()
-    return (" ".join(words), end) if words else (None, pos)
-
-
-def _measured(body: str, x: NumberExpr, hi: int) -> int:
-    """End of what a money amount or percentage measures: "in aid", "of voters", "rise in costs"."""
-    end = x.end
-    nxt = _WORD.match(body, end, hi)
-    first = nxt.group(1) if nxt else ""
-    if nxt is None or first.lower() in _STOP - _MEASURED or not _CONTENT.match(first):
-        return end
-    if first.lower() in _MEASURED:
-        if x.kind == "percent" and first.lower() != "of":
-            return end
-        after = _WORD.match(body, nxt.end(), hi)
-        if after is None or not after.group(1)[:1].islower():
-            return end  # "12% in March" is a date, not what is measured
-        return _np_after_determiner(body, nxt.end(), hi) or end
-    if x.kind == "percent" and first.lower() not in _CHANGE:
-        return end
-    what, end = _np_after(body, end, hi, of_ok=False)
-    more = _WORD.match(body, end, hi)
-    if what is not None and more is not None and more.group(1).lower() in ("in", "of"):
-        after = _WORD.match(body, more.end(), hi)
-        if after is not None and after.group(1)[:1].islower():
-            end = _np_after_determiner(body, more.end(), hi) or end
-    return end if what is not None else x.end
-
-
-def _np_after_determiner(body: str, pos: int, hi: int) -> int | None:
-    """End of the noun phrase at ``pos``, read over a leading determiner ("the vote")."""
-    det = _WORD.match(body, pos, hi)
-    if det is not None and det.group(1).lower() in _DETERMINERS | {"a", "an", "all"}:
-        what, end = _np_after(body, det.end(), hi, of_ok=False, noun_first=True)
-    else:
-        what, end = _np_after(body, pos, hi, of_ok=False)
-    return end if what is not None else None
 
 
 def _prev_word(body: str, lo: int, s: int) -> tuple[int, int] | None:
@@ -316,7 +176,7 @@ def _fraction(body: str, x: NumberExpr, sent: Span) -> Figure | None:
         return None
     if (m := _OF_THEM_RE.match(body, x.end)) is not None:
         return _made(body, x, x.start, m.end(), _OF_THEM, sent)  # "half of whom"
-    unit, end = _np_after(body, pos, sent.end, of_ok=False, noun_first=True)
+    unit, end = np_after(body, pos, sent.end, of_ok=False, noun_first=True)
     return None if unit is None else _made(body, x, x.start, end, unit, sent)
 
 
@@ -331,7 +191,7 @@ def _count_unit(body: str, x: NumberExpr, sent: Span) -> tuple[str | None, int] 
         return "years", x.end  # "aged 30"
     if body.startswith(" of ", pos) and (m := _OF_THEM_RE.match(body, pos)):
         return _OF_THEM, m.end()
-    unit, end = _np_after(body, pos, sent.end, of_ok=True)
+    unit, end = np_after(body, pos, sent.end, of_ok=True)
     if unit is not None:
         first = unit.split(" ")[0]
         measured = measure_unit(unit, body, body.find(first, pos) + len(first))
@@ -374,7 +234,7 @@ def _figure(body: str, x: NumberExpr, sent: Span) -> Figure | None:
         unit, end = got
     else:
         unit = "percent" if x.kind == "percent" else _CURRENCY_NAMES.get(x.unit or "", x.unit)
-        end = _measured(body, x, sent.end)
+        end = measured_end(body, x, sent.end)
     return _made(body, x, x.start, end, unit, sent)
 
 
