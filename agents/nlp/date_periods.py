@@ -35,6 +35,7 @@ _NUMBER_WORDS = (
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve",
 )
+_QUARTER_STEP = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
 _COUNT = {w: i + 1 for i, w in enumerate(_NUMBER_WORDS)}
 _COUNT |= {"a": 1, "an": 1, "several": 3, "few": 3}
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
@@ -104,6 +105,13 @@ def _quarter(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
     q = next((_QUARTER_NUM[w] for w in words if w in _QUARTER_NUM), None)
     if q is None:
         q = next((int(words[i + 1]) for i, w in enumerate(words[:-1]) if w == "q"), None)
+    step = next((_QUARTER_STEP[w] for w in words if w in _QUARTER_STEP), None)
+    if q is None and step is not None:  # "last quarter": the one before the article's
+        if pub is None:
+            raise _Unresolved
+        index = pub.year * 4 + (pub.month - 1) // 3 + step
+        year, q0 = divmod(index, 4)
+        return _span(year, 3 * q0 + 1, 3 * q0 + 3)
     if q is None or not 1 <= q <= 4:
         return None
     two_digit = [w for w in words if w.isdigit() and len(w) == 2]

@@ -52,7 +52,8 @@ _OF_YEAR = (
 )
 _QUARTER = (
     rf"(?P<qtr>\b(?i:the\s+)?(?i:first|second|third|fourth|final|1st|2nd|3rd|4th)[\s-]+"
-    rf"(?i:quarter)s?\b{_OF_YEAR}?|\bQ[1-4](?:\s+{_YEAR}|\s*['’]\d\d\b)?)"
+    rf"(?i:quarter)s?\b{_OF_YEAR}?|\bQ[1-4](?:\s+{_YEAR}|\s*['’]\d\d\b)?"
+    r"|\b(?i:the\s+)?(?i:last|this|next|current|previous|coming)\s+quarter\b)"
 )
 _SEASON = r"(?:spring|summer|autumn|winter)"
 _UNITS = r"(?i:hours|days|weeks|months|years|decades)"
@@ -130,7 +131,7 @@ _DATE_RE = re.compile(
     rf"|(?P<ovn>{_OVERNIGHT})"
     # A bare year ("in a 2003 coup", "2014 has been marked"): kept only where
     # ``_bare_year_ok`` says its neighbours make it a year, not a count.
-    rf"|(?P<by>\b{_YEAR}\b(?![-–/]\d|[,.]\d|\s*%|\s+(?i:percent|per\s+cent)))"
+    rf"|(?P<by>\b{_YEAR}\b(?![-–/]\w|[,.]\d|\s*%|\s+(?i:percent|per\s+cent)))"
 )
 
 
@@ -232,6 +233,7 @@ _LEADS_REV = frozenset(
         "later",
         "coming",
         "recent",
+        "current",
         "first",
         "second",
         "third",

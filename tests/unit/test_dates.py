@@ -397,3 +397,19 @@ def test_first_months_and_since_next_month(
 ) -> None:
     (found,) = resolve_dates(find_dates(sentence), date(2015, 10, 19), sentence)
     assert (found.text, found.range_start, found.range_end) == (span, low, high)
+
+
+@pytest.mark.parametrize(("sentence", "span", "low", "high"), [
+    ("Profits fell last quarter.", "last quarter", date(2015, 7, 1), date(2015, 9, 30)),
+    ("Sales should rise in the current quarter.", "the current quarter",
+     date(2015, 10, 1), date(2015, 12, 31)),
+])
+def test_quarters_named_from_the_article_date(
+    sentence: str, span: str, low: date, high: date
+) -> None:
+    (found,) = resolve_dates(find_dates(sentence), date(2015, 10, 19), sentence)
+    assert (found.text, found.range_start, found.range_end) == (span, low, high)
+
+
+def test_a_year_shaped_compound_is_no_year() -> None:
+    assert texts("The army deployed a 2000-strong force.") == []
