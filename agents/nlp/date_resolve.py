@@ -329,6 +329,8 @@ def resolve_dates(
                 resolved = _after_last(words, last_day)
             elif "year" in words and words[0] in ("the", "that"):
                 resolved = _year_of_last(words, last_year or published.year)
+            elif ("week" in words or "month" in words) and words[0] in ("the", "that"):
+                resolved = _unit_of_last(words, last_day)
             elif "day" in words and words[-1] != "today":
                 resolved = _anaphoric_day(words, last_day), None, None
             else:
@@ -364,6 +366,17 @@ def _after_last(words: list[str], last_day: date) -> Resolved:
     if unit == "month":
         return _shift_months(last_day, sign * count), None, None
     return last_day + timedelta(days=sign * count * (7 if unit == "week" else 1)), None, None
+
+
+def _unit_of_last(words: list[str], last_day: date) -> Resolved:
+    """ "the following week", "the previous month": next to the day the story last named."""
+    step = 1 if ("following" in words or "after" in words) else (
+        -1 if ("previous" in words or "before" in words) else 0)
+    if "week" in words:
+        monday = last_day - timedelta(days=last_day.weekday()) + timedelta(weeks=step)
+        return None, monday, monday + timedelta(days=6)
+    first = _shift_months(last_day.replace(day=1), step)
+    return None, *_month_range(first.year, first.month)
 
 
 def _year_of_last(words: list[str], year: int) -> Resolved:

@@ -413,3 +413,12 @@ def test_quarters_named_from_the_article_date(
 
 def test_a_year_shaped_compound_is_no_year() -> None:
     assert texts("The army deployed a 2000-strong force.") == []
+
+
+def test_the_following_week_follows_the_day_last_named() -> None:
+    text = "He was arrested on Sept. 3 and resigned the following week."
+    found = resolve_dates(find_dates(text), date(2019, 10, 8), text)
+    assert [(d.text, d.date, d.range_start, d.range_end) for d in found] == [
+        ("Sept. 3", date(2019, 9, 3), None, None),
+        ("the following week", None, date(2019, 9, 9), date(2019, 9, 15)),
+    ]
