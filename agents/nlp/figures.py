@@ -74,6 +74,7 @@ _BORROWED = frozenset((_OF_THEM, _PAIRED))
 #: A bare count after "to"/"against" right after a figure counts what that one does.
 _PAIRED_BEFORE = re.compile(r"(?i)\b(?:to|against|versus|vs\.?)\s+$")
 _OF_THE_NEXT = re.compile(r"(?i)\s+of\s+(?:(?:the|its|their)\s+)?")
+_RICHTER = re.compile(r"(?i)\s+on\s+the\s+(?:open-ended\s+)?Richter\s+scale\b")
 _MAGNITUDE_BEFORE = re.compile(r"(?i)magnitude(?:\s+(?:of|at))?[\s-]+$")
 _NUMBERING = wordset(
     """
@@ -155,6 +156,8 @@ def _magnitude(body: str, x: NumberExpr, sent: Span) -> tuple[int, int] | None:
     """Span of an earthquake magnitude: "magnitude 6.4", "magnitude at 6.2", "7.1-magnitude"."""
     if body.startswith(("-magnitude", " magnitude"), x.end):
         return x.start, x.end + 10
+    if (richter := _RICHTER.match(body, x.end)) is not None:
+        return x.start, richter.end()  # "measured 6.1 on the Richter scale"
     i = body.rfind("agnitude", max(sent.start, x.start - 24), x.start)
     if i > 0 and body[i - 1] in "mM" and _MAGNITUDE_BEFORE.match(body, i - 1, x.start):
         return i - 1, x.end

@@ -132,6 +132,7 @@ def test_counts_with_what_is_counted(body: str, expected: list[tuple[str, str]])
         ("A magnitude 5.8 earthquake struck off the coast.", [("magnitude 5.8", 5.8)]),
         ("The USGS put the magnitude at 6.1.", [("magnitude at 6.1", 6.1)]),
         ("A 7.2-magnitude quake shook the capital.", [("7.2-magnitude", 7.2)]),
+        ("The quake measured 6.1 on the Richter scale.", [("6.1 on the Richter scale", 6.1)]),
     ],
 )
 def test_earthquake_magnitudes(body: str, expected: list[tuple[str, float]]) -> None:
