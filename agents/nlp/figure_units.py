@@ -83,7 +83,7 @@ _NOUN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _WHO = re.compile(r"\s+who\s+[a-z]+")
 # A verb right after a bare vague amount: "Hundreds of thousands live in shelters".
 _VERB_AFTER = re.compile(
-    r"\s+(?:are|were|have|had|has|is|was|live|lived|remain|remained|fled|died|gathered|"
+    r"\s+(?:more\s+)?(?:are|were|have|had|has|is|was|live|lived|remain|remained|fled|died|gathered|"
     r"marched|rallied|took|joined|left|poured|packed|[a-z]+ed)\b"
 )
 _FRACTION_LEAD = re.compile(

@@ -340,6 +340,8 @@ def test_a_share_of_whom_counts_what_came_before() -> None:
 def test_a_bare_vague_amount_before_a_verb_counts_people() -> None:
     body = "Hundreds of thousands live in makeshift shelters of sticks and plastic sheeting."
     assert _figures(body) == [("Hundreds of thousands", "people")]
+    body = "Hundreds more are crossing every day at informal crossing points."
+    assert _figures(body) == [("Hundreds", "people")]
 
 
 @pytest.mark.parametrize(("body", "expected"), [
