@@ -179,6 +179,17 @@ def _decade(words: list[str], pub: date | None) -> Resolved | None:
     return None, date(start + lo, 1, 1), date(start + hi, 12, 31)
 
 
+def _century(words: list[str]) -> Resolved | None:
+    """ "the 20th century": 1900-1999, as newsrooms count it; "the late 19th century"."""
+    n = next((int(w) for w in words if w.isdigit()), None)
+    if n is None:
+        return None
+    start = (n - 1) * 100
+    lo, hi = (0, 33) if "early" in words else (34, 66) if "mid" in words else (
+        (67, 99) if "late" in words else (0, 99))
+    return None, date(start + lo, 1, 1), date(start + hi, 12, 31)
+
+
 def _season(words: list[str], pub: date | None, ahead: bool) -> Resolved | None:
     name = next((w for w in words if w in _SEASON_MONTH), None)
     if name is None:
@@ -223,7 +234,7 @@ _PERIOD_WORDS = frozenset(
     [
         "quarter", "quarters", "q", "half", "fiscal", "financial", "budget", "fy", "s",
         "spring", "summer", "autumn", "fall", "winter", "first", "to", "through", "until",
-        "and", "period", "hours", "days", "weeks", "months", "years", "decades",
+        "and", "period", "hours", "days", "weeks", "months", "years", "decades", "century",
     ]
 )
 
@@ -262,6 +273,8 @@ def _resolve(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
     if "fiscal" in words or "financial" in words or words[0] == "fy" or (
         "budget" in words and "year" in words):
         return _fiscal(words)
+    if last == "century":
+        return _century(words)
     if last == "s" or (last.endswith("0s") and last[:-1].isdigit()):
         return _decade([w.rstrip("s") for w in words], pub)
     if any(w in _SEASON_MONTH for w in words) and not any(w in MONTHS for w in words):

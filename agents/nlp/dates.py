@@ -84,6 +84,8 @@ _PERIOD_RE = re.compile(
     rf"{_UNITS})\b"
     rf"|(?P<later>\b{_NUM}\s+(?i:days|weeks|months|years)\s+(?i:later|earlier)\b)"
     rf"|(?P<decade>\b(?i:the\s+)?(?:(?i:early|mid|late)[\s-]+)?(?:(?:1[89]|20)\d0|['’]\d0|(?<=['’])\d0)s\b)"
+    rf"|(?P<century>\b(?i:the\s+)?(?:(?i:early|mid|late)[\s-]+)?(?:1\d|2[01])(?:st|nd|rd|th)"
+    r"\s+(?i:century)\b)"
     rf"|(?P<fy>\b(?i:the\s+)?{_YEAR}\s+(?i:fiscal|financial|budget)\s+year\b"
     rf"|\b(?i:fiscal|financial)\s+(?:year\s+)?{_YEAR}\b|\bFY\s?(?:{_YEAR}|\d\d)\b)"
     rf"|(?P<season>\b(?:(?i:this|last|next|past|coming|early|late|the)[\s-]+)?{_SEASON}"
@@ -175,6 +177,7 @@ _RELATIVE_WORDS = [
     "months",
     "years",
     "decades",
+    "century",
     "day",
     "quarter",
     "quarters",
@@ -285,7 +288,10 @@ def _lead_starts(text: str, rev: str, at: int, floor: int) -> list[int]:
 # Anchor words no date starts with: without a lead-in word before them ("the past two
 # years", "the day before") they are no date, so the grammar is not tried at them.
 _LEAD_ONLY = frozenset(
-    ["hours", "days", "weeks", "months", "years", "decades", "day", "half", "quarter", "quarters"]
+    [
+        "hours", "days", "weeks", "months", "years", "decades", "century", "day", "half",
+        "quarter", "quarters",
+    ]
 )
 _RELATIVE_YEAR = re.compile(r"(?:last|next|this) year")
 

@@ -422,3 +422,10 @@ def test_the_following_week_follows_the_day_last_named() -> None:
         ("Sept. 3", date(2019, 9, 3), None, None),
         ("the following week", None, date(2019, 9, 9), date(2019, 9, 15)),
     ]
+
+
+def test_centuries() -> None:
+    text = "It was the worst famine of the 20th century, not a 21st-century one."
+    (found,) = resolve_dates(find_dates(text), date(2019, 10, 8), text)
+    assert (found.text, found.range_start, found.range_end) == (
+        "the 20th century", date(1900, 1, 1), date(1999, 12, 31))
