@@ -23,7 +23,7 @@ _STOP = wordset(
     a an the this that these those its their his her our your my of in on at to for from by
     with without into onto over under about after before during since until amid among
     within beyond toward towards upon along around behind below above throughout between
-    despite except once unless whereas
+    despite except once unless whereas following excluding regarding concerning
     against across near than as per via including like who whom whose which what where when
     while was were is are be been being am has have had having will would could should may
     might must can cannot did do does done said says say told tell according also still
