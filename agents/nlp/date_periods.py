@@ -201,18 +201,17 @@ def _season(words: list[str], pub: date | None, ahead: bool) -> Resolved | None:
         return _span(years[0], first, last)
     if pub is None:
         raise _Unresolved
-    starts = [date(y, first, 1) for y in (pub.year - 1, pub.year, pub.year + 1)]
-    spans = [_span(d.year, first, last) for d in starts]
+    spans = [_span(y, first, last) for y in range(pub.year - 2, pub.year + 2)]
     if "next" in words or "coming" in words:
-        return next(s for s in spans if s[1] is not None and s[1] > pub)
+        return next((s for s in spans if s[1] is not None and s[1] > pub), None)
     if "last" in words or "past" in words:
-        return [s for s in spans if s[2] is not None and s[2] < pub][-1]
+        return next((s for s in reversed(spans) if s[2] is not None and s[2] < pub), None)
     if "this" in words:  # this year's; a winter that began last December while it lasts
         year = pub.year - (first == 12 and pub.month <= 2)
         return _span(year, first, last)
     if ahead and "this" not in words:
-        return next(s for s in spans if s[2] is not None and s[2] >= pub)
-    return [s for s in spans if s[1] is not None and s[1] <= pub][-1]
+        return next((s for s in spans if s[2] is not None and s[2] >= pub), None)
+    return next((s for s in reversed(spans) if s[1] is not None and s[1] <= pub), None)
 
 
 def _fiscal(words: list[str]) -> Resolved | None:
@@ -291,6 +290,8 @@ def _resolve(words: list[str], pub: date | None, ahead: bool) -> Resolved | None
     if len(years) == 2 or (len(years) == 1 and len(words) == 2 and words[1].isdigit()
                            and len(words[1]) == 2):
         end = years[1] if len(years) == 2 else years[0] // 100 * 100 + int(words[1])
+        if end < years[0]:
+            end += 100  # "the 1999-00 season"
         return None, date(years[0], 1, 1), date(end, 12, 31)
     if ("to" in words or "through" in words or "until" in words or "and" in words
             or "period" in words or len([w for w in words if w in MONTHS]) == 2):

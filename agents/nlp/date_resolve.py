@@ -301,42 +301,15 @@ def resolve_dates(
         if not words:
             out.append(expr)
             continue
-        period_like = may_be_period(words)
-        absolute = None if period_like else _absolute(words)
-        # Whether the clause looks ahead: only asked when the answer can matter.
-        ahead = (
-            text is not None
-            and words[0] not in _MODIFIERS
-            and absolute is None
-            and _ahead(text, expr.start)
-        )
-        period = resolve_period(words, published, ahead) if period_like else None
-        if period is NEEDS_DATE:
+        try:
+            resolved, relative = _resolve_one(
+                words, expr.start, published, text, last_day, last_year
+            )
+        except (ValueError, OverflowError):  # "999 decades ago": before the calendar
+            resolved, relative = None, True
+        if resolved is None:
             out.append(replace(expr, relative=True))
             continue
-        if isinstance(period, tuple):
-            resolved: Resolved | None = period
-        else:
-            resolved = absolute if not period_like else _absolute(words)
-        relative = resolved is None or not any(w.isdigit() and len(w) == 4 for w in words)
-        if resolved is None:
-            if published is None or last_day is None:
-                out.append(replace(expr, relative=True))
-                continue
-            if ("end" in words or "close" in words) and words[-2:-1] == ["the"]:
-                resolved = _end_of(words[-1], published), None, None
-            elif words[-1] in ("later", "earlier") and words[0] not in _MODIFIERS:
-                resolved = _after_last(words, last_day)
-            elif "year" in words and words[0] in ("the", "that"):
-                resolved = _year_of_last(words, last_year or published.year)
-            elif ("week" in words or "month" in words) and words[0] in ("the", "that"):
-                resolved = _unit_of_last(words, last_day)
-            elif "day" in words and words[-1] != "today":
-                resolved = _anaphoric_day(words, last_day), None, None
-            else:
-                lead = _LEAD_IN.search(text, max(0, expr.start - 12), expr.start) if text else None
-                toward = (lead.group(1).lower() if lead else "") or None
-                resolved = _relative(words, published, ahead, toward)
         day, low, high = resolved
         if day is not None and "day" not in words:
             last_day = day
@@ -344,6 +317,53 @@ def resolve_dates(
             last_year = first_day.year
         out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
     return out
+
+
+def _resolve_one(
+    words: list[str],
+    start: int,
+    published: date | None,
+    text: str | None,
+    last_day: date | None,
+    last_year: int | None,
+) -> tuple[Resolved | None, bool]:
+    """One expression's ``(day, start, end)`` (None when it stays unresolved) and
+    whether it is relative; ``last_day``/``last_year`` are the ones the story last named."""
+    period_like = may_be_period(words)
+    absolute = None if period_like else _absolute(words)
+    # Whether the clause looks ahead: only asked when the answer can matter.
+    ahead = (
+        text is not None
+        and words[0] not in _MODIFIERS
+        and absolute is None
+        and _ahead(text, start)
+    )
+    period = resolve_period(words, published, ahead) if period_like else None
+    if period is NEEDS_DATE:
+        return None, True
+    if isinstance(period, tuple):
+        resolved: Resolved | None = period
+    else:
+        resolved = absolute if not period_like else _absolute(words)
+    relative = resolved is None or not any(w.isdigit() and len(w) == 4 for w in words)
+    if resolved is None:
+        if published is None or last_day is None:
+            return None, True
+        if ("end" in words or "close" in words) and words[-2:-1] == ["the"]:
+            resolved = _end_of(words[-1], published), None, None
+        elif words[-1] in ("later", "earlier") and words[0] not in _MODIFIERS:
+            resolved = _after_last(words, last_day)
+        elif "year" in words and words[0] in ("the", "that"):
+            resolved = _year_of_last(words, last_year or published.year)
+        elif ("week" in words or "month" in words) and words[0] in ("the", "that"):
+            resolved = _unit_of_last(words, last_day)
+        elif "day" in words and words[-1] != "today":
+            resolved = _anaphoric_day(words, last_day), None, None
+        else:
+            lead = _LEAD_IN.search(text, max(0, start - 12), start) if text else None
+            toward = (lead.group(1).lower() if lead else "") or None
+            resolved = _relative(words, published, ahead, toward)
+    return resolved, relative
 
 
 def _end_of(unit: str, pub: date) -> date:

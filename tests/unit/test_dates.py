@@ -429,3 +429,17 @@ def test_centuries() -> None:
     (found,) = resolve_dates(find_dates(text), date(2019, 10, 8), text)
     assert (found.text, found.range_start, found.range_end) == (
         "the 20th century", date(1900, 1, 1), date(1999, 12, 31))
+
+
+@pytest.mark.parametrize("sentence", [
+    "It happened 999 decades ago.",
+    "Records go back over the past 999 decades.",
+])
+def test_spans_before_the_calendar_stay_unresolved(sentence: str) -> None:
+    (found,) = resolve_dates(find_dates(sentence), date(2019, 1, 10), sentence)
+    assert (found.date, found.range_start, found.relative) == (None, None, True)
+
+
+def test_last_winter_in_january_is_the_one_before() -> None:
+    (found,) = resolve_dates(find_dates("Snow fell last winter."), date(2019, 1, 10))
+    assert (found.range_start, found.range_end) == (date(2017, 12, 1), date(2018, 2, 28))
