@@ -41,6 +41,7 @@ MONTH_NUM = {
     )
     for name in names.split()
 }
+MONTH_NAME = {i: name for name, i in MONTH_NUM.items() if len(name) > 3 or name == "may"}
 WEEKDAY_NUM = {
     d: i
     for i, d in enumerate(
@@ -96,6 +97,9 @@ _ORDINAL = {
     )
 } | {"thirtieth": 30}
 # Expressions that place a day next to the one the story last named: "the day before".
+_NEXT_TO = frozenset(
+    ["before", "after", "previous", "next", "following", "same", "that", "earlier", "later"]
+)
 _DAY_AFTER = {"before": -1, "previous": -1, "after": 1, "next": 1, "following": 1}
 
 
@@ -219,6 +223,10 @@ def _relative(
 ) -> Resolved:
     """Resolve forms that need the article date (the words are lower-cased tokens)."""
     first, last = words[0], words[-1]
+    if "christmas" in words or words[:2] == ["new", "year"]:  # the nearest one
+        month, day = (12, 24 if last == "eve" else 25) if "christmas" in words else (
+            (12, 31) if last == "eve" else (1, 1))
+        return _month([MONTH_NAME[month], str(day)], month, pub, ahead)
     for w in words:
         if w in WEEKDAY_NUM:
             return _weekday(words, WEEKDAY_NUM[w], pub, ahead)
@@ -357,7 +365,7 @@ def _resolve_one(
             resolved = _year_of_last(words, last_year or published.year)
         elif ("week" in words or "month" in words) and words[0] in ("the", "that"):
             resolved = _unit_of_last(words, last_day)
-        elif "day" in words and words[-1] != "today":
+        elif "day" in words and not _NEXT_TO.isdisjoint(words):
             resolved = _anaphoric_day(words, last_day), None, None
         else:
             lead = _LEAD_IN.search(text, max(0, start - 12), start) if text else None

@@ -107,9 +107,10 @@ _PLAIN_ANCHORS = frozenset(
 _DATE_RE = re.compile(
     rf"(?P<iso>\b{_YEAR}-[01]\d-[0-3]\d\b)"
     rf"|(?P<mdy>\b{_M_ANY}\s+{_DAY_ANY}(?:\s*[-–]\s*{_DAY})?,?\s+{_YEAR}\b)"
-    rf"|(?P<dmy>\b{_DAY}\s+{_M_ANY},?\s+{_YEAR}\b)"
+    rf"|(?P<dmy>\b(?:(?i:the)\s+)?{_DAY}\s+(?:of\s+)?{_M_ANY},?\s+{_YEAR}\b)"
     rf"|(?P<md>\b{_M_ANY}\s+{_DAY_ANY}(?:\s*[-–]\s*{_DAY})?\b(?![,.]?\d))"
-    rf"|(?P<dm>\b{_DAY}\s+{_M_FULL}\b)"
+    rf"|(?P<dm>\b(?:(?i:the)\s+)?{_DAY}\s+(?:of\s+)?{_M_FULL}\b)"
+    r"|(?P<hol>\b(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s\s+(?:Day|Eve))\b)"
     rf"|(?P<my>\b{_M_FULL}(?:,|\s+of)?\s+{_YEAR}\b)"
     rf"|(?P<mmod>\b(?i:early|mid|late|(?:the\s+)?end\s+of|last|this|next|past)[\s-]+{_M_FULL}"
     rf"(?:,?\s+{_YEAR})?\b(?!['’]s))"
@@ -198,6 +199,7 @@ _ANCHOR_RE = space_pattern(
             *(n.capitalize() for n in MONTH_NUM if len(n) > 3 or n == "may"),
             *(n.capitalize() for n in ("jan", "feb", "aug", "sep", "sept", "oct", "nov", "dec")),
             *(d.capitalize() for d in WEEKDAY_NUM),
+            "Christmas",
             *_RELATIVE_WORDS,
             *(w.capitalize() for w in _RELATIVE_WORDS),
         ]
@@ -237,6 +239,7 @@ _LEADS_REV = frozenset(
         "coming",
         "recent",
         "current",
+        "new",
         "first",
         "second",
         "third",

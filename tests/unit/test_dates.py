@@ -443,3 +443,14 @@ def test_spans_before_the_calendar_stay_unresolved(sentence: str) -> None:
 def test_last_winter_in_january_is_the_one_before() -> None:
     (found,) = resolve_dates(find_dates("Snow fell last winter."), date(2019, 1, 10))
     assert (found.range_start, found.range_end) == (date(2017, 12, 1), date(2018, 2, 28))
+
+
+@pytest.mark.parametrize(("sentence", "span", "day"), [
+    ("The talks opened on the 5th of January 2020.", "the 5th of January 2020",
+     date(2020, 1, 5)),
+    ("Shops closed on Christmas Day.", "Christmas Day", date(2019, 12, 25)),
+    ("Fireworks lit the sky on New Year's Eve.", "New Year's Eve", date(2019, 12, 31)),
+])
+def test_day_of_month_and_holidays(sentence: str, span: str, day: date) -> None:
+    (found,) = resolve_dates(find_dates(sentence), date(2019, 12, 28), sentence)
+    assert (found.text, found.date) == (span, day)
