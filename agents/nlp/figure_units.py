@@ -75,8 +75,9 @@ _VOTE = re.compile(
 # "a city of 500,000": the people who live there.
 _PLACE_OF = re.compile(
     r"(?i)\b(?:city|town|village|country|nation|state|province|region|district|island|"
-    r"population|community|camp)\s+of\s+$"
+    r"population|community|camp|crowd|crowds|gathering|delegation)\s+of\s+$"
 )
+_FORCE_OF = re.compile(r"(?i)\b(?:force|army|contingent|garrison|militia)\s+of\s+$")
 # "Kemal Kilicdaroglu, 62,": a number in commas after a name is the person's age.
 _AGE_APPOSITION = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?,\s+$")
 _NOUN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -170,7 +171,9 @@ def unit_from_context(
     if _WHO.match(body, end, hi) or (vague and _VERB_AFTER.match(body, end, hi)):
         return "people"
     if _PLACE_OF.search(body, max(lo, start - 24), start):
-        return "people"  # "a city of 500,000"
+        return "people"  # "a city of 500,000", "a crowd of 5,000"
+    if _FORCE_OF.search(body, max(lo, start - 24), start):
+        return "troops"  # "a force of 5,000"
     if _AGE_APPOSITION.search(body, max(lo, start - 30), start) and body.startswith(
         (",", ")"), end
     ):

@@ -383,6 +383,8 @@ def test_one_day_as_an_adverb_and_ratios(body: str, expected: list[tuple[str, st
      [("about 40 kilometers", "kilometers"), ("500,000", "people")]),
     ('Opposition leader Kemal Kilicdaroglu, 62, called the vote "a first step."',
      [("62", "years")]),
+    ("A crowd of 5,000 marched on parliament.", [("5,000", "people")]),
+    ("Kenya sent a force of 3,000 to the border.", [("3,000", "troops")]),
 ])
 def test_populations_and_ages_in_apposition(body: str, expected: list[tuple[str, str]]) -> None:
     assert _figures(body) == expected
