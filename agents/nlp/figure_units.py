@@ -8,9 +8,10 @@ uses for a quantity (FORMAT.md: every quantity is a figure, with what it counts)
 - measures and durations, whose unit is the measure word: "30 kilometers northwest",
   "minus 3 degrees Celsius", "more than 17 years", "24 days";
 - casualty words standing for the people they describe: "eight wounded", "18,000 dead";
-- a count the sentence named before the number: "the death toll rose to 22,500"
-  (deaths), "the number of exoplanets ... to more than 2,300" (exoplanets), and
-  "thousands who rallied" (people).
+- a count the sentence names around the number: "the death toll rose to 22,500"
+  (deaths), "the number of exoplanets ... to more than 2,300" (exoplanets), "thousands
+  who rallied" and "a city of 500,000" (people), "passed 312 to 120" (votes), "Kemal
+  Kilicdaroglu, 62," (an age in years);
 - fractions of something: "two thirds of its creditors", "half the size of our sun".
 
 Each reader is a pure function of the body and the number's offsets.
