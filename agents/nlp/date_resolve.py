@@ -3,7 +3,10 @@
 News reports the past, so an undated weekday or month is the most recent one on or
 before the article date, unless a modifier ("next") or, when the caller passes the
 text, a future marker in the same clause ("will meet on Thursday", "is due to vote
-in December") says it lies ahead.
+in December") says it lies ahead. Next month is ahead anyway ("extend cuts through
+July" in June), as is the month after it behind a forward lead-in ("from January" in
+November). Periods (quarters, spans, seasons, ...) go to ``date_periods`` first; "the
+day before" and "earlier in the day" are placed next to the day the story last named.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from calendar import monthrange
 from dataclasses import replace
 from datetime import date, timedelta
 
+from agents.nlp.date_periods import NEEDS_DATE, may_be_period, resolve_period
 from agents.nlp.types import DateExpr
 
 __all__ = ["MONTH_NUM", "NUM_WORDS", "WEEKDAY_NUM", "resolve_dates"]
@@ -37,6 +41,7 @@ MONTH_NUM = {
     )
     for name in names.split()
 }
+MONTH_NAME = {i: name for name, i in MONTH_NUM.items() if len(name) > 3 or name == "may"}
 WEEKDAY_NUM = {
     d: i
     for i, d in enumerate(
@@ -76,9 +81,35 @@ _CLAUSE_RE = re.compile(
     r".*(?:[.;:!?,()\"“”]|\b(?:after|since|following|when|before|but|and|because)\b)", re.S
 )
 _FUTURE_WINDOW = 60
+# A lead-in that points forward to the month after it: "from January", "until March".
+_LEAD_IN = re.compile(r"\b(from|until|till|through|by|starting|since)\s+$", re.I)
 _MODIFIERS = frozenset(["last", "next", "this", "past", "coming", "earlier", "later"])
 
 Resolved = tuple[date | None, date | None, date | None]
+_ORDINAL = {
+    w: i + 1
+    for i, w in enumerate(
+        (
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+            "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+        )
+    )
+} | {"thirtieth": 30}
+# Expressions that place a day next to the one the story last named: "the day before".
+_NEXT_TO = frozenset(
+    ["before", "after", "previous", "next", "following", "same", "that", "earlier", "later"]
+)
+_DAY_AFTER = {"before": -1, "previous": -1, "after": 1, "next": 1, "following": 1}
+
+
+def _ordinal_day(words: list[str]) -> list[int]:
+    """ "March twentieth" -> [20], "May twenty-first" -> [21]; [] when no ordinal word."""
+    for i, w in enumerate(words):
+        if w in _ORDINAL:
+            tens = {"twenty": 20, "thirty": 30}.get(words[i - 1], 0) if i else 0
+            return [tens + _ORDINAL[w]]
+    return []
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -131,9 +162,11 @@ def _weekday(words: list[str], wday: int, pub: date, ahead: bool) -> Resolved:
     return pub - timedelta(days=back), None, None
 
 
-def _month(words: list[str], month: int, pub: date, ahead: bool) -> Resolved:
+def _month(
+    words: list[str], month: int, pub: date, ahead: bool, lead: str | None = None
+) -> Resolved:
     first = words[0]
-    days = [int(w) for w in words if w.isdigit()]
+    days = [int(w) for w in words if w.isdigit()] or _ordinal_day(words)
     if days:  # "March 13": the year that puts it nearest the article date
         options = [
             d
@@ -148,12 +181,21 @@ def _month(words: list[str], month: int, pub: date, ahead: bool) -> Resolved:
         shift = {"last": -1, "next": 1}.get(words[-2], 0)
         return None, *_month_range(pub.year + shift, month)
     year = pub.year if month <= pub.month else pub.year - 1
+    # Next month, undated, is ahead: a story of June that extends cuts "through July" or
+    # counts "after July" means this July, not last year's (a past one would say "last");
+    # so is the month after it behind a forward ``lead`` word ("cut rations from January"
+    # in November). "since November" always looks back.
+    forward = (1, 2) if lead in ("from", "until", "till", "through", "by", "starting") else (1,)
+    if first not in _MODIFIERS and lead != "since" and (month - pub.month) % 12 in forward:
+        ahead = True
     if first == "next" or (ahead and first not in _MODIFIERS):
         year = pub.year if month >= pub.month + (first == "next") else pub.year + 1
     elif first == "last" and month == pub.month:
         year -= 1
     elif first == "this":
         year = pub.year
+    if "end" in words and "of" in words:  # "until the end of June": its last day
+        return _month_range(year, month)[1], None, None
     return None, *_month_range(year, month)
 
 
@@ -176,18 +218,27 @@ def _day_before(pub: date, floor: date) -> date:
     return max(floor, pub - timedelta(days=1))
 
 
-def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
+def _relative(
+    words: list[str], pub: date, ahead: bool = False, lead: str | None = None
+) -> Resolved:
     """Resolve forms that need the article date (the words are lower-cased tokens)."""
     first, last = words[0], words[-1]
+    if "christmas" in words or words[:2] == ["new", "year"]:  # the nearest one
+        month, day = (12, 24 if last == "eve" else 25) if "christmas" in words else (
+            (12, 31) if last == "eve" else (1, 1))
+        return _month([MONTH_NAME[month], str(day)], month, pub, ahead)
     for w in words:
         if w in WEEKDAY_NUM:
             return _weekday(words, WEEKDAY_NUM[w], pub, ahead)
         if w in MONTH_NUM:
-            return _month(words, MONTH_NUM[w], pub, ahead)
+            return _month(words, MONTH_NUM[w], pub, ahead, lead)
     if last == "ago":
         count = int(first) if first.isdigit() else _NUM_WORD.get(first, 1)
         unit = words[1].rstrip("s")
-        if unit == "month" or unit == "year":
+        if unit in ("year", "decade"):  # "two years ago": that calendar year, not a day in it
+            back = count * (10 if unit == "decade" else 1)
+            return None, date(pub.year - back, 1, 1), date(pub.year - back, 12, 31)
+        if unit == "month":
             return _shift_months(pub, -count * (12 if unit == "year" else 1)), None, None
         return pub - timedelta(days=count * (7 if unit == "week" else 1)), None, None
     if last in ("yesterday", "night") and first in ("yesterday", "last"):
@@ -213,9 +264,10 @@ def _relative(words: list[str], pub: date, ahead: bool = False) -> Resolved:
     if last == "year":
         if first == "past":
             return None, _shift_months(pub, -12), pub
+        # "Earlier this year" runs to the story's day: at a year's scale the day before
+        # is no different claim, and wire annotators end it on the article date.
         start, end = date(pub.year + step, 1, 1), date(pub.year + step, 12, 31)
-        return None, pub if first == "later" else start, (
-            _day_before(pub, start) if first == "earlier" else end)
+        return None, pub if first == "later" else start, pub if first == "earlier" else end
     # today, tonight, this morning, earlier today; "overnight" is the night that ends on
     # the article date: wire copy reports overnight strikes the morning they end.
     return pub, None, None
@@ -250,19 +302,119 @@ def resolve_dates(
         The same expressions, in the same order, with the resolution filled in.
     """
     out: list[DateExpr] = []
+    last_day = published  # the day the story last named, for "the day before"
+    last_year = published.year if published else None  # for "the same year"
     for expr in dates:
         words = _TOKEN_RE.findall(expr.text.lower())
         if not words:
             out.append(expr)
             continue
-        resolved = _absolute(words)
-        relative = resolved is None
+        try:
+            resolved, relative = _resolve_one(
+                words, expr.start, published, text, last_day, last_year
+            )
+        except (ValueError, OverflowError):  # "999 decades ago": before the calendar
+            resolved, relative = None, True
         if resolved is None:
-            if published is None:
-                out.append(replace(expr, relative=True))
-                continue
-            ahead = text is not None and words[0] not in _MODIFIERS and _ahead(text, expr.start)
-            resolved = _relative(words, published, ahead)
+            out.append(replace(expr, relative=True))
+            continue
         day, low, high = resolved
+        if day is not None and "day" not in words:
+            last_day = day
+        if (first_day := day or low) is not None:
+            last_year = first_day.year
         out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
     return out
+
+
+def _resolve_one(
+    words: list[str],
+    start: int,
+    published: date | None,
+    text: str | None,
+    last_day: date | None,
+    last_year: int | None,
+) -> tuple[Resolved | None, bool]:
+    """One expression's ``(day, start, end)`` (None when it stays unresolved) and
+    whether it is relative; ``last_day``/``last_year`` are the ones the story last named."""
+    period_like = may_be_period(words)
+    absolute = None if period_like else _absolute(words)
+    # Whether the clause looks ahead: only asked when the answer can matter.
+    ahead = (
+        text is not None
+        and words[0] not in _MODIFIERS
+        and absolute is None
+        and _ahead(text, start)
+    )
+    period = resolve_period(words, published, ahead) if period_like else None
+    if period is NEEDS_DATE:
+        return None, True
+    if isinstance(period, tuple):
+        resolved: Resolved | None = period
+    else:
+        resolved = absolute if not period_like else _absolute(words)
+    relative = resolved is None or not any(w.isdigit() and len(w) == 4 for w in words)
+    if resolved is None:
+        if published is None or last_day is None:
+            return None, True
+        if ("end" in words or "close" in words) and words[-2:-1] == ["the"]:
+            resolved = _end_of(words[-1], published), None, None
+        elif words[-1] in ("later", "earlier") and words[0] not in _MODIFIERS:
+            resolved = _after_last(words, last_day)
+        elif "year" in words and words[0] in ("the", "that"):
+            resolved = _year_of_last(words, last_year or published.year)
+        elif ("week" in words or "month" in words) and words[0] in ("the", "that"):
+            resolved = _unit_of_last(words, last_day)
+        elif "day" in words and not _NEXT_TO.isdisjoint(words):
+            resolved = _anaphoric_day(words, last_day), None, None
+        else:
+            lead = _LEAD_IN.search(text, max(0, start - 12), start) if text else None
+            toward = (lead.group(1).lower() if lead else "") or None
+            resolved = _relative(words, published, ahead, toward)
+    return resolved, relative
+
+
+def _end_of(unit: str, pub: date) -> date:
+    """ "the end of the year": the last day of the article date's year, month or week."""
+    if unit == "year":
+        return date(pub.year, 12, 31)
+    if unit == "month":
+        return _month_range(pub.year, pub.month)[1]
+    return pub + timedelta(days=6 - pub.weekday())
+
+
+def _after_last(words: list[str], last_day: date) -> Resolved:
+    """ "two days later", "a year earlier": counted from the day the story last named."""
+    count = int(words[0]) if words[0].isdigit() else _NUM_WORD.get(words[0], 1)
+    sign = 1 if words[-1] == "later" else -1
+    unit = words[1].rstrip("s")
+    if unit == "year":
+        year = last_day.year + sign * count
+        return None, date(year, 1, 1), date(year, 12, 31)
+    if unit == "month":
+        return _shift_months(last_day, sign * count), None, None
+    return last_day + timedelta(days=sign * count * (7 if unit == "week" else 1)), None, None
+
+
+def _unit_of_last(words: list[str], last_day: date) -> Resolved:
+    """ "the following week", "the previous month": next to the day the story last named."""
+    step = 1 if ("following" in words or "after" in words) else (
+        -1 if ("previous" in words or "before" in words) else 0)
+    if "week" in words:
+        monday = last_day - timedelta(days=last_day.weekday()) + timedelta(weeks=step)
+        return None, monday, monday + timedelta(days=6)
+    first = _shift_months(last_day.replace(day=1), step)
+    return None, *_month_range(first.year, first.month)
+
+
+def _year_of_last(words: list[str], year: int) -> Resolved:
+    """ "the same year", "the following year": next to the year the story last named."""
+    year += 1 if ("following" in words or "after" in words) else (
+        -1 if ("previous" in words or "before" in words) else 0)
+    return None, date(year, 1, 1), date(year, 12, 31)
+
+
+def _anaphoric_day(words: list[str], last_day: date) -> date:
+    """ "the day before", "the next day", "earlier in the day": next to the day last named."""
+    step = next((_DAY_AFTER[w] for w in words if w in _DAY_AFTER), 0)
+    return last_day + timedelta(days=step)

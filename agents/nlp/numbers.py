@@ -41,7 +41,7 @@ _MONTHS = "|".join(re.escape(m) for m in _LEX["months"])
 
 _VAGUE_RE = re.compile(
     r"(?i)(tens|hundreds|thousands|dozens|scores|millions|billions)"
-    r"(?:\s+of\s+(thousands|millions|billions))?\b"
+    r"(?:(?:\s+|-)of(?:\s+|-)(thousands|millions|billions))?\b"
 )
 _VAGUE_HEADS = words("tens hundreds thousands dozens scores millions billions")
 _FEW_BEFORE = re.compile(r"(?i)\b(?:several|a\s+few|a\s+couple\s+of|many)\s+$")
@@ -66,6 +66,7 @@ _YEAR_PREV = words(
     their year fiscal through between and to or circa spring summer autumn fall winter
     """
 )
+_HYPHEN_SCALE = re.compile(r"-(?i:(thousand|million|billion|trillion))\b")
 _NAME_OK = frozenset(["mid", "pre", "post", "early", "late"])
 
 # Bytes tables for the anchor scan: ASCII word characters kept, everything else a space;
@@ -76,6 +77,8 @@ _DIGIT_MASK = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 # Each anchor word as the folded token that reveals it ("tens" reveals "tens of").
 _HIT: dict[bytes, str] = {w.encode(): w for w in NUMBER_WORDS}
 _HIT |= {b"tens": "tens of", b"scores": "scores of"}
+# Hyphenated spellings of the same anchors ("tens-of-thousands").
+_HIT_ALT: dict[bytes, tuple[str, ...]] = {b"tens": ("tens-of",), b"scores": ("scores-of",)}
 _HIT_TOKENS = frozenset(_HIT)
 
 # A parsed number still to be widened by ``decorate``: (start, end, value, kind, scale).
@@ -103,16 +106,16 @@ def _anchors(text: str) -> list[int]:
             i = folded.find(63, i + 1)
     out: list[int] = []
     for tok in _HIT_TOKENS.intersection(folded.translate(_TO_SPACE).split()):
-        w = _HIT[tok]
-        size = len(w)
-        i = low.find(w)
-        while i >= 0:
-            j = i + size
-            if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_")) and (
-                j == n or not (low[j].isalnum() or low[j] == "_")
-            ):
-                out.append(i)
-            i = low.find(w, i + 1)
+        for w in (_HIT[tok], *_HIT_ALT.get(tok, ())):
+            size = len(w)
+            i = low.find(w)
+            while i >= 0:
+                j = i + size
+                if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_")) and (
+                    j == n or not (low[j].isalnum() or low[j] == "_")
+                ):
+                    out.append(i)
+                i = low.find(w, i + 1)
     mask = folded.translate(_DIGIT_MASK)
     i = mask.find(48)
     while i >= 0:
@@ -219,6 +222,9 @@ def _core_expr(text: str, a: int, hi: int) -> NumberExpr | _Bare | int:
     if parsed is None:
         return a + 1
     value, end, scale, frac, ntok, pkind = parsed
+    if pkind == "num" and scale == 1 and (m := _HYPHEN_SCALE.match(text, end, hi)):
+        scale = SCALES[m.group(1).lower()]  # "41-thousand people": one number
+        value, end = value * scale, m.end()
     if pkind == "attached":
         return end
     if pkind in ("ord", "dec"):

@@ -1,6 +1,6 @@
 """Ranges made of two neighbouring numbers of one paragraph.
 
-"between 150 and 200", "12-15", "$3-5 billion", "from 3 to 5 million", "more than
+"between 150 and 200", "12-15", "two or three", "$3-5 billion", "from 3 to 5 million", "more than
 10 and less than 40" become one ``NumberExpr`` with ``bound="range"``.
 """
 
@@ -12,7 +12,7 @@ from agents.nlp.types import NumberExpr
 
 __all__ = ["merge_ranges"]
 
-_CONNECT = re.compile(r"(?i)\s*(?:-|–|—|to|through|and)\s*")
+_CONNECT = re.compile(r"(?i)\s*(?:-|–|—|to|through|and|or)\s*")
 _PAIR = re.compile(r"(?i)\s*(?:,|and|,\s*and|but)\s*")
 _RANGE_PRE = re.compile(r"(?i)\b(between|from)\s+$")
 _COUNTED = ("count", "money", "percent")
@@ -53,6 +53,7 @@ def _pair(text: str, x: NumberExpr, xs: int, y: NumberExpr, ys: int) -> NumberEx
     if x.kind != "count" and y.kind != "count" and x.kind != y.kind:
         return None
     lo, hi, start = x.value, y.value, x.start
+    approx = x.approx or y.approx
     if (
         x.bound == "exact"
         and y.bound == "exact"
@@ -62,6 +63,7 @@ def _pair(text: str, x: NumberExpr, xs: int, y: NumberExpr, ys: int) -> NumberEx
         conn = c.group().strip().lower()
         if conn == "and" and (pre is None or pre.group(1).lower() != "between"):
             return None
+        approx = approx or conn == "or"  # "thirteen or fourteen hours": a guess between two
         if pre is not None:
             start = pre.start()
         if ys > 1 and xs == 1 and lo * ys < hi:
@@ -77,5 +79,5 @@ def _pair(text: str, x: NumberExpr, xs: int, y: NumberExpr, ys: int) -> NumberEx
     kind = y.kind if x.kind == "count" else x.kind
     unit = y.unit or x.unit
     return NumberExpr(
-        start, y.end, text[start : y.end], None, lo, hi, x.approx or y.approx, "range", kind, unit
+        start, y.end, text[start : y.end], None, lo, hi, approx, "range", kind, unit
     )  # type: ignore[arg-type]

@@ -45,5 +45,6 @@ def test_the_pipeline_stays_above_floors_on_the_gold_corpus() -> None:
     report = evaluate(load_gold(GOLD), process_gold)
     total = report["total"]
     assert total["quotes"]["f1"] >= 0.85
-    assert total["figures"]["f1"] >= 0.85
+    assert total["figures"]["f1"] >= 0.95  # 0.99 with every quantity counted (FORMAT.md)
+    assert total["dates"]["found"] >= 0.85  # 0.91; the misses are "Published ..." lines
     assert total["entities"]["f1"] >= 0.80
