@@ -106,8 +106,10 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         gazetteer: Known names and aliases.
 
     Returns:
-        Entities in order of first mention (byline first). ``name`` is the gazetteer's
-        canonical name or the longest full form seen; ``aliases`` are the other forms seen.
+        Entities in order of first mention. A byline name the body never uses is no
+        entity (a credit, not part of the story). ``name`` is the gazetteer's canonical
+        name when the story uses it, else the longest full form seen; ``aliases`` are
+        the other forms seen.
     """
     ents: list[_Entity] = []
     by_key: dict[tuple[str, str], _Entity] = {}
@@ -176,6 +178,10 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
     ents.sort(key=lambda e: e.first)
     out = []
     for e in ents:
+        if not e.spans:
+            continue  # a byline name the story never uses: a credit, not an entity
+        if e.known:
+            e.name = _story_name(e.name, e.surfaces)
         low = e.name.lower()
         out.append(
             ResolvedEntity(
@@ -186,6 +192,20 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
             )
         )
     return out
+
+
+def _story_name(canonical: str, surfaces: list[str]) -> str:
+    """The name as the story writes it: the gazetteer's own name only when the story uses it.
+
+    A reader (and the annotation rules) name an entity by the article's own words:
+    "Burma" stays Burma, "World Food Program" is not respelled "Programme". The longest
+    full form used wins over acronyms and short forms ("U.N. World Food Program" over WFP).
+    """
+    low = canonical.lower()
+    if not surfaces or any(s.lower() == low for s in surfaces):
+        return canonical
+    full = [s for s in surfaces if not s.replace(".", "").isupper()] or surfaces
+    return max(full, key=len)
 
 
 def _attach_singles(
