@@ -122,7 +122,10 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         ents.append(ent)
         people.append(ent)
         by_key[("PERSON", name.lower())] = ent
+    off = _off_story(doc)
     for m in sorted(doc.mentions, key=lambda m: m.start):
+        if any(a <= m.start < b for a, b in off):
+            continue
         surface = _surface(m.text)
         span = (m.start, m.end)
         if m.type == "PERSON":
@@ -192,6 +195,39 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
             )
         )
     return out
+
+
+# Credit and programme lines: "X contributed to this report", "This is the VOA ... Report",
+# "Stories with the VOA News byline ...", "Reporting by ...; Editing by ...".
+_CREDIT_RE = re.compile(
+    r"contributed (?:to )?(?:this |the )?report|contributed reporting|\b(?:reporting|writing|"
+    r"editing|additional reporting) by\b|\bbyline\b|^this is the\b.*\breport\.?$|"
+    r"provides news and information",
+    re.I,
+)
+_LIST_ITEM_RE = re.compile(r"(?:\d+[.)]|[-*•–])\s")
+_SMALL = frozenset("a an and at by for from in of on or the to with who".split())  # noqa: SIM905
+
+
+def _heading(text: str) -> bool:
+    """True for a paragraph that is a title-case line without a full stop: a related-story
+    heading, a section or outlet line ("VOA News"), not one of the story's sentences."""
+    text = text.strip()
+    if not text or text[-1] in '.!?:;"”’)' or "\n" in text or _LIST_ITEM_RE.match(text):
+        return False  # a numbered or bulleted line is the story's own list
+    words = [w for w in text.split() if w.lower() not in _SMALL]
+    return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+def _off_story(doc: Doc) -> list[tuple[int, int]]:
+    """Spans of the body that are page furniture or credits, whose names are no entities."""
+    off = [(p.start, p.end) for p in doc.paragraphs if _heading(doc.body[p.start : p.end])]
+    off += [
+        (s.start, s.end)
+        for s in doc.sentences
+        if _CREDIT_RE.search(doc.body[s.start : s.end].strip())
+    ]
+    return off
 
 
 def _story_name(canonical: str, surfaces: list[str]) -> str:

@@ -133,6 +133,9 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
         if j == lo:
             i = max(j, i + 1)
             continue
+        if " ".join(words[lo:j]).lower() in r.titles:
+            i = j  # a title on its own names no one: "Luxembourg's Prime Minister, Juncker"
+            continue
         inner = _inner_title(words, lo, j, r)
         if inner is not None:  # "Van Governor Murat Kaya": the place and title are his title
             lo, titled = inner, True

@@ -190,7 +190,8 @@ def org_shapes(
     k = n - 1
     while k >= 0:
         word = words[k][:-2] if words[k].endswith(("'s", "’s")) else words[k]
-        if word not in r.org:
+        if word not in r.org or (k + 1 < n and f"{word} {words[k + 1]}".lower() in r.titles):
+            # "Oil Minister", "Energy Secretary": a portfolio in a title heads no organisation
             k -= 1
             continue
         lo = k

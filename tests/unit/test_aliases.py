@@ -300,3 +300,17 @@ def test_joined_surnames_become_two_people(gaz: Gazetteer) -> None:
     assert set(people) == {"Vladimir Putin", "Donald Trump"}
     assert "Putin" in people["Vladimir Putin"].aliases
     assert "Trump" in people["Donald Trump"].aliases
+
+
+def test_credit_lines_and_headings_name_no_entities(gaz: Gazetteer) -> None:
+    # dev 15, 10, 06, 11: credits, a programme line, a related-story heading, an outlet line
+    body = (
+        "VOA's Victoria Macchi contributed to this report.\n\n"
+        "This is the VOA Special English Economics Report.\n\n"
+        "The administration is touting a drop in arrivals at the U.S. border.\n\n"
+        "US Leaders Who Served in Vietnam War Look Back and Ahead\n\n"
+        "VOA News\n\n"
+        "The countries that ranked in the top five are:\n\n1. Finland\n\n2. Norway"
+    )
+    names = {e.name for e in resolve(body, gaz)}
+    assert names == {"U.S.", "Finland", "Norway"}, names

@@ -431,3 +431,50 @@ def test_an_organisation_name_with_and_and_its_foreign_acronym(gaz: Gazetteer) -
             "were injured.")
     orgs = [t for t, kind in found(text, gaz) if kind == "ORG"]
     assert orgs == ["Disaster and Emergency Management Authority", "AFAD"]
+
+
+# --- real copy (dev corpus, issue #15) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            'U.N. Secretary-General Ban Ki-moon condemned the attack in a statement, saying, '
+            '"This attack will not diminish the resolve of the United Nations."',
+            "Ban Ki-moon",
+        ),
+        ("North Korean leader Kim Jong-un met the envoy in Pyongyang.", "Kim Jong-un"),
+    ],
+)
+def test_hyphenated_lowercase_name_part_stays_in_the_name(
+    gaz: Gazetteer, text: str, name: str
+) -> None:
+    assert (name, "PERSON") in found(text, gaz)
+
+
+def test_lowercase_compound_after_a_name_is_not_a_name_part(gaz: Gazetteer) -> None:
+    found_ = found("Kremlin-backed forces and Taliban-led fighters clashed in Kabul.", gaz)
+    assert ("Kabul", "GPE") in found_
+    assert not any("-" in name for name, _ in found_)
+
+
+def test_portfolio_title_is_not_an_organisation(gaz: Gazetteer) -> None:
+    text = (
+        "Saudi Oil Minister Abdulaziz bin Salman and Russian Energy Minister Alexander Novak "
+        "spoke. U.S. Energy Secretary Dan Brouillette took to Twitter."
+    )
+    got = found(text, gaz)
+    assert not any(t == "ORG" and n != "Twitter" for n, t in got), got
+    assert {("Abdulaziz bin Salman", "PERSON"), ("Alexander Novak", "PERSON"),
+            ("Dan Brouillette", "PERSON")} <= set(got)
+
+
+def test_a_title_alone_is_no_name(gaz: Gazetteer) -> None:
+    text = "Luxembourg's Prime Minister, Jean-Claude Juncker, announced the agreement on Tuesday."
+    assert found(text, gaz) == [("Luxembourg", "GPE"), ("Jean-Claude Juncker", "PERSON")]
+
+
+def test_korean_peninsula_is_a_region(gaz: Gazetteer) -> None:
+    text = 'Kim agreed "to complete denuclearization of the Korean Peninsula" in Singapore.'
+    assert ("Korean Peninsula", "LOC") in found(text, gaz)
