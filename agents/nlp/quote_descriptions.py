@@ -76,7 +76,7 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
     if found is not None:
         return Who(
             found.speaker,
-            found.title if found.speaker is None else None,
+            found.title if found.speaker is None or found.kind == "desc" else None,
             None,
             found.kind,
             found.head,
@@ -159,7 +159,9 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         person = art.memory.last.get("person")
         if person and person.title and head_noun(person.title) == head:
             return person
-    return Who(None, np, Span(start, end), "desc", head)
+    # An unnamed source is named by its description as written ("a local source",
+    # "Witnesses in Tehran"): FORMAT.md's speaker for a source without a name.
+    return Who(np, np, Span(start, end), "desc", head)
 
 
 def _last_mention(art: QuoteContext, before: int, etype: str) -> Who | None:

@@ -3,8 +3,9 @@
 Owns ``attribute_quotes``: quoted passages become direct and partial ``Quote``s,
 sentences like "X told Reuters that ..." become indirect ones, and each gets a
 speaker: a named person or organisation, a pronoun's antecedent, a plural group phrase
-("U.S. officials") or, for an unnamed individual ("a witness"), no name and the
-description as ``speaker_title``. Finding the subject of a cue is ``subjects.py``'s job.
+("U.S. officials") or, for an unnamed source ("a witness", "a local source"), the
+description as written (also its ``speaker_title``). Finding the subject of a cue is
+``subjects.py``'s job.
 
 Conventions (the gold follows them):
     * one quote per quoted passage: ``"A. B," he said.`` is one quote, ``"A," he said.
@@ -15,7 +16,7 @@ Conventions (the gold follows them):
     * a sentence that holds quote marks yields no indirect quote;
     * an organisation's official voice ("the SDF press office", "Hamas officials")
       is the organisation; a plural group without one ("U.S. defense officials") is
-      the group phrase itself; an unnamed individual has ``speaker=None``;
+      the group phrase itself; an unnamed individual is its description ("a witness");
     * pronouns and "the fighter"-style descriptions refer back to the last speaker of
       the fitting kind; the byline author never speaks.
 """
