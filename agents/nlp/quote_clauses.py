@@ -41,6 +41,11 @@ _CLAUSE_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|may|might|should|must|"
     r"did|does|do|remain|remains|need|needs|want|wants|[a-z]+ed)\b"
 )
+# A first word that opens a noun phrase: a determiner, a number or a capitalised word.
+_NOUN_PHRASE_START = re.compile(
+    r"(?:the|a|an|its|his|her|their|our|some|many|most|all|both|no|several|few|more"
+    r"|[A-Z0-9]\S*)"
+)
 _SUBJECT_PRONOUN = wordset("he she they it we i there this")
 _END_TRIM = " \t\n.;:,\"'\u201c\u201d"
 
@@ -96,8 +101,19 @@ def reported_clause(text: str, cue: Cue, end: int, names: dict[int, int]) -> tup
     first = words[0].lower()
     if that is None and (
         (first in _NOT_CLAUSE_START and not re.match(r"at\s+(?:least|most)\b", text[start:]))
-        or not (first in _SUBJECT_PRONOUN or _CLAUSE_HINT.search(text, start, stop))
+        or not (
+            first in _SUBJECT_PRONOUN
+            or _CLAUSE_HINT.search(text, start, stop)
+            or (
+                cue.lemma == "say"
+                and len(words) > 3
+                and _NOUN_PHRASE_START.fullmatch(words[0]) is not None
+                and not text[: cue.start].rstrip().endswith(",")  # ", said X, head of ..."
+            )
+        )
     ):
+        # "say" is followed by a clause, not an object, whatever its verb's form: "the
+        # gunmen wore masks", "the government stands ready"; other verbs need a sign.
         return None
     return start, stop
 

@@ -34,6 +34,8 @@ _DOCUMENTS = wordset(
     "recording recordings series analysis data figures letter website post posts tweet "
     "message messages footage audio translation account"
 )
+#: Documents a speaker issues, so "the statement" is the last speaker's.
+_ISSUED = wordset("statement statements letter message messages post posts tweet")
 _ONE_PERSON = wordset(
     "spokesman spokeswoman spokesperson official representative source analyst economist "
     "strategist researcher"
@@ -42,7 +44,8 @@ _INDEFINITE = wordset("a an one another")
 _GROUP_PLURALS = wordset("police people personnel staff military media clergy")
 _ORG_ANAPHORS = wordset(
     "group militia organisation organization ministry movement agency army military "
-    "government company party alliance coalition force forces office council"
+    "government company party alliance coalition force forces office council association "
+    "mission commission committee union federation institute foundation"
 )
 #: Heads that a described organisation takes up again: "the aid group", "the rights group".
 _GROUPISH = wordset("group organisation organization agency movement militia alliance coalition "
@@ -144,7 +147,14 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         phrase = _THE.sub("", np)  # "the Gaza health ministry": that ministry speaks
         return Who(phrase, None, Span(end - len(phrase), end), "org", head)
     if head in _DOCUMENTS:
-        return Who(None, np, Span(start, end), "doc", head)
+        if head in _ISSUED and words[0].lower() == "the" and \
+                f"a {head}" in art.body[max(0, start - 400) : start]:
+            # "X said in a statement ... The statement said": X's statement
+            issuer = art.memory.last.get("any")
+            if issuer is not None and issuer.kind in ("person", "org", "group"):
+                return Who(issuer.speaker, None, None, issuer.kind, issuer.head)
+        # "the report said": a document is the source of what it says
+        return Who(np, np, Span(start, end), "doc", head)
     if not head.isalpha():
         return None
     if all(w[:1].isupper() for w in words) and len(words) <= 3 and head != words[0].lower():

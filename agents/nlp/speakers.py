@@ -123,7 +123,7 @@ def _before_quote(
 
 
 def _quote(unit: QuoteUnit, kind: QuoteKind, who: Who | None, cue: str | None, sent: Span) -> Quote:
-    named = who is not None and who.kind != "desc" and who.speaker is not None
+    named = who is not None and who.kind not in ("desc", "doc") and who.speaker is not None
     return Quote(
         start=unit.start,
         end=unit.end,
@@ -189,7 +189,7 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
         if who.kind != "doc" and who not in noted:
             art.memory.note(who)
             noted.append(who)
-        if content is not None and who.kind != "doc":
+        if content is not None:
             start, end = strip_span(body, *content)
             start = strip_dateline(body, start, end)
             second = _and_cue(body, start, end, cues)
@@ -198,7 +198,7 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                 later = reported_clause(body, second[1], sent.end, names)
                 if later is not None:
                     pieces = [(start, second[0], cue), (*strip_span(body, *later), second[1])]
-            span = who.span if who.kind != "desc" else None
+            span = who.span if who.kind not in ("desc", "doc") else None
             quotes = []
             for a, b, said in pieces:
                 b = a + len(body[a:b].rstrip(". "))

@@ -164,3 +164,12 @@ def test_trailing_clause_before_the_attribution() -> None:
 )
 def test_strip_dateline(text: str, content: str) -> None:
     assert text[strip_dateline(text, 0, len(text)) :] == content
+
+
+def test_said_before_an_inverted_subject_is_no_clause() -> None:
+    # fixture 01: ", said Ivan Hordiienko, head of ..." names the speaker, not a clause
+    text = (
+        "A drone slammed into a block, setting the upper floors ablaze, said Ivan "
+        "Hordiienko, head of the Kharkiv regional police."
+    )
+    assert clause(text) is None

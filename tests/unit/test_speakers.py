@@ -321,9 +321,46 @@ def test_no_indirect_in_quoted_sentence_or_without_clause() -> None:
     assert [q.kind for q in run(body)] == ["direct"]
 
 
-def test_documents_are_not_speakers() -> None:
-    body = "A report issued last year warned the militants could have 30,000 fighters."
-    assert run(body) == []
+def test_a_document_is_the_source_of_what_it_says() -> None:
+    # dev 11: "the report said ..." is reported speech whose source is the report
+    body = (
+        "But the report said the gain in consumer spending was offset by companies "
+        "restocking their inventories at a slower pace."
+    )
+    [q] = run(body)
+    assert q.speaker == "the report" and q.speaker_span is None
+    assert q.text.startswith("the gain in consumer spending was offset")
+
+
+def test_the_statement_is_its_issuer_s() -> None:
+    # dev 06
+    body = (
+        "Kenyan Defense Forces said in a statement that al-Shabab militia attacked a "
+        "Somalian army base. The statement said the militants overran the camp but the "
+        "Kenyans counterattacked, in support of the Somali troops."
+    )
+    _first, second = run(body, [("Kenyan Defense Forces", "ORG", "Kenyan Defense Forces")])
+    assert second.speaker == "Kenyan Defense Forces"
+    assert second.text.startswith("the militants overran the camp")
+
+
+def test_said_takes_a_clause_with_an_irregular_or_present_verb() -> None:
+    # dev 05 and 02
+    body = (
+        "Witnesses say the gunmen wore masks.\n\n"
+        "President Uhuru Kenyatta vowed that the perpetrators will be caught. He said the "
+        "government stands ready to defend the country from within and from outside.\n\n"
+        "Witnesses in Tehran said Mousavi supporters took to their rooftops Sunday after "
+        "sunset."
+    )
+    quotes = run(body, [("Uhuru Kenyatta", "PERSON", "Uhuru Kenyatta"),
+                        ("Tehran", "GPE", "Tehran"), ("Mousavi", "PERSON", "Mousavi")])
+    got = [(q.speaker, q.text) for q in quotes]
+    assert ("Witnesses", "the gunmen wore masks") in got
+    assert ("Uhuru Kenyatta", "the government stands ready to defend the country from within "
+            "and from outside") in got
+    assert ("Witnesses in Tehran", "Mousavi supporters took to their rooftops Sunday after "
+            "sunset") in got
 
 
 # --- generality: datelines, participle clauses, introductory places, appositions -------
@@ -406,8 +443,8 @@ def test_participle_aside_is_no_title_and_no_speaker() -> None:
     )
     gabriel, statement = run(body, [("Kino Gabriel", "PERSON", "Kino Gabriel")])
     assert who(gabriel) == ("Kino Gabriel", None, "said")
-    assert statement.kind == "partial" and statement.speaker is None
-    assert statement.speaker_title == "The statement"
+    assert statement.kind == "partial" and statement.speaker == "The statement"
+    assert statement.speaker_title == "The statement" and statement.speaker_span is None
 
 
 def test_place_inside_an_apposition_leaves_the_group_as_speaker() -> None:
