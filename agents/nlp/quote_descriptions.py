@@ -55,6 +55,12 @@ _BODIES = wordset(
     "ministry government army military police agency council court office authority "
     "authorities parliament cabinet presidency command navy force forces guard"
 )
+#: Institutions whose place may be dropped from their description.
+_INSTITUTIONS = wordset(
+    "commission committee ministry government council court office authority agency "
+    "parliament cabinet presidency"
+)
+_PLACE_TAIL = re.compile(r"\s+in\s+(?:the\s+)?[A-Z][^,;]*$")
 _RELATIVE_NP = re.compile(r",?\s+(?:who|whom|whose|which)\s")
 _PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "group"}
 
@@ -128,6 +134,14 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     words = np.split()
     if not words or len(words) > 14:
         return None
+    place = _PLACE_TAIL.search(np)
+    if place is not None and head_noun(np) in _INSTITUTIONS and \
+            len([w for w in np[: place.start()].split() if w.lower() != "the"]) >= 2:
+        # "The electoral commission in the Central African Republic": the commission,
+        # named by the shortest form that identifies it (FORMAT.md)
+        end = start + art.body[start:end].index(np) + place.start()
+        np = np[: place.start()]
+        words = np.split()
     low = np.lower()
     if low in _PRONOUNS:
         return _anaphor(art, start, low)

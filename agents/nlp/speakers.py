@@ -150,16 +150,60 @@ def _and_cue(body: str, start: int, end: int, cues: list[Cue]) -> tuple[int, Cue
     return None
 
 
+# A later cue that starts a report of its own inside reported content: ", but X told",
+# "; X said" (a new subject) or ", adding that" (the same speaker goes on).
+_NEW_SUBJECT = re.compile(r"[,;]\s+(?:but|while|whereas|and|although|though|yet)\s+\S")
+# Where the writer's own words take over from the reported content: ", which ...",
+# ", though ...", ", in part because ...", or a closing apposition (", a known stronghold
+# of ...") that glosses the last noun.
+_WRITER_CLAUSE = re.compile(
+    r",\s+(?:which|though|although|even\s+though|in\s+part\s+because|where)\b"
+    r"|,\s+(?:a|an)\s+[^,;]{3,60}$"
+)
+
+
+def _later_report(body: str, start: int, end: int, later: list[Cue]) -> tuple[int, Cue | None]:
+    """Where reported content ends when a later cue in it starts a report of its own.
+
+    Returns the new end (the comma before the later report) and its cue, or ``end``
+    and None when no later cue does.
+    """
+    for cue in later:
+        if not start < cue.start < end:
+            continue
+        comma = max(body.rfind(",", start, cue.start), body.rfind(";", start, cue.start))
+        if comma <= start:
+            continue
+        between = body[comma + 1 : cue.start].strip()
+        if (cue.ing and not between) or (
+            _NEW_SUBJECT.match(body, comma) and len(between.split(None, 10)) <= 9
+        ):
+            return comma, cue
+    return end, None
+
+
+def _writer_clause(body: str, start: int, end: int) -> int:
+    """Cut reported content before a clause that is the writer's, not the source's."""
+    found = _WRITER_CLAUSE.search(body, start, end)
+    if found is None or len(body[start : found.start()].split(None, 3)) < 3:
+        return end
+    return found.start()
+
+
 def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
     """Reported speech without marks in sentence ``sent`` (holding ``cues``), if any.
 
-    Usually one quote; two when a speaker reports twice in one sentence ("told
-    reporters that A and said B").
+    Usually one quote; more when a sentence reports more than once ("told reporters
+    that A and said B", "X says A, but Y told VOA that B", "says A, adding that B").
     """
     body = art.body
     names = art.mention_ends
     noted: list[Who] = []
-    for cue in cues:
+    quotes: list[Quote] = []
+    consumed = sent.start  # cues before this lie inside content already reported
+    for k, cue in enumerate(cues):
+        if cue.start < consumed:
+            continue
         if cue.lemma == "according to":
             who = subject_after(art, cue.end, sent.end)
             comma = body.find(",", cue.end, sent.end)
@@ -180,7 +224,7 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                 who = noted[-1] if noted else _main_subject(art, sent.start, comma)
                 content = reported_clause(body, cue, sent.end, names)
             else:
-                who = subject_before(art, sent.start, cue.start, ing)
+                who = subject_before(art, consumed, cue.start, ing)
                 content = reported_clause(body, cue, sent.end, names)
                 if content is None and who is not None:
                     content = trailing_clause(body, sent.start, cue, sent.end, names)
@@ -189,23 +233,31 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
         if who.kind != "doc" and who not in noted:
             art.memory.note(who)
             noted.append(who)
-        if content is not None:
-            start, end = strip_span(body, *content)
-            start = strip_dateline(body, start, end)
-            second = _and_cue(body, start, end, cues)
-            pieces = [(start, end, cue)]
-            if second is not None:
-                later = reported_clause(body, second[1], sent.end, names)
-                if later is not None:
-                    pieces = [(start, second[0], cue), (*strip_span(body, *later), second[1])]
-            span = who.span if who.kind not in ("desc", "doc") else None
-            quotes = []
-            for a, b, said in pieces:
-                b = a + len(body[a:b].rstrip(". "))
-                quotes.append(Quote(a, b, body[a:b], "indirect", who.speaker, who.title,
-                                    said.text, sent, span))
-            return quotes
-    return []
+        if content is None:
+            continue
+        start, end = strip_span(body, *content)
+        start = strip_dateline(body, start, end)
+        end, follow = _later_report(body, start, end, cues[k + 1 :])
+        second = _and_cue(body, start, end, cues)
+        pieces = [(start, end, cue)]
+        if second is not None:
+            later = reported_clause(body, second[1], sent.end, names)
+            if later is not None:
+                pieces = [(start, second[0], cue), (*strip_span(body, *later), second[1])]
+        if follow is not None and follow.ing:
+            later = reported_clause(body, follow, sent.end, names)
+            if later is not None:
+                pieces.append((*strip_span(body, *later), follow))
+        span = who.span if who.kind not in ("desc", "doc") else None
+        for a, b, said in pieces:
+            b = _writer_clause(body, a, b)
+            b = a + len(body[a:b].rstrip(". "))
+            quotes.append(Quote(a, b, body[a:b], "indirect", who.speaker, who.title,
+                                said.text, sent, span))
+        if follow is None or follow.ing:
+            break
+        consumed = end + 1  # ", but X told VOA that ...": X's own report comes next
+    return quotes
 
 
 def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:

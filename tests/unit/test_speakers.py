@@ -594,3 +594,67 @@ def test_an_age_before_the_apposition_is_skipped() -> None:
     [q] = run(body, [("Fatima Idris", "PERSON", "Fatima Idris"), ("Gedaref", "GPE", "Gedaref")])
     assert q.speaker == "Fatima Idris"
     assert q.speaker_title is not None and q.speaker_title.startswith("a mother of five")
+
+
+# --- real copy (dev corpus, issue #15): several reports in one sentence ----------------
+
+
+def test_but_x_told_starts_a_second_report_and_said_a_third() -> None:
+    # dev 06
+    body = (
+        "Al-Shabab says 60 Kenyan troops were killed in the clashes, but Deputy Gedo Governor "
+        "Mohamed Hussein Isaak told VOA that at least 40 Kenyan soldiers were killed and said "
+        "some troops managed to escape the base."
+    )
+    names: Names = [("Al-Shabab", "ORG", "al-Shabab"), ("Gedo", "GPE", "Gedo"),
+                    ("Mohamed Hussein Isaak", "PERSON", "Mohamed Hussein Isaak"),
+                    ("VOA", "ORG", "VOA")]
+    got = [(q.speaker, q.cue, q.text) for q in run(body, names)]
+    assert got == [
+        ("al-Shabab", "says", "60 Kenyan troops were killed in the clashes"),
+        ("Mohamed Hussein Isaak", "told", "at least 40 Kenyan soldiers were killed"),
+        ("Mohamed Hussein Isaak", "said", "some troops managed to escape the base"),
+    ]
+
+
+def test_comma_adding_that_is_a_second_report_of_the_same_speaker() -> None:
+    # dev 12
+    body = (
+        "The World Food Program director for West Africa, Denise Brown, says speed is of the "
+        "essence in the Ebola crisis, adding that U.N. agencies are working around the clock "
+        "to confront the virus."
+    )
+    names: Names = [("World Food Program", "ORG", "World Food Program"),
+                    ("West Africa", "LOC", "West Africa"),
+                    ("Denise Brown", "PERSON", "Denise Brown"), ("U.N.", "ORG", "U.N.")]
+    got = [(q.speaker, q.cue, q.text) for q in run(body, names)]
+    assert got == [
+        ("Denise Brown", "says", "speed is of the essence in the Ebola crisis"),
+        ("Denise Brown", "adding",
+         "U.N. agencies are working around the clock to confront the virus"),
+    ]
+
+
+def test_reported_content_ends_before_the_writer_s_own_clause() -> None:
+    # dev 03 and 09
+    body = (
+        "This vote was delayed several times, in part because the electoral commission said "
+        "it was not ready, in part because of a continuing rebellion in the north.\n\n"
+        "Omar said the bombings were carried out in retaliation for the military operation "
+        "in the Bajaur tribal region on the Afghan border, a known stronghold of Taliban "
+        "fighters."
+    )
+    first, second = run(body, [("Omar", "PERSON", "Malvi Omar")])
+    assert first.text == "it was not ready"
+    assert second.text.endswith("in the Bajaur tribal region on the Afghan border")
+
+
+def test_an_institution_is_named_without_its_place() -> None:
+    # dev 03: "electoral commission", the shortest form that identifies it
+    body = (
+        "The electoral commission in the Central African Republic says the president has "
+        "been re-elected with nearly two thirds of the vote.\n\n"
+        "The electoral commission says provisional results show the president has won."
+    )
+    first, second = run(body, [("Central African Republic", "GPE", "Central African Republic")])
+    assert first.speaker == second.speaker == "The electoral commission"
