@@ -36,6 +36,11 @@ _DOCUMENTS = wordset(
 )
 #: Documents a speaker issues, so "the statement" is the last speaker's.
 _ISSUED = wordset("statement statements letter message messages post posts tweet")
+#: Words that make a subject a clause or an indefinite, never a source's description.
+_SOURCE_WORDS = wordset(
+    "he she they we i it what who whom whose which those everyone everybody nobody "
+    "anyone anybody someone somebody not"
+)
 _ONE_PERSON = wordset(
     "spokesman spokeswoman spokesperson official representative source analyst economist "
     "strategist researcher"
@@ -145,6 +150,10 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     low = np.lower()
     if low in _PRONOUNS:
         return _anaphor(art, start, low)
+    if not _SOURCE_WORDS.isdisjoint(w.lower() for w in words) or (
+        words[0].islower() and words[0].endswith("ing")
+    ):
+        return None  # a clause or an indefinite ("Not everyone", "what he"), no source
     if _org_anaphor(words):
         found = _anaphor(art, start, low)
         if found is not None:
@@ -183,6 +192,9 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         person = art.memory.last.get("person")
         if person and person.title and head_noun(person.title) == head:
             return person
+        last = art.memory.last.get("any")
+        if head in _ONE_PERSON and len(words) == 2 and last is not None and last.kind == "person":
+            return last  # "The spokesman said": the person who just spoke
     # An unnamed source is named by its description as written ("a local source",
     # "Witnesses in Tehran"): FORMAT.md's speaker for a source without a name.
     return Who(np, np, Span(start, end), "desc", head)

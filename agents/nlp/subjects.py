@@ -68,7 +68,7 @@ _SPACED_THE = re.compile(r"^\s*(?:the|The)\s+")
 _NOT_AUX = wordset(
     "also had has have been was were is are will would could can may might should must did "
     "does do not never later earlier again previously repeatedly then further already once "
-    "reportedly allegedly publicly privately separately often recently had_been"
+    "reportedly allegedly publicly privately separately often recently had_been each both"
 )
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where|when|whom)\b")
 _APPOSITION = re.compile(r"(?:a|an|the|its|his|her|their|one|another)\s", re.IGNORECASE)
@@ -102,7 +102,10 @@ def _drop_trailing_aux(body: str, start: int, end: int) -> int:
         text = body[start:end].rstrip()
         cut = text.rfind(" ")
         word = text[cut + 1 :]
-        if not word or word.lower() not in _NOT_AUX or cut < 0:
+        if not word or cut < 0 or not (
+            word.lower() in _NOT_AUX
+            or (word.islower() and len(word) > 4 and word.endswith("ly"))  # "unexpectedly"
+        ):
             return start + len(text)
         end = start + cut
 

@@ -658,3 +658,42 @@ def test_an_institution_is_named_without_its_place() -> None:
     )
     first, second = run(body, [("Central African Republic", "GPE", "Central African Republic")])
     assert first.speaker == second.speaker == "The electoral commission"
+
+
+def test_a_description_is_a_noun_phrase_not_a_clause() -> None:
+    # dev 10, 02: "Not everyone", a relative clause's "those who" name no source
+    body = (
+        "Not everyone believes Greece will be able to repay its loans.\n\n"
+        "The president condemned what he called cowardice and said the country would "
+        "not bow to terror."
+    )
+    for q in run(body, [("Greece", "GPE", "Greece")]):
+        assert q.speaker is None or not {"everyone", "he", "what"} & set(q.speaker.split())
+
+
+def test_an_adverb_or_quantifier_before_the_cue_is_not_the_speaker() -> None:
+    # dev 07 and 05
+    body = (
+        "Kim met Donald Trump in Singapore, while Trump unexpectedly said he was suspending "
+        "military drills with South Korea.\n\n"
+        "Canada and France each say two of their citizens were killed."
+    )
+    names: Names = [("Donald Trump", "PERSON", "Donald Trump"), ("Trump", "PERSON", "Donald Trump"),
+                    ("Singapore", "GPE", "Singapore"), ("South Korea", "GPE", "South Korea"),
+                    ("Canada", "GPE", "Canada"), ("France", "GPE", "France")]
+    trump, pair = run(body, names)
+    assert trump.speaker == "Donald Trump"
+    assert trump.text == "he was suspending military drills with South Korea"
+    assert pair.speaker == "Canada and France"
+
+
+def test_the_spokesman_is_the_person_who_just_spoke() -> None:
+    # dev 01
+    body = (
+        "A United Nations representative, Rashid Khalikov, says U.N. staffers are "
+        "distributing supplies. He said some supplies are being moved into Burma.\n\n"
+        "The spokesman said a number of aid workers are waiting in Bangkok."
+    )
+    names: Names = [("Rashid Khalikov", "PERSON", "Rashid Khalikov"),
+                    ("Burma", "GPE", "Burma"), ("Bangkok", "GPE", "Bangkok")]
+    assert [q.speaker for q in run(body, names)] == ["Rashid Khalikov"] * 3
