@@ -115,8 +115,13 @@ def _before_quote(
         else:
             ing = _ing(body, sent.start, cue)
             if ing is None:
-                continue
-            who = subject_before(art, sent.start, cue.start, ing)
+                comma = _participle_comma(body, sent.start, cue)
+                if comma < 0:
+                    continue
+                # "Trump defended the deal, saying the world "has taken ...""
+                who = _main_subject(art, sent.start, comma)
+            else:
+                who = subject_before(art, sent.start, cue.start, ing)
         if who is not None:
             return who, cue
     return None

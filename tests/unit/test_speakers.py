@@ -697,3 +697,34 @@ def test_the_spokesman_is_the_person_who_just_spoke() -> None:
     names: Names = [("Rashid Khalikov", "PERSON", "Rashid Khalikov"),
                     ("Burma", "GPE", "Burma"), ("Bangkok", "GPE", "Bangkok")]
     assert [q.speaker for q in run(body, names)] == ["Rashid Khalikov"] * 3
+
+
+def test_quoted_x_as_saying_reports_x() -> None:
+    # dev 02 and 07
+    body = (
+        "State media also quote Parliament Speaker Ali Larijani as saying everyone should "
+        "respect the opinions of the critics. He said the council should investigate.\n\n"
+        "The official news agency on Wednesday quoted Kim as saying it is \"urgent\" that "
+        "both countries \"make a bold decision on halting hostile military actions,\" while "
+        "mentioning the pledge."
+    )
+    names: Names = [("Ali Larijani", "PERSON", "Ali Larijani"), ("Kim", "PERSON", "Kim Jong Un")]
+    got = [(q.kind, q.speaker, q.text) for q in run(body, names)]
+    assert got[:2] == [
+        ("indirect", "Ali Larijani", "everyone should respect the opinions of the critics"),
+        ("indirect", "Ali Larijani", "the council should investigate"),
+    ]
+    assert [(k, s) for k, s, _ in got[2:]] == [("partial", "Kim Jong Un")] * 2
+
+
+def test_a_participle_cue_before_a_partial_quote_reports_the_main_subject() -> None:
+    # dev 07
+    body = (
+        "U.S. President Donald Trump defended his agreement with North Korean leader Kim "
+        "Jong Un, saying the world \"has taken a big step back from potential nuclear "
+        "disaster.\""
+    )
+    names: Names = [("Donald Trump", "PERSON", "Donald Trump"),
+                    ("Kim Jong Un", "PERSON", "Kim Jong Un")]
+    [q] = run(body, names)
+    assert (q.kind, q.speaker, q.cue) == ("partial", "Donald Trump", "saying")
