@@ -478,3 +478,14 @@ def test_a_title_alone_is_no_name(gaz: Gazetteer) -> None:
 def test_korean_peninsula_is_a_region(gaz: Gazetteer) -> None:
     text = 'Kim agreed "to complete denuclearization of the Korean Peninsula" in Singapore.'
     assert ("Korean Peninsula", "LOC") in found(text, gaz)
+
+
+def test_commissioner_is_a_title_and_the_international_red_cross_an_org(gaz: Gazetteer) -> None:
+    # dev 15 and 01
+    text = (
+        "Acting Customs and Border Protection [CBP] Commissioner Mark Morgan said the "
+        "International Red Cross says the toll rose."
+    )
+    got = found(text, gaz)
+    assert ("Mark Morgan", "PERSON") in got
+    assert ("International Red Cross", "ORG") in got

@@ -728,3 +728,36 @@ def test_a_participle_cue_before_a_partial_quote_reports_the_main_subject() -> N
                     ("Kim Jong Un", "PERSON", "Kim Jong Un")]
     [q] = run(body, names)
     assert (q.kind, q.speaker, q.cue) == ("partial", "Donald Trump", "saying")
+
+
+def test_a_last_name_the_entities_found_can_speak() -> None:
+    # dev 08: "Mutharika" is known only as the entity's last-name alias
+    from agents.nlp.types import ResolvedEntity, Span
+    from tests.unit.quote_doc import make_doc
+
+    body = (
+        "President Peter Mutharika lost the rerun.\n\n"
+        "Mutharika, joined by his running mate, Atupele Muluzi, leader of the opposition "
+        "United Democratic Front, told reporters the polls were marred by irregularities."
+    )
+    doc, entities = make_doc(body, [("Peter Mutharika", "PERSON", "Peter Mutharika"),
+                                    ("Atupele Muluzi", "PERSON", "Atupele Muluzi")])
+    at = body.index("Mutharika,")
+    entities = [
+        ResolvedEntity(e.name, e.type, ("Mutharika",), (*e.mentions, Span(at, at + 9)))
+        if e.name == "Peter Mutharika" else e
+        for e in entities
+    ]
+    [q] = attribute_quotes(doc, entities)
+    assert q.speaker == "Peter Mutharika"
+
+
+def test_the_president_is_the_president_named_before() -> None:
+    # dev 05
+    body = (
+        "President Uhuru Kenyatta vowed that the perpetrators will be caught. The president "
+        "said the country would not bow to terror.\n\n"
+        '"Terrorism in and of itself is the philosophy of cowards."'
+    )
+    quotes = run(body, [("Uhuru Kenyatta", "PERSON", "Uhuru Kenyatta")])
+    assert [q.speaker for q in quotes] == ["Uhuru Kenyatta"] * 3
