@@ -196,6 +196,31 @@ def _with_and_prefix(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+# Organisations posted to a country take it into their name: "African Union Mission in
+# Somalia", "UN Office in Geneva".
+_POSTED = ("Mission", "Office", "Delegation", "Embassy", "Representation")
+_IN_RE = re.compile(r" in (?:the )?")
+
+
+def _with_place(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Join "<organisation> Mission in <place>" into one organisation name."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.type == "ORG"
+            and m.type in ("GPE", "LOC")
+            and prev.text.endswith(_POSTED)
+            and _IN_RE.fullmatch(text, prev.end, m.start)
+        ):
+            name = text[prev.start : m.end]
+            out[-1] = Mention(prev.start, m.end, name, "ORG", name, "name-shape")
+            continue
+        out.append(m)
+    return out
+
+
 def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
     """Where the name starts when a title stands inside a capitalised run, else None.
 
@@ -212,7 +237,7 @@ def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
 
 
 _SOCIETIES = frozenset(["Red Cross", "Red Crescent", "Red Cross Society", "Red Crescent Society"])
-_ACRONYM_RE = re.compile(r"\s*\(\s*([A-Z][A-Za-z&.]{0,8}[A-Z]s?)\s*\)")
+_ACRONYM_RE = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z&.]{0,8}[A-Z]s?)\s*[)\]]")
 
 
 def _select(cands: list[tuple[int, Mention]]) -> list[Mention]:
@@ -255,7 +280,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
             prev is not None
             and prev.type != "PERSON"
             and m.start > prev.end
-            and "(" in text[prev.end : prev.end + 3]
+            and ("(" in text[prev.end : prev.end + 3] or "[" in text[prev.end : prev.end + 3])
         ):
             acr = _ACRONYM_RE.match(text, prev.end)
             if acr and not _acronym_of(acr.group(1), prev):
@@ -275,7 +300,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
                     )
                 )
         out.append(m)
-    out = _with_and_prefix(text, out)
+    out = _with_and_prefix(text, _with_place(text, out))
     last = out[-1] if out else None
     acr = _ACRONYM_RE.match(text, last.end) if last and last.type != "PERSON" else None
     if last is not None and acr and _acronym_of(acr.group(1), last):

@@ -489,3 +489,36 @@ def test_commissioner_is_a_title_and_the_international_red_cross_an_org(gaz: Gaz
     got = found(text, gaz)
     assert ("Mark Morgan", "PERSON") in got
     assert ("International Red Cross", "ORG") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # dev 06: an organisation's mission or office "in" a country is one name
+        ("The African Union Mission in Somalia said this attack was vile.",
+         ("African Union Mission in Somalia", "ORG")),
+        # dev 14: capitalised words after an organisation word belong to the name
+        ("The discoveries are published online in the Astrophysical Journal Supplement Series.",
+         ("Astrophysical Journal Supplement Series", "ORG")),
+        # dev 14
+        ("The planets were discovered by using NASA’s Kepler space telescope.", ("NASA", "ORG")),
+        # dev 15: "The Trump administration"
+        ("The Trump administration is touting a drop in border arrivals.", ("Trump", "PERSON")),
+        # dev 09 and 10
+        ("Rehman Malik told Parliament Pakistan would continue the operation.",
+         ("Parliament", "ORG")),
+        ("Parliament must now pass all seventy-nine measures.", ("Parliament", "ORG")),
+    ],
+)
+def test_real_copy_names(gaz: Gazetteer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(text, gaz)
+
+
+def test_an_agency_with_and_and_a_bracketed_acronym(gaz: Gazetteer) -> None:
+    # dev 15
+    text = (
+        '"Results," Acting Customs and Border Protection [CBP] Commissioner Mark Morgan said.'
+    )
+    got = found(text, gaz)
+    assert ("Customs and Border Protection", "ORG") in got
+    assert ("CBP", "ORG") in got and ("Mark Morgan", "PERSON") in got
