@@ -205,6 +205,8 @@ _CREDIT_RE = re.compile(
     r"provides news and information",
     re.I,
 )
+# A photo caption ends with its credit: "(Lameck Masina/VOA)", "(AP Photo/Ben Curtis)".
+_PHOTO_CREDIT_RE = re.compile(r"\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?(?:[A-Z][\w.'’-]*\s?){1,4}\)\s*$")
 _LIST_ITEM_RE = re.compile(r"(?:\d+[.)]|[-*•–])\s")
 _SMALL = frozenset("a an and at by for from in of on or the to with who".split())  # noqa: SIM905
 
@@ -221,7 +223,11 @@ def _heading(text: str) -> bool:
 
 def _off_story(doc: Doc) -> list[tuple[int, int]]:
     """Spans of the body that are page furniture or credits, whose names are no entities."""
-    off = [(p.start, p.end) for p in doc.paragraphs if _heading(doc.body[p.start : p.end])]
+    off = [
+        (p.start, p.end)
+        for p in doc.paragraphs
+        if _heading(doc.body[p.start : p.end]) or _PHOTO_CREDIT_RE.search(doc.body, p.start, p.end)
+    ]
     off += [
         (s.start, s.end)
         for s in doc.sentences

@@ -98,6 +98,16 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
     return _last_mention(art, start, "PERSON" if kind == "person" else "ORG")
 
 
+def _named_by_head(art: QuoteContext, start: int, head: str) -> Who | None:
+    """ "The association" after "the Association of Ghana Industries": the last
+    organisation named before ``start`` whose name holds the head word."""
+    head = head.lower()
+    for m in reversed(art.within(max(0, start - 1500), start)):
+        if m.type == "ORG" and head in m.text.lower().split():
+            return Who(art.name(m), None, None, "org", head)
+    return None
+
+
 def _names_its_body(words: list[str]) -> bool:
     """True when a capitalised word says which institution: "the Gaza health ministry".
 
@@ -155,7 +165,7 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     ):
         return None  # a clause or an indefinite ("Not everyone", "what he"), no source
     if _org_anaphor(words):
-        found = _anaphor(art, start, low)
+        found = _named_by_head(art, start, words[-1]) or _anaphor(art, start, low)
         if found is not None:
             return found
     head = head_noun(np)

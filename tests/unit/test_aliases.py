@@ -310,6 +310,8 @@ def test_credit_lines_and_headings_name_no_entities(gaz: Gazetteer) -> None:
         "The administration is touting a drop in arrivals at the U.S. border.\n\n"
         "US Leaders Who Served in Vietnam War Look Back and Ahead\n\n"
         "VOA News\n\n"
+        "Malawi Electoral Commission chairperson Chifundo Kachale announces the results in "
+        "Blantyre, Malawi, June 27, 2020. (Lameck Masina/VOA)\n\n"
         "The countries that ranked in the top five are:\n\n1. Finland\n\n2. Norway"
     )
     names = {e.name for e in resolve(body, gaz)}

@@ -522,3 +522,12 @@ def test_an_agency_with_and_and_a_bracketed_acronym(gaz: Gazetteer) -> None:
     got = found(text, gaz)
     assert ("Customs and Border Protection", "ORG") in got
     assert ("CBP", "ORG") in got and ("Mark Morgan", "PERSON") in got
+
+
+def test_a_capitalised_role_before_a_given_name_is_a_title(gaz: Gazetteer) -> None:
+    # fixture 02
+    text = (
+        "Seismologist Elif Tuncer of Bogazici University warned that the region could see "
+        "strong aftershocks."
+    )
+    assert ("Elif Tuncer", "PERSON") in found(text, gaz)

@@ -761,3 +761,17 @@ def test_the_president_is_the_president_named_before() -> None:
     )
     quotes = run(body, [("Uhuru Kenyatta", "PERSON", "Uhuru Kenyatta")])
     assert [q.speaker for q in quotes] == ["Uhuru Kenyatta"] * 3
+
+
+def test_the_association_is_the_association_named_before() -> None:
+    # fixture 05
+    body = (
+        '"Some of our members are paying 35% or more on loans," said Seth Agyemang, chief '
+        "executive of the Association of Ghana Industries (AGI). The Ghana Statistical "
+        "Service said inflation fell. The association said in a statement that at least 120 "
+        "member companies had cut jobs over the past year."
+    )
+    names: Names = [("Seth Agyemang", "PERSON", "Seth Agyemang"),
+                    ("Association of Ghana Industries", "ORG", "Association of Ghana Industries"),
+                    ("Ghana Statistical Service", "ORG", "Ghana Statistical Service")]
+    assert run(body, names)[-1].speaker == "Association of Ghana Industries"
