@@ -9,6 +9,7 @@ subject is; this decides what it is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from agents.nlp.quote_context import QuoteContext, Who
 from agents.nlp.types import Span
@@ -85,6 +86,10 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
     person or organisation before ``start``, else None.
     """
     kind = _PRONOUNS.get(low, "org")
+    if kind == "person":
+        subject = _subject_person(art, start)
+        if subject is not None:
+            return subject
     memory = art.memory.last
     found = memory.get(kind) or (memory.get("org") if kind == "group" else None)
     if found is not None:
@@ -105,6 +110,35 @@ def _named_by_head(art: QuoteContext, start: int, head: str) -> Who | None:
     for m in reversed(art.within(max(0, start - 1500), start)):
         if m.type == "ORG" and head in m.text.lower().split():
             return Who(art.name(m), None, None, "org", head)
+    return None
+
+
+def _subject_person(art: QuoteContext, start: int) -> Who | None:
+    """The person a "he" or "she" at ``start`` most likely is: the nearest one named as
+    the subject of one of the three sentences before it ("President Uhuru Kenyatta
+    visited the mall. He said ..."), unless a person spoke after that sentence.
+
+    Subject position: only capitalised title words (and "of", "the") stand before the
+    name in its sentence, so "Police arrested John Mbadi" names no subject.
+    """
+    body = art.body
+    last = art.memory.last.get("person")
+    floor = last.span.start if last is not None and last.span is not None else -1
+    k = bisect_right(art.sent_starts, start) - 1
+    for j in range(k - 1, max(-1, k - 4), -1):
+        sent = art.doc.sentences[j]
+        if sent.end <= floor:
+            break
+        for m in art.within(sent.start, sent.end):
+            if m.type != "PERSON":
+                continue
+            lead = body[sent.start : m.start].split()
+            if m.start > floor and len(lead) <= 6 and all(
+                w[:1].isupper() or w in ("of", "the", "and") for w in lead
+            ):
+                return Who(art.name(m), None, Span(m.start, m.end), "person",
+                           m.text.split()[-1].lower())
+            break
     return None
 
 

@@ -775,3 +775,26 @@ def test_the_association_is_the_association_named_before() -> None:
                     ("Association of Ghana Industries", "ORG", "Association of Ghana Industries"),
                     ("Ghana Statistical Service", "ORG", "Ghana Statistical Service")]
     assert run(body, names)[-1].speaker == "Association of Ghana Industries"
+
+
+def test_he_is_the_nearest_person_in_subject_position_not_the_last_speaker() -> None:
+    # dev 05's shape: a new person becomes the subject before "He said"
+    body = (
+        "Secretary of State John Kerry said the United States stood with Kenya.\n\n"
+        "President Uhuru Kenyatta visited the mall on Sunday with his ministers. He said the "
+        "government stands ready to defend the country."
+    )
+    names: Names = [("John Kerry", "PERSON", "John Kerry"),
+                    ("Uhuru Kenyatta", "PERSON", "Uhuru Kenyatta"),
+                    ("United States", "GPE", "United States"), ("Kenya", "GPE", "Kenya")]
+    assert [q.speaker for q in run(body, names)] == ["John Kerry", "Uhuru Kenyatta"]
+
+
+def test_he_skips_a_person_who_is_only_an_object() -> None:
+    body = (
+        "Opposition leader Raila Odinga said the vote was rigged.\n\n"
+        "Police arrested John Mbadi on Monday. He said the protests would go on."
+    )
+    names: Names = [("Raila Odinga", "PERSON", "Raila Odinga"),
+                    ("John Mbadi", "PERSON", "John Mbadi")]
+    assert [q.speaker for q in run(body, names)] == ["Raila Odinga", "Raila Odinga"]
