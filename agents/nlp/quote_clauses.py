@@ -12,7 +12,7 @@ import re
 from agents.nlp.quote_cues import Cue
 from agents.nlp.wordsets import wordset
 
-__all__ = ["reported_clause", "strip_dateline", "trailing_clause"]
+__all__ = ["parenthetical_clause", "reported_clause", "strip_dateline", "trailing_clause"]
 
 
 _LISTENER = re.compile(
@@ -145,6 +145,47 @@ def trailing_clause(
         return None
     stop = start + len(text[start:comma].rstrip(_END_TRIM))
     return (start, stop) if len(text[start:stop].split(None, 4)) >= 4 else None
+
+
+_NOT_RESUMING = wordset(
+    "as and but while whereas according which who whom when after before since because "
+    "though although citing noting adding saying if unless so"
+)
+_OPENERS = wordset("but and however still yet so meanwhile instead")
+
+
+def parenthetical_clause(
+    text: str, start: int, cue: Cue, end: int, names: dict[int, int]
+) -> list[tuple[int, int]] | None:
+    """Find reported content split by its attribution: "Two of the planets, researchers
+    said, are exposed to ..." or "But, X said, there are differences ...".
+
+    Returns:
+        The content's pieces in order (one when only "But" stands before the
+        attribution, else two), or None when the sentence is not of that shape.
+    """
+    comma = text.rfind(",", start, cue.start)
+    if comma < 0 or len(text[comma + 1 : cue.start].split(None, 7)) > 6:
+        return None
+    after = _skip_modifiers(text, cue, end, names)
+    rest = text[after:end]
+    if not rest.lstrip().startswith(","):
+        return None
+    resume = after + len(rest) - len(rest.lstrip()) + 1
+    resume += len(text[resume:end]) - len(text[resume:end].lstrip())
+    words = text[resume:end].split(None, 3)
+    first = words[0].strip(",") if words else ""
+    if len(words) < 3 or first in _NOT_RESUMING or not (
+        _CLAUSE_HINT.fullmatch(first) or first in _SUBJECT_PRONOUN
+    ):
+        return None  # the sentence must resume with its verb: ", are exposed to ..."
+    stop = resume + len(text[resume:end].rstrip(_END_TRIM))
+    lead = text[start:comma].strip()
+    if lead.lower() in _OPENERS:
+        return [(resume, stop)]
+    if len(lead.split(None, 2)) < 2:
+        return None
+    return [(start, start + len(text[start:comma].rstrip())), (resume, stop)]
 
 
 _DATELINE = re.compile(

@@ -28,7 +28,12 @@ from bisect import bisect_left
 from dataclasses import replace
 from operator import itemgetter
 
-from agents.nlp.quote_clauses import reported_clause, strip_dateline, trailing_clause
+from agents.nlp.quote_clauses import (
+    parenthetical_clause,
+    reported_clause,
+    strip_dateline,
+    trailing_clause,
+)
 from agents.nlp.quote_context import QuoteContext, Who
 from agents.nlp.quote_cues import Cue
 from agents.nlp.quote_units import QuoteUnit, quote_units
@@ -231,7 +236,24 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
             else:
                 who = subject_before(art, consumed, cue.start, ing)
                 content = reported_clause(body, cue, sent.end, names)
+                split = None
                 if content is None and who is not None:
+                    split = parenthetical_clause(body, sent.start, cue, sent.end, names)
+                if split is not None and len(split) == 2:
+                    # "Two of the planets, researchers said, are exposed ...": one quote
+                    # of the two pieces around the attribution
+                    if who.kind != "doc":
+                        art.memory.note(who)
+                    (a1, b1), (a2, b2) = split
+                    b2 = a2 + len(body[a2:b2].rstrip(". "))
+                    span = who.span if who.kind not in ("desc", "doc") else None
+                    text = f"{body[a1:b1]} {body[a2:b2]}"
+                    quotes.append(Quote(a1, b2, text, "indirect", who.speaker, who.title,
+                                        cue.text, sent, span))
+                    break
+                if split is not None:
+                    content = split[0]
+                elif content is None and who is not None:
                     content = trailing_clause(body, sent.start, cue, sent.end, names)
         if who is None:
             continue

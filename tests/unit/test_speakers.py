@@ -798,3 +798,17 @@ def test_he_skips_a_person_who_is_only_an_object() -> None:
     names: Names = [("Raila Odinga", "PERSON", "Raila Odinga"),
                     ("John Mbadi", "PERSON", "John Mbadi")]
     assert [q.speaker for q in run(body, names)] == ["Raila Odinga", "Raila Odinga"]
+
+
+def test_a_cue_between_commas_splits_the_reported_sentence() -> None:
+    # dev 14, and the "But, X said, ..."
+    body = (
+        "Two of the planets, researchers said, are exposed to irradiation levels similar "
+        "to Earth's.\n\n"
+        "The talks, the minister said on Monday, would resume in Geneva next week."
+    )
+    first, second = run(body)
+    assert (first.speaker, first.text) == (
+        "researchers", "Two of the planets are exposed to irradiation levels similar to Earth's")
+    assert (second.speaker, second.text) == (
+        "the minister", "The talks would resume in Geneva next week")
