@@ -268,9 +268,10 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
         second = _and_cue(body, start, end, cues)
         pieces = [(start, end, cue)]
         if second is not None:
+            pieces = [(start, second[0], cue)]  # "A, and called on B to ...": A is reported
             later = reported_clause(body, second[1], sent.end, names)
             if later is not None:
-                pieces = [(start, second[0], cue), (*strip_span(body, *later), second[1])]
+                pieces.append((*strip_span(body, *later), second[1]))
         if follow is not None and follow.ing:
             later = reported_clause(body, follow, sent.end, names)
             if later is not None:
@@ -310,10 +311,13 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
         kind = quote_kind(body[sent.start : u.mark], u.text, u.open_end)
         if kind == "direct" or not is_name_quote(body, u.mark + 1):
             units.append((u, sent, kind))
-    covered = {(sent.start, sent.end) for _, sent, _ in units}
-    for u, _, _ in units:
-        last = art.sentence(max(u.start, u.end - 1))
-        covered.add((last.start, last.end))
+    # a sentence around a direct quote reports nothing else; one with only a partial
+    # quote may ("said his party would ..., and called on supporters to hold "vigils"")
+    covered = {(sent.start, sent.end) for _, sent, kind in units if kind == "direct"}
+    for u, _, kind in units:
+        if kind == "direct":
+            last = art.sentence(max(u.start, u.end - 1))
+            covered.add((last.start, last.end))
     items: list[tuple[int, Span, QuoteUnit | None, QuoteKind]] = [
         (u.start, s, u, k) for u, s, k in units
     ]
@@ -328,7 +332,10 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
     marks = [u.mark for u, _, _ in units]
     for _, sent, unit, kind in items:
         if unit is None:
-            quotes.extend(_indirect(art, sent, art.cues_in(sent.start, sent.end)))
+            quotes.extend(
+                q for q in _indirect(art, sent, art.cues_in(sent.start, sent.end))
+                if not _quoted_in(q, units)
+            )
             continue
         para = art.paragraph(max(unit.close - 1, 0))
         stop = min(art.sentence(max(unit.close - 1, 0)).end, para.end)
@@ -349,6 +356,12 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
             prev = _inherit(art, unit, kind, sent, prev, art.paragraph(unit.start))
         quotes.append(prev)
     return quotes
+
+
+def _quoted_in(q: Quote, units: list[tuple[QuoteUnit, Span, QuoteKind]]) -> bool:
+    """True when quoted words lie inside reported content: the partial quote is then
+    the report ("said it was "deeply concerned" by ..."), already a quote of its own."""
+    return any(u.start < q.end and q.start < u.end for u, _, _ in units)
 
 
 def _inherit(

@@ -812,3 +812,22 @@ def test_a_cue_between_commas_splits_the_reported_sentence() -> None:
         "researchers", "Two of the planets are exposed to irradiation levels similar to Earth's")
     assert (second.speaker, second.text) == (
         "the minister", "The talks would resume in Geneva next week")
+
+
+def test_a_sentence_with_a_partial_quote_may_also_report_speech() -> None:
+    # dev 07 and fixture 08
+    body = (
+        'Kim agreed Tuesday "to complete denuclearization of the Korean Peninsula" during '
+        "the summit, while Trump unexpectedly said he was suspending military drills with "
+        "South Korea.\n\n"
+        "Otieno said his party would challenge the law in the High Court, and called on "
+        "supporters to hold \u201cpeaceful vigils\u201d in Nairobi.\n\n"
+        'The regional bloc said it was "deeply concerned" by the violence.'
+    )
+    names: Names = [("Kim", "PERSON", "Kim Jong Un"), ("Trump", "PERSON", "Donald Trump"),
+                    ("Otieno", "PERSON", "Raphael Otieno"), ("Nairobi", "GPE", "Nairobi")]
+    got = [(q.kind, q.text) for q in run(body, names) if q.kind == "indirect"]
+    assert got == [
+        ("indirect", "he was suspending military drills with South Korea"),
+        ("indirect", "his party would challenge the law in the High Court"),
+    ]
