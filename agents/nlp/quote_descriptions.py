@@ -42,6 +42,12 @@ _SOURCE_WORDS = wordset(
     "he she they we i it what who whom whose which those everyone everybody nobody "
     "anyone anybody someone somebody not"
 )
+#: Titles that "the <title>" takes up again for the person who holds it.
+_ROLE_HEADS = wordset(
+    "president minister governor mayor commander general spokesman spokeswoman chief "
+    "leader secretary envoy ambassador premier chancellor king prince senator director "
+    "chairman chairwoman commissioner"
+)
 _ONE_PERSON = wordset(
     "spokesman spokeswoman spokesperson official representative source analyst economist "
     "strategist researcher"
@@ -101,6 +107,29 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
             found.head,
         )
     return _last_mention(art, start, "PERSON" if kind == "person" else "ORG")
+
+
+def _person_by_word(art: QuoteContext, word: str) -> str | None:
+    """The one person entity with ``word`` as its first or last name ("Kim" for "Kim Jong
+    Un", "Trump" for "Donald Trump"), else None."""
+    low = word.lower()
+    found = {
+        e.name for e in art.entities
+        if e.type == "PERSON" and len(e.name.split()) > 1
+        and low in (e.name.split()[0].lower(), e.name.split()[-1].lower())
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _titled_person(art: QuoteContext, start: int, head: str) -> Who | None:
+    """ "The president" after "Kenyan President Uhuru Kenyatta": the last person named
+    with that title before ``start``."""
+    body = art.body
+    for m in reversed(art.within(max(0, start - 1500), start)):
+        if m.type == "PERSON" and head in body[max(0, m.start - 40) : m.start].lower().split():
+            return Who(art.name(m), None, Span(m.start, m.end), "person",
+                       m.text.split()[-1].lower())
+    return None
 
 
 def _named_by_head(art: QuoteContext, start: int, head: str) -> Who | None:
@@ -202,7 +231,15 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         found = _named_by_head(art, start, words[-1]) or _anaphor(art, start, low)
         if found is not None:
             return found
+    if len(words) == 1 and words[0][:1].isupper():
+        person = _person_by_word(art, words[0])
+        if person is not None:
+            return Who(person, None, Span(start, end), "person", words[0].lower())
     head = head_noun(np)
+    if words[0].lower() == "the" and len(words) == 2 and head in _ROLE_HEADS:
+        titled = _titled_person(art, start, head)
+        if titled is not None:
+            return titled
     if (head in _OFFICIAL or head in _DOCUMENTS) and not (
         head in _ONE_PERSON and words[0].lower() in _INDEFINITE
     ):  # "A Treasury spokeswoman" is an unnamed person, "the Treasury" the body

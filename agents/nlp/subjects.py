@@ -52,6 +52,7 @@ _ROLES = wordset(
 # Between a place or organisation and a person after a cue, only a title's words:
 # "U.S. special envoy Daniel Whitcomb", "UNICEF spokesperson James Elder".
 _TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:(?!(?:and|or|with|to)\s)[A-Za-z-]+\s+){1,4}")
+_QUOTED = re.compile(r"\b(?:quote[sd]?|quoting|cite[sd]?|citing)\s+")
 _AGE_LEAD = re.compile(r"^\d{1,3},\s+")
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
@@ -306,6 +307,10 @@ def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -
         The speaker, or None when nothing before the cue can speak.
     """
     body = art.body
+    if body.startswith("as ", end):  # "the agency quoted Kim as saying": Kim speaks
+        found = list(_QUOTED.finditer(body, start, end))
+        if found:
+            start = found[-1].end()
     start, end = strip_span(body, start, end)
     end = _drop_trailing_aux(body, start, end)
     start, end = strip_span(body, start, end)

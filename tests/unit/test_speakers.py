@@ -831,3 +831,41 @@ def test_a_sentence_with_a_partial_quote_may_also_report_speech() -> None:
         ("indirect", "he was suspending military drills with South Korea"),
         ("indirect", "his party would challenge the law in the High Court"),
     ]
+
+
+def test_the_president_is_the_person_titled_president_before() -> None:
+    # dev 05
+    body = (
+        "VOA's reporter in Nairobi says there are concerns about the gunmen.\n\n"
+        "Kenyan President Uhuru Kenyatta sought to reassure shaken Kenyans in an address. "
+        "The president condemned what he called the cowardly act.\n\n"
+        '"Terrorism in and of itself is the philosophy of cowards."'
+    )
+    names: Names = [("VOA", "ORG", "VOA"), ("Nairobi", "GPE", "Nairobi"),
+                    ("Uhuru Kenyatta", "PERSON", "Uhuru Kenyatta")]
+    assert run(body, names)[-1].speaker == "Uhuru Kenyatta"
+
+
+def test_quoted_kim_known_by_his_family_name() -> None:
+    # dev 07: "Kim" is the first word of "Kim Jong Un", and no mention of its own
+    from agents.nlp.types import ResolvedEntity
+
+    body = (
+        "The official news agency on Wednesday quoted Kim as saying it is \"urgent\" that "
+        "both countries halt hostile actions."
+    )
+    doc, entities = make_doc(body, [])
+    entities = [ResolvedEntity("Kim Jong Un", "PERSON", ("Kim",), ())]
+    [q] = attribute_quotes(doc, entities)
+    assert q.speaker == "Kim Jong Un"
+
+
+def test_agreed_introduces_a_partial_quote() -> None:
+    # dev 07
+    body = (
+        'Kim agreed Tuesday "to complete denuclearization of the Korean Peninsula" during '
+        "the historic summit, while Trump unexpectedly said he was suspending drills."
+    )
+    names: Names = [("Kim", "PERSON", "Kim Jong Un"), ("Trump", "PERSON", "Donald Trump")]
+    partial = next(q for q in run(body, names) if q.kind == "partial")
+    assert (partial.speaker, partial.cue) == ("Kim Jong Un", "agreed")
