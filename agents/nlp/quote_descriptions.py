@@ -109,6 +109,31 @@ def _anaphor(art: QuoteContext, start: int, low: str) -> Who | None:
     return _last_mention(art, start, "PERSON" if kind == "person" else "ORG")
 
 
+_LEAD_PLACE = re.compile(r"(?:In|in|At|at|Across|across)\s+(the\s+)?")
+
+
+def _placed_group(art: QuoteContext, start: int, end: int, np: str) -> Who | None:
+    """ "In the neighboring X Province authorities": the authorities in X, named in
+    FORMAT.md's form "authorities in the X Province" (the place is what identifies them).
+    """
+    lead = _LEAD_PLACE.match(np)
+    if lead is None:
+        return None
+    at = start + art.body[start:end].index(np)
+    places = [m for m in art.within(at, end) if m.type in ("GPE", "LOC")]
+    if not places:
+        return None
+    place = places[-1]
+    rest = art.body[place.end : end].strip(" ,")
+    if not rest or not rest.split()[-1].islower() or len(rest.split()) > 4:
+        return None
+    the = "the " if lead.group(1) else ""
+    phrase = f"{rest} {lead.group().split()[0].lower()} {the}{place.text}"
+    head = head_noun(rest)
+    return Who(phrase, phrase, Span(place.start, end), "group" if head.endswith("s") else "desc",
+               head)
+
+
 def _person_by_word(art: QuoteContext, word: str) -> str | None:
     """The one person entity with ``word`` as its first or last name ("Kim" for "Kim Jong
     Un", "Trump" for "Donald Trump"), else None."""
@@ -220,6 +245,9 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         end = start + art.body[start:end].index(np) + place.start()
         np = np[: place.start()]
         words = np.split()
+    placed = _placed_group(art, start, end, np)
+    if placed is not None:
+        return placed
     low = np.lower()
     if low in _PRONOUNS:
         return _anaphor(art, start, low)

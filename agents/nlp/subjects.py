@@ -34,12 +34,12 @@ _BOUNDARY_MARKS = tuple(",;:(\u2014\u2013")
 _SPACED_DASH = re.compile(r"\s-\s")
 _CONJUNCTIONS = wordset(
     "that but while whereas as because when after although though since where if before "
-    "once until unless so"
+    "once until unless so what"
 )
 _WORD_RUN = re.compile(r"\w+")
 _CONJUNCTION_WORDS = re.compile(
     r"\b(?:that|but|while|whereas|as|because|when|after|although|though|since|where|if|"
-    r"before|once|until|unless|so)\b",
+    r"before|once|until|unless|so|what)\b",
     re.IGNORECASE,
 )
 _WITH = re.compile(r"\bwith\b", re.IGNORECASE)

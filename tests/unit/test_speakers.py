@@ -869,3 +869,17 @@ def test_agreed_introduces_a_partial_quote() -> None:
     names: Names = [("Kim", "PERSON", "Kim Jong Un"), ("Trump", "PERSON", "Donald Trump")]
     partial = next(q for q in run(body, names) if q.kind == "partial")
     assert (partial.speaker, partial.cue) == ("Kim Jong Un", "agreed")
+
+
+def test_an_introductory_place_is_not_swallowed_by_the_speaker() -> None:
+    # the "In the neighboring X Province authorities" and "in what analysts"
+    body = (
+        "In the neighboring Northwest Frontier Province authorities said at least 12 "
+        "people were killed in a bomb blast.\n\n"
+        "The ministry raised rates again, in what analysts said was a bid to curb inflation."
+    )
+    names: Names = [("Northwest Frontier Province", "GPE", "Northwest Frontier Province")]
+    first, second = run(body, names)
+    assert first.speaker == "authorities in the Northwest Frontier Province"
+    assert first.text == "at least 12 people were killed in a bomb blast"
+    assert second.speaker == "analysts"
