@@ -35,6 +35,10 @@ _ADVERBIAL = re.compile(
     r"|report|note|comments?|remarks)(?:\s+(?:on|to|with)\s+(?:the\s+)?[\w.-]+)?"
     r"|at\s+a\s+(?:news|press)\s+(?:conference|briefing))(?=[\s,.;]|$)"
 )
+_ADVERB_LEAD = wordset(
+    "in on at by from during earlier later late early over via after before through "
+    "under inside outside near"
+)
 _THAT = re.compile(r",?\s+that\b")
 _NOT_CLAUSE_START = wordset("to of for on in at by with as and but or if from")
 _CLAUSE_HINT = re.compile(
@@ -85,6 +89,14 @@ def reported_clause(text: str, cue: Cue, end: int, names: dict[int, int]) -> tup
     """
     pos = _skip_modifiers(text, cue, end, names)
     that = _THAT.match(text, pos, end)
+    if that is None:
+        # an adverbial the list does not know, then "that": "said earlier in the day
+        # that", "said by telephone that", "told reporters in Kano that"
+        later = _THAT.search(text, pos, end)
+        window = text[pos : later.start()].split() if later else []
+        if later and window and window[0].lower() in _ADVERB_LEAD and len(window) <= 6 \
+                and not any("," in w for w in window):
+            that = later
     if that is None and not cue.zero:
         later = _THAT.search(text, pos, end)
         window = text[pos : later.start()] if later else ""

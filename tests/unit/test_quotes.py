@@ -173,3 +173,19 @@ def test_said_before_an_inverted_subject_is_no_clause() -> None:
         "Hordiienko, head of the Kharkiv regional police."
     )
     assert clause(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry said earlier in the day that four people had been arrested.",
+        "The ministry said late on Tuesday that four people had been arrested.",
+        "The minister said in a televised address that four people had been arrested.",
+        "A police officer said by telephone that four people had been arrested.",
+        "An official said on condition of anonymity that four people had been arrested.",
+        "The governor told reporters in Kano that four people had been arrested.",
+    ],
+)
+def test_adverbials_between_cue_and_clause(text: str) -> None:
+    # the "said earlier in the day that" and its kin
+    assert clause(text) == "four people had been arrested"
