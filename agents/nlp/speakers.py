@@ -45,6 +45,12 @@ __all__ = ["attribute_quotes"]
 
 # "... A and said B": the "and" that ends the first reported clause, right before a cue.
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
+# A document right before an -ing cue: "issued a statement saying", "released a video
+# on Tuesday claiming".
+_DOCUMENT_BEFORE = re.compile(
+    r"\b(?:statement|video|letter|message|post|report|communique|communiqué|release|notice"
+    r"|announcement)(?:\s+(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?\s+$"
+)
 _ING_OK = re.compile(
     r"(?:\b(?:is|are|was|were|been|be|am)\s+|\bwith\s+(?:[\w.'-]+\s+){1,5})$", re.IGNORECASE
 )
@@ -121,7 +127,9 @@ def _before_quote(
             ing = _ing(body, sent.start, cue)
             if ing is None:
                 comma = _participle_comma(body, sent.start, cue)
-                if comma < 0:
+                if _DOCUMENT_BEFORE.search(body, sent.start, cue.start):
+                    comma = cue.start  # "issued a statement saying it was "concerned""
+                elif comma < 0:
                     continue
                 # "Trump defended the deal, saying the world "has taken ...""
                 who = _main_subject(art, sent.start, comma)
@@ -226,7 +234,11 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                 content = None
         else:
             ing = _ing(body, sent.start, cue)
-            if ing is None:
+            if ing is None and _DOCUMENT_BEFORE.search(body, sent.start, cue.start):
+                # "X issued a statement saying ...": X reports, and "that" may drop
+                who = noted[-1] if noted else _main_subject(art, sent.start, cue.start)
+                content = reported_clause(body, cue._replace(zero=True), sent.end, names)
+            elif ing is None:
                 comma = _participle_comma(body, sent.start, cue)
                 if comma < 0:
                     continue

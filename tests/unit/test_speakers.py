@@ -883,3 +883,20 @@ def test_an_introductory_place_is_not_swallowed_by_the_speaker() -> None:
     assert first.speaker == "authorities in the Northwest Frontier Province"
     assert first.text == "at least 12 people were killed in a bomb blast"
     assert second.speaker == "analysts"
+
+
+def test_issued_a_statement_saying_reports_the_issuer() -> None:
+    # the "issued a statement saying"
+    body = (
+        "The Kenya Red Cross issued a statement saying 12 people had been rescued from the "
+        "rubble.\n\n"
+        "Reporters Without Borders released a video on Tuesday claiming two journalists "
+        "had been detained."
+    )
+    names: Names = [("Kenya Red Cross", "ORG", "Kenya Red Cross"),
+                    ("Reporters Without Borders", "ORG", "Reporters Without Borders")]
+    got = [(q.speaker, q.cue, q.text) for q in run(body, names)]
+    assert got == [
+        ("Kenya Red Cross", "saying", "12 people had been rescued from the rubble"),
+        ("Reporters Without Borders", "claiming", "two journalists had been detained"),
+    ]
