@@ -189,3 +189,16 @@ def test_said_before_an_inverted_subject_is_no_clause() -> None:
 def test_adverbials_between_cue_and_clause(text: str) -> None:
     # the "said earlier in the day that" and its kin
     assert clause(text) == "four people had been arrested"
+
+
+def test_partial_quotes_in_single_marks() -> None:
+    # the "partial quotes in single quotation marks"
+    p = "The ministry called the move a \u2018calculated decision\u2019, Kenya\u2019s envoy said."
+    assert texts(p) == ["calculated decision"]
+    p = "Officials called it a 'grave violation' of the truce, the army's spokesman said."
+    assert texts(p) == ["grave violation"]
+
+
+def test_apostrophes_make_no_single_quotes() -> None:
+    p = "The Kurds' leaders met in the '90s and Kenya\u2019s envoy rock \u2019n\u2019 rolled."
+    assert texts(p) == []

@@ -900,3 +900,10 @@ def test_issued_a_statement_saying_reports_the_issuer() -> None:
         ("Kenya Red Cross", "saying", "12 people had been rescued from the rubble"),
         ("Reporters Without Borders", "claiming", "two journalists had been detained"),
     ]
+
+
+def test_partial_quote_in_single_marks_gets_its_speaker() -> None:
+    body = "The opposition called the vote a \u2018masquerade\u2019, its leader Ali Musa said."
+    [q] = run(body, [("Ali Musa", "PERSON", "Ali Musa")])
+    assert (q.kind, q.text, q.speaker, q.cue) == ("partial", "masquerade", "The opposition",
+                                                 "called")
