@@ -1,8 +1,9 @@
 """Quotation marks: where quoted words are and whether they are speech at all.
 
-Owns the per-paragraph scan for double quotation marks and the direct/partial/name
-decision for a quoted span. Reporting cues live in ``quote_cues.py``, reported clauses
-in ``quote_clauses.py``, and who said it is decided in ``speakers.py``.
+Owns the per-paragraph scan for quotation marks (double, and single outside them) and
+the direct/partial/name decision for a quoted span. Reporting cues live in
+``quote_cues.py``, reported clauses in ``quote_clauses.py``, and who said it is decided
+in ``speakers.py``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
     Curly marks say which way they face. A straight mark opens when it follows the
     start, a space, an opening bracket or a dash, and closes otherwise. Single marks
-    are left alone, so nested 'quotes' and apostrophes stay inside the span. A quote
+    inside a double-marked span are left alone (nested 'quotes' stay inside it); outside
+    one, a phrase of up to 12 words in single marks is a quote too, and apostrophes
+    ("Kenya’s", "the Kurds' leaders") are never marks. A quote
     still open at the end of the paragraph gets ``open_end=True``: wire copy leaves a
     multi-paragraph quote unclosed and reopens it in the next paragraph.
 
