@@ -124,7 +124,7 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         by_key[("PERSON", name.lower())] = ent
     off = _off_story(doc)
     for m in sorted(doc.mentions, key=lambda m: m.start):
-        if any(a <= m.start < b for a, b in off):
+        if off and any(a <= m.start < b for a, b in off):
             continue
         surface = _surface(m.text)
         span = (m.start, m.end)
@@ -201,10 +201,12 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
 # "Stories with the VOA News byline ...", "Reporting by ...; Editing by ...".
 _CREDIT_RE = re.compile(
     r"contributed (?:to )?(?:this |the )?report|contributed reporting|\b(?:reporting|writing|"
-    r"editing|additional reporting) by\b|\bbyline\b|^this is the\b.*\breport\.?$|"
-    r"provides news and information",
-    re.I,
+    r"editing|additional reporting) by\b|\bbyline\b|provides news and information"
+    r"|^this is the\b[^.\n]*\breport\.?\s*$",
+    re.I | re.M,
 )
+_CREDIT_WORDS = ("ontributed", "eporting by", "riting by", "diting by", "byline",
+                 "provides news", "his is the", "HIS IS THE", "ONTRIBUTED", "EPORTING BY")
 # A photo caption ends with its credit: "(Lameck Masina/VOA)", "(AP Photo/Ben Curtis)".
 _PHOTO_CREDIT_RE = re.compile(r"\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?(?:[A-Z][\w.'’-]*\s?){1,4}\)\s*$")
 _LIST_ITEM_RE = re.compile(r"(?:\d+[.)]|[-*•–])\s")
@@ -222,17 +224,26 @@ def _heading(text: str) -> bool:
 
 
 def _off_story(doc: Doc) -> list[tuple[int, int]]:
-    """Spans of the body that are page furniture or credits, whose names are no entities."""
-    off = [
-        (p.start, p.end)
-        for p in doc.paragraphs
-        if _heading(doc.body[p.start : p.end]) or _PHOTO_CREDIT_RE.search(doc.body, p.start, p.end)
-    ]
-    off += [
-        (s.start, s.end)
-        for s in doc.sentences
-        if _CREDIT_RE.search(doc.body[s.start : s.end].strip())
-    ]
+    """Spans of the body that are page furniture or credits, whose names are no entities.
+
+    One regex pass over the body finds credits; each paragraph is checked for a heading
+    shape or a closing photo credit. Most articles have none, so this stays cheap.
+    """
+    body = doc.body
+    off = []
+    for p in doc.paragraphs:
+        text = body[p.start : p.end]
+        if _heading(text) or (
+            text.rstrip().endswith(")") and _PHOTO_CREDIT_RE.search(text) is not None
+        ):
+            off.append((p.start, p.end))
+    if not any(word in body for word in _CREDIT_WORDS):
+        return off  # the usual case: no credit line, no regex pass over the body
+    starts = [s.start for s in doc.sentences]
+    for m in _CREDIT_RE.finditer(body):
+        k = bisect_left(starts, m.start() + 1) - 1
+        if k >= 0:
+            off.append((doc.sentences[k].start, doc.sentences[k].end))
     return off
 
 
