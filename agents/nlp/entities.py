@@ -236,6 +236,8 @@ def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
     return None
 
 
+_REGION_AFTER_RE = re.compile(r"\s+(?:region|province|state|regional\s+state)\b")
+_ADJECTIVE_ENDS = ("ish", "ian", "ese", "ean", "an", "ic", "s")
 _SOCIETIES = frozenset(["Red Cross", "Red Crescent", "Red Cross Society", "Red Crescent Society"])
 _ACRONYM_RE = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z&.]{0,8}[A-Z]s?)\s*[)\]]")
 
@@ -301,6 +303,12 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
                 )
         out.append(m)
     out = _with_and_prefix(text, _with_place(text, out))
+    for k, m in enumerate(out):
+        if m.type == "NORP" and not m.text.endswith(_ADJECTIVE_ENDS) \
+                and _REGION_AFTER_RE.match(text, m.end):
+            # "the Amhara region": a people's own name names their region ("the Kurdish
+            # region" and "the Syrian city" keep the adjective)
+            out[k] = Mention(m.start, m.end, m.text, "GPE", m.text, m.source)
     last = out[-1] if out else None
     acr = _ACRONYM_RE.match(text, last.end) if last and last.type != "PERSON" else None
     if last is not None and acr and _acronym_of(acr.group(1), last):

@@ -50,7 +50,9 @@ _LEADER_AFTER_RE = re.compile(r"\s+(?:administration|government|presidency)\b")
 _APPOS_RE = re.compile(r",\s+(?:(?:a|an|the)\s+|\d{1,3},)")
 _AGE_RE = re.compile(r",\s+\d{1,3},")
 _PLACE_AFTER_RE = re.compile(
-    r"\s+(?:district|province|region|governorate|county|town|village|city|oblast|prefecture"
+    r"\s+(?:(?:tribal|autonomous|northern|southern|eastern|western|central|border|coastal"
+    r"|mountainous|restive|breakaway|semi-autonomous)\s+)?"
+    r"(?:district|province|region|governorate|county|town|village|city|oblast|prefecture"
     r"|municipality)\b"
 )
 _APPOS_PLACE_RE = re.compile(

@@ -531,3 +531,24 @@ def test_a_capitalised_role_before_a_given_name_is_a_title(gaz: Gazetteer) -> No
         "strong aftershocks."
     )
     assert ("Elif Tuncer", "PERSON") in found(text, gaz)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # dev 09: an adjective between the name and "region"
+        ("the bombings were in retaliation for the operation in the Bajaur tribal region",
+         ("Bajaur", "GPE")),
+        # a people's name before "region" names the region
+        ("Fighting spread to the Amhara region on Tuesday.", ("Amhara", "GPE")),
+        ("Jihadists have spread across the Sahel region in recent years.", ("Sahel", "LOC")),
+    ],
+)
+def test_region_boundaries(gaz: Gazetteer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(text, gaz)
+
+
+def test_an_adjective_before_region_or_city_stays_a_people(gaz: Gazetteer) -> None:
+    text = "Troops entered the Kurdish region after shelling the Syrian city of Aleppo."
+    got = found(text, gaz)
+    assert ("Kurdish", "NORP") in got and ("Syrian", "NORP") in got
