@@ -53,6 +53,7 @@ _ROLES = wordset(
 # "U.S. special envoy Daniel Whitcomb", "UNICEF spokesperson James Elder".
 _TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:(?!(?:and|or|with|to)\s)[A-Za-z-]+\s+){1,4}")
 _QUOTED = re.compile(r"\b(?:quote[sd]?|quoting|cite[sd]?|citing)\s+")
+_OF_ORG = re.compile(r",?\s+(?:of|from|at|with)\s+(?:the\s+)?")
 _AGE_LEAD = re.compile(r"^\d{1,3},\s+")
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
@@ -325,6 +326,12 @@ def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -
     if verb is not None:  # "Police arrested two men and said": the subject of "arrested"
         return subject_before(art, chunk, verb)
     inside = art.within(chunk, end)
+    if len(inside) > 1 and inside[-1].end >= end - 1 and inside[-1].type != "PERSON":
+        for p in inside[:-1]:
+            if p.type == "PERSON" and _OF_ORG.fullmatch(body, p.end, inside[-1].start):
+                # "Elif Tuncer of Bogazici University warned": the person speaks
+                title = _title_before(art, start, p, False)
+                return _named(art, p, title)
     if inside and inside[-1].end >= end - 1:
         m = inside[-1]
         if m.type == "GPE" and len(inside) > 1 and inside[-2].type == "ORG" \

@@ -552,3 +552,9 @@ def test_an_adjective_before_region_or_city_stays_a_people(gaz: Gazetteer) -> No
     text = "Troops entered the Kurdish region after shelling the Syrian city of Aleppo."
     got = found(text, gaz)
     assert ("Kurdish", "NORP") in got and ("Syrian", "NORP") in got
+
+
+def test_general_staff_is_an_organisation(gaz: Gazetteer) -> None:
+    # fixture 01
+    got = found("Ukraine's General Staff said 20 drones were shot down.", gaz)
+    assert ("General Staff", "ORG") in got and not any(t == "PERSON" for _, t in got)

@@ -907,3 +907,15 @@ def test_partial_quote_in_single_marks_gets_its_speaker() -> None:
     [q] = run(body, [("Ali Musa", "PERSON", "Ali Musa")])
     assert (q.kind, q.text, q.speaker, q.cue) == ("partial", "masquerade", "The opposition",
                                                  "called")
+
+
+def test_person_of_an_organisation_is_the_person() -> None:
+    # fixture 02
+    body = (
+        "Seismologist Elif Tuncer of Bogazici University warned that the region could see "
+        "strong aftershocks."
+    )
+    names: Names = [("Elif Tuncer", "PERSON", "Elif Tuncer"),
+                    ("Bogazici University", "ORG", "Bogazici University")]
+    [q] = run(body, names)
+    assert q.speaker == "Elif Tuncer"
