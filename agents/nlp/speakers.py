@@ -51,6 +51,7 @@ _DOCUMENT_BEFORE = re.compile(
     r"\b(?:statement|video|letter|message|post|report|communique|communiqué|release|notice"
     r"|announcement)(?:\s+(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?\s+$"
 )
+_NEGATED = re.compile(r"\b(?:not|n't|never|declined\s+to|refused\s+to|failed\s+to)\s+$")
 _ING_OK = re.compile(
     r"(?:\b(?:is|are|was|were|been|be|am)\s+|\bwith\s+(?:[\w.'-]+\s+){1,5})$", re.IGNORECASE
 )
@@ -220,8 +221,9 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
     quotes: list[Quote] = []
     consumed = sent.start  # cues before this lie inside content already reported
     for k, cue in enumerate(cues):
-        if cue.start < consumed:
-            continue
+        if cue.start < consumed or _NEGATED.search(body, max(sent.start, cue.start - 24),
+                                                   cue.start):
+            continue  # "did not say what happened": nothing is reported
         if cue.lemma == "according to":
             who = subject_after(art, cue.end, sent.end)
             comma = body.find(",", cue.end, sent.end)

@@ -919,3 +919,12 @@ def test_person_of_an_organisation_is_the_person() -> None:
                     ("Bogazici University", "ORG", "Bogazici University")]
     [q] = run(body, names)
     assert q.speaker == "Elif Tuncer"
+
+
+def test_a_negated_cue_reports_nothing() -> None:
+    # fixture 01
+    body = (
+        "Ukraine's air force did not say what happened to the missiles.\n\n"
+        "The ministry declined to say whether the talks would resume."
+    )
+    assert run(body, [("Ukraine", "GPE", "Ukraine")]) == []
