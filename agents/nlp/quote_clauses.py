@@ -45,10 +45,10 @@ _CLAUSE_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|may|might|should|must|"
     r"did|does|do|remain|remains|need|needs|want|wants|[a-z]+ed)\b"
 )
-# A first word that opens a noun phrase: a determiner, a number or a capitalised word.
-_NOUN_PHRASE_START = re.compile(
-    r"(?:the|a|an|its|his|her|their|our|some|many|most|all|both|no|several|few|more"
-    r"|[A-Z0-9]\S*)"
+# What "said" takes that is no clause: "said nothing", "said goodbye to", "said prayers".
+_NOT_SAID = wordset(
+    "nothing something anything little much goodbye farewell hello yes no so sorry thanks "
+    "thank prayers grace mass"
 )
 _SUBJECT_PRONOUN = wordset("he she they it we i there this")
 _END_TRIM = " \t\n.;:,\"'\u201c\u201d"
@@ -119,8 +119,8 @@ def reported_clause(text: str, cue: Cue, end: int, names: dict[int, int]) -> tup
             or (
                 cue.lemma == "say"
                 and len(words) > 3
-                and _NOUN_PHRASE_START.fullmatch(words[0]) is not None
-                and not text[: cue.start].rstrip().endswith(",")  # ", said X, head of ..."
+                and first.strip(",") not in _NOT_SAID
+                and (cue.ing or not text[: cue.start].rstrip().endswith(","))  # ", said X,"
             )
         )
     ):

@@ -249,6 +249,8 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                 content = reported_clause(body, cue, sent.end, names)
             else:
                 who = subject_before(art, consumed, cue.start, ing)
+                if who is None and noted and _AND_BEFORE.search(body, sent.start, cue.start):
+                    who = noted[-1]  # "He accused X of ..., and said ...": he again
                 content = reported_clause(body, cue, sent.end, names)
                 split = None
                 if content is None and who is not None:

@@ -928,3 +928,22 @@ def test_a_negated_cue_reports_nothing() -> None:
         "The ministry declined to say whether the talks would resume."
     )
     assert run(body, [("Ukraine", "GPE", "Ukraine")]) == []
+
+
+def test_said_takes_a_clause_after_an_adjective_and_after_a_participle_comma() -> None:
+    # fixture 08 and 07
+    body = (
+        "Opposition leader Raphael Otieno spoke next. He accused Chebet of misleading the "
+        "House, and said independent estimates put the figure closer to 30 billion "
+        "shillings.\n\n"
+        "Chad's government has appealed for more support, saying the country, one of the "
+        "poorest in the world, cannot shoulder the burden alone.\n\n"
+        "The minister said goodbye to the staff at the ministry."
+    )
+    names: Names = [("Raphael Otieno", "PERSON", "Raphael Otieno"),
+                    ("Chebet", "PERSON", "Margaret Chebet"), ("Chad", "GPE", "Chad")]
+    got = [q.text for q in run(body, names)]
+    assert got == [
+        "independent estimates put the figure closer to 30 billion shillings",
+        "the country, one of the poorest in the world, cannot shoulder the burden alone",
+    ]
