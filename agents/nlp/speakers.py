@@ -271,6 +271,15 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                     content = split[0]
                 elif content is None and who is not None:
                     content = trailing_clause(body, sent.start, cue, sent.end, names)
+                if content is None and not cue.ing and \
+                        body[sent.start : cue.start].rstrip().endswith(","):
+                    # "<content>, said Ivan Hordiienko, head of the police.": the subject
+                    # comes after the cue
+                    after = subject_after(art, cue.end, sent.end)
+                    comma = body.rfind(",", sent.start, cue.start)
+                    if after is not None and after.kind in ("person", "org") and \
+                            len(body[sent.start : comma].split(None, 4)) >= 4:
+                        who, content = after, (sent.start, comma)
         if who is None:
             continue
         if who.kind != "doc" and who not in noted:

@@ -947,3 +947,25 @@ def test_said_takes_a_clause_after_an_adjective_and_after_a_participle_comma() -
         "independent estimates put the figure closer to 30 billion shillings",
         "the country, one of the poorest in the world, cannot shoulder the burden alone",
     ]
+
+
+def test_content_then_said_and_an_inverted_subject() -> None:
+    # fixtures 01 and 06
+    body = (
+        "A Shahed-type drone slammed into a nine-storey apartment block shortly after "
+        "2 a.m., setting the upper floors ablaze, said Ivan Hordiienko, head of the Kharkiv "
+        "regional police.\n\n"
+        "The attackers stormed the village of Kisunga near Beni late on Saturday, burning "
+        "houses and a health centre, said Jean-Paul Kambale, the administrator of Beni "
+        "territory."
+    )
+    names: Names = [("Ivan Hordiienko", "PERSON", "Ivan Hordiienko"),
+                    ("Kharkiv", "GPE", "Kharkiv"), ("Kisunga", "GPE", "Kisunga"),
+                    ("Beni", "GPE", "Beni"), ("Jean-Paul Kambale", "PERSON", "Jean-Paul Kambale")]
+    got = [(q.speaker, q.text) for q in run(body, names)]
+    assert got == [
+        ("Ivan Hordiienko", "A Shahed-type drone slammed into a nine-storey apartment block "
+         "shortly after 2 a.m., setting the upper floors ablaze"),
+        ("Jean-Paul Kambale", "The attackers stormed the village of Kisunga near Beni late on "
+         "Saturday, burning houses and a health centre"),
+    ]
