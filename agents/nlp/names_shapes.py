@@ -202,7 +202,9 @@ def org_shapes(
             k -= 1
             continue
         lo = k
-        while lo > 0 and name_word(words[lo - 1], r) and not words[lo - 1].endswith(("'s", "’s")):
+        while lo > 0 and name_word(words[lo - 1], r) and (
+            not words[lo - 1].endswith(("'s", "’s")) or words[lo - 1][:-2] == "People"
+        ):  # a possessor owns the organisation ("Russia's army"), "People's" names it
             if words[lo - 1].lower() in _TITLE_LEAD:
                 break  # "Acting Customs and Border Protection": the title is not the name
             lo -= 1

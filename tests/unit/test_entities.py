@@ -558,3 +558,13 @@ def test_general_staff_is_an_organisation(gaz: Gazetteer) -> None:
     # fixture 01
     got = found("Ukraine's General Staff said 20 drones were shot down.", gaz)
     assert ("General Staff", "ORG") in got and not any(t == "PERSON" for _, t in got)
+
+
+def test_people_s_in_a_party_name(gaz: Gazetteer) -> None:
+    # fixture 08
+    text = (
+        "The opposition People\u2019s Democratic Alliance walked out, and urged the Treasury "
+        "to phase it in over two years."
+    )
+    got = found(text, gaz)
+    assert ("People\u2019s Democratic Alliance", "ORG") in got
