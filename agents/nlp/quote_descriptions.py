@@ -65,8 +65,11 @@ _GROUPISH = wordset("group organisation organization agency movement militia all
 #: Heads of an institution that speaks for itself once it is named ("the Kenyan army").
 _BODIES = wordset(
     "ministry government army military police agency council court office authority "
-    "authorities parliament cabinet presidency command navy force forces guard"
+    "authorities parliament cabinet presidency command navy force forces guard department "
+    "service bureau commission committee board"
 )
+#: A country's own institutions: "the army said" is that army, not the last organisation.
+_NATIONAL = wordset("army military government police navy cabinet parliament presidency")
 #: Institutions whose place may be dropped from their description.
 _INSTITUTIONS = wordset(
     "commission committee ministry government council court office authority agency "
@@ -177,7 +180,12 @@ def _subject_person(art: QuoteContext, start: int) -> Who | None:
     """
     body = art.body
     last = art.memory.last.get("person")
-    floor = last.span.start if last is not None and last.span is not None else -1
+    floor = -1
+    if last is not None and last.span is not None:
+        floor = last.span.start
+    elif last is not None:  # a pronoun spoke last: its person's last mention bounds the search
+        floor = next((m.start for m in reversed(art.within(0, start))
+                      if m.type == "PERSON" and art.name(m) == last.speaker), -1)
     k = bisect_right(art.sent_starts, start) - 1
     for j in range(k - 1, max(-1, k - 4), -1):
         sent = art.doc.sentences[j]
@@ -256,7 +264,11 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     ):
         return None  # a clause or an indefinite ("Not everyone", "what he"), no source
     if _org_anaphor(words):
-        found = _named_by_head(art, start, words[-1]) or _anaphor(art, start, low)
+        found = _named_by_head(art, start, words[-1])
+        if found is None and words[-1].lower() not in _NATIONAL:
+            # "the group" takes up the last organisation; "the army" or "the government"
+            # is the country's own institution unless one with that head was named
+            found = _anaphor(art, start, low)
         if found is not None:
             return found
     if len(words) == 1 and words[0][:1].isupper():
@@ -311,7 +323,9 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
 
 def _last_mention(art: QuoteContext, before: int, etype: str) -> Who | None:
     """Fall back to the last ``etype`` mention before ``before`` for a pronoun."""
+    body = art.body
     for m in reversed(art.within(0, before)):
-        if m.type == etype:
+        if m.type == etype and not body[max(0, m.start - 5) : m.start].endswith((" on ", "via ")):
+            # "said on Twitter": a platform carries speech, it does not speak
             return Who(art.name(m), None, None, "person" if etype == "PERSON" else "org")
     return None

@@ -969,3 +969,33 @@ def test_content_then_said_and_an_inverted_subject() -> None:
         ("Jean-Paul Kambale", "The attackers stormed the village of Kisunga near Beni late on "
          "Saturday, burning houses and a health centre"),
     ]
+
+
+def test_the_army_speaks_for_itself_and_a_platform_never_speaks() -> None:
+    body = (
+        "Prime Minister Shehbaz Sharif said on Twitter that relief teams had been sent. The "
+        "army said in a statement it had evacuated 1,200 people.\n\n"
+        "Pakistan's meteorological department warned that more rain was expected this week, "
+        "though it said the worst was over."
+    )
+    names: Names = [("Shehbaz Sharif", "PERSON", "Shehbaz Sharif"), ("Twitter", "ORG", "Twitter"),
+                    ("Pakistan", "GPE", "Pakistan")]
+    speakers = [q.speaker for q in run(body, names)]
+    assert "Twitter" not in speakers
+    assert speakers[1] == "army" or speakers[1] == "The army"
+    assert speakers[2] == speakers[3] == "Pakistan's meteorological department"
+
+
+def test_he_after_he_stays_with_the_last_speaker() -> None:
+    # fixture 04
+    body = (
+        "Whitcomb said the mediators had spoken by phone with army chief Gen. Abdel Fattah "
+        "Burhan on Tuesday and urged him to send a delegation.\n\n"
+        "RSF negotiator Omar Hamdan Saleh told reporters his delegation was ready for "
+        "\u201ca comprehensive ceasefire across all of Sudan.\u201d He accused the army of "
+        "\u201crunning away from peace.\u201d"
+    )
+    names: Names = [("Whitcomb", "PERSON", "Daniel Whitcomb"),
+                    ("Abdel Fattah Burhan", "PERSON", "Abdel Fattah Burhan"),
+                    ("Omar Hamdan Saleh", "PERSON", "Omar Hamdan Saleh")]
+    assert run(body, names)[-1].speaker == "Omar Hamdan Saleh"
