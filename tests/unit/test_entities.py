@@ -568,3 +568,8 @@ def test_people_s_in_a_party_name(gaz: Gazetteer) -> None:
     )
     got = found(text, gaz)
     assert ("People\u2019s Democratic Alliance", "ORG") in got
+
+
+def test_an_embassy_in_a_city_is_one_organisation(gaz: Gazetteer) -> None:
+    got = found("The U.S. Embassy in Nairobi issued a statement saying it was concerned.", gaz)
+    assert ("U.S. Embassy in Nairobi", "ORG") in got
