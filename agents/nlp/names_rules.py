@@ -31,7 +31,7 @@ _PARTICLE = r"(?:[Aa][lnrstdz]|[Aa]sh|[Ee][lnrstdz]|[Uu]l)[-‑]"
 # ("Ban Ki-moon", "Kim Jong-un"); compounds such as "Taliban-led" are not.
 _SYLLABLE = (
     r"(?:-(?!(?:led|run|era|born|like|held|made|type|wide|only|old|based|backed|style|free"
-    r"|linked|owned|allied|armed)\b)[a-z]{2,4}\b)"
+    r"|linked|owned|allied|armed|hit|bred|wise|area|zone|size)\b)[a-z]{2,5}\b)"
 )
 _CAPTOK = (
     r"(?:Gen|Sen|Rep|Gov|Lt|Col|Maj|Brig|Capt|Sgt|Adm|Dr|Mr|Mrs|Ms|Jr|Sr|St|Mt|Ft|Cpl|Pvt"

@@ -142,8 +142,9 @@ def classify(
     source = ""
     if prev and n <= 4 and not given and not titled and _org_context(prev):
         etype, source = "ORG", "org-noun"  # "monitoring group NetBlocks", "analysts at HSBC"
-    elif titled and (plain or given):
-        source = "title"
+    elif titled and (plain or given or (n >= 2 and "-" in words[-1]
+                                        and words[-1] not in r.no_person)):
+        source = "title"  # "President Moon Jae-in": a hyphenated given name ends it
     elif prev == ["by"] and s <= 4 and plain:
         source = "byline"
     elif plain and n <= 3 and (_APPOS_PLACE_RE.match(text, e) or _PLACE_AFTER_RE.match(text, e)):

@@ -573,3 +573,15 @@ def test_people_s_in_a_party_name(gaz: Gazetteer) -> None:
 def test_an_embassy_in_a_city_is_one_organisation(gaz: Gazetteer) -> None:
     got = found("The U.S. Embassy in Nairobi issued a statement saying it was concerned.", gaz)
     assert ("U.S. Embassy in Nairobi", "ORG") in got
+
+
+@pytest.mark.parametrize(
+    "name", ["Moon Jae-in", "Lee Jae-myung", "Kim Jong-un", "Jean-Yves Le Drian"]
+)
+def test_hyphenated_given_names(gaz: Gazetteer, name: str) -> None:
+    assert (name, "PERSON") in found(f"President {name} met the envoy in Seoul.", gaz)
+
+
+def test_lowercase_compounds_after_names_stay_out(gaz: Gazetteer) -> None:
+    got = found("Ebola-hit Liberia and Iran-backed Houthis clashed with Hamas-run forces.", gaz)
+    assert ("Liberia", "GPE") in got and ("Hamas", "ORG") in got
