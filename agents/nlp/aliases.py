@@ -122,10 +122,11 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         ents.append(ent)
         people.append(ent)
         by_key[("PERSON", name.lower())] = ent
+    mentions = sorted(doc.mentions, key=lambda m: m.start)
     off = _off_story(doc)
-    for m in sorted(doc.mentions, key=lambda m: m.start):
-        if off and any(a <= m.start < b for a, b in off):
-            continue
+    if off:
+        mentions = [m for m in mentions if not any(a <= m.start < b for a, b in off)]
+    for m in mentions:
         surface = _surface(m.text)
         span = (m.start, m.end)
         if m.type == "PERSON":

@@ -92,9 +92,11 @@ def reported_clause(text: str, cue: Cue, end: int, names: dict[int, int]) -> tup
     if that is None:
         # an adverbial the list does not know, then "that": "said earlier in the day
         # that", "said by telephone that", "told reporters in Kano that"
-        later = _THAT.search(text, pos, end)
+        first = text[pos : pos + 12].split(None, 1)
+        later = _THAT.search(text, pos, min(end, pos + 60)) \
+            if first and first[0].lower() in _ADVERB_LEAD else None
         window = text[pos : later.start()].split() if later else []
-        if later and window and window[0].lower() in _ADVERB_LEAD and len(window) <= 6 \
+        if later and window and len(window) <= 6 \
                 and not any("," in w for w in window):
             that = later
     if that is None and not cue.zero:

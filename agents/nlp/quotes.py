@@ -66,7 +66,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             opened = None
     if opened is not None:
         _add_span(spans, text, opened, len(text), True)
-    if "\u2018" in text or "'" in text:
+    if "\u2018" in text or " '" in text or text.startswith("'"):
         singles = [q for q in _single_spans(text)
                    if not any(d.start - 1 <= q.start < d.end + 1 for d in spans)]
         if singles:

@@ -57,6 +57,12 @@ _ING_OK = re.compile(
 )
 
 
+def _after_document(body: str, sent: Span, cue: Cue) -> bool:
+    """True when a document stands right before an -ing cue ("issued a statement saying")."""
+    return cue.ing and _DOCUMENT_BEFORE.search(body, max(sent.start, cue.start - 48),
+                                               cue.start) is not None
+
+
 def _ing(body: str, start: int, cue: Cue) -> bool | None:
     """Classify an -ing cue: True in "with officials cautioning", None when it is no verb.
 
@@ -128,7 +134,7 @@ def _before_quote(
             ing = _ing(body, sent.start, cue)
             if ing is None:
                 comma = _participle_comma(body, sent.start, cue)
-                if _DOCUMENT_BEFORE.search(body, sent.start, cue.start):
+                if _after_document(body, sent, cue):
                     comma = cue.start  # "issued a statement saying it was "concerned""
                 elif comma < 0:
                     continue
@@ -236,7 +242,7 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                 content = None
         else:
             ing = _ing(body, sent.start, cue)
-            if ing is None and _DOCUMENT_BEFORE.search(body, sent.start, cue.start):
+            if ing is None and _after_document(body, sent, cue):
                 # "X issued a statement saying ...": X reports, and "that" may drop
                 who = noted[-1] if noted else _main_subject(art, sent.start, cue.start)
                 content = reported_clause(body, cue._replace(zero=True), sent.end, names)
@@ -249,7 +255,8 @@ def _indirect(art: QuoteContext, sent: Span, cues: list[Cue]) -> list[Quote]:
                 content = reported_clause(body, cue, sent.end, names)
             else:
                 who = subject_before(art, consumed, cue.start, ing)
-                if who is None and noted and _AND_BEFORE.search(body, sent.start, cue.start):
+                if who is None and noted and \
+                        _AND_BEFORE.search(body, max(sent.start, cue.start - 8), cue.start):
                     who = noted[-1]  # "He accused X of ..., and said ...": he again
                 content = reported_clause(body, cue, sent.end, names)
                 split = None
