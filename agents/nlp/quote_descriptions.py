@@ -245,7 +245,7 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
     words = np.split()
     if not words or len(words) > 14:
         return None
-    place = _PLACE_TAIL.search(np)
+    place = _PLACE_TAIL.search(np) if " in " in np else None
     if place is not None and head_noun(np) in _INSTITUTIONS and \
             len([w for w in np[: place.start()].split() if w.lower() != "the"]) >= 2:
         # "The electoral commission in the Central African Republic": the commission,
@@ -253,13 +253,14 @@ def describe(art: QuoteContext, start: int, end: int) -> Who | None:
         end = start + art.body[start:end].index(np) + place.start()
         np = np[: place.start()]
         words = np.split()
-    placed = _placed_group(art, start, end, np)
+    low = np.lower()
+    placed = _placed_group(art, start, end, np) if low.startswith(("in ", "at ", "across ")) \
+        else None
     if placed is not None:
         return placed
-    low = np.lower()
     if low in _PRONOUNS:
         return _anaphor(art, start, low)
-    if not _SOURCE_WORDS.isdisjoint(w.lower() for w in words) or (
+    if not _SOURCE_WORDS.isdisjoint(low.split()) or (
         words[0].islower() and words[0].endswith("ing")
     ):
         return None  # a clause or an indefinite ("Not everyone", "what he"), no source
