@@ -354,10 +354,17 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
         (u.start, s, u, k) for u, s, k in units
     ]
     by_sentence = art.cue_sentences()  # reported speech needs a cue; most sentences have none
+    partial_marks = [u.mark for u, _, kind in units if kind == "partial"]
     for k in sorted(by_sentence):
         s = doc.sentences[k]
-        if (s.start, s.end) not in covered:
-            items.append((s.start, s, None, "indirect"))
+        if (s.start, s.end) in covered:
+            continue
+        inside = [m for m in partial_marks if s.start <= m < s.end]
+        if inside and all(
+            any(0 <= m - c.end <= 40 for m in inside) for c in by_sentence[k]
+        ):
+            continue  # every cue introduces a partial quote: "said it was "concerned""
+        items.append((s.start, s, None, "indirect"))
     items.sort(key=itemgetter(0))
     quotes: list[Quote] = []
     prev: Quote | None = None
