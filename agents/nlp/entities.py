@@ -67,7 +67,8 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
     covered: list[str] = [""] * (n + 1)
     i = 0
     while i < n:
-        hit2 = None if words[i].islower() else r.gaz.match(text, toks, i)
+        hit2 = (None if words[i].islower() and not (i == 0 and words[i] in ("al", "el"))
+                else r.gaz.match(text, toks, i))
         if hit2 is None:
             i += 1
             continue
@@ -273,6 +274,10 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if rs > 1 and text[rs - 1] in "-‑":
             particle = PARTICLE_BEFORE_RE.search(text, max(0, rs - 4), rs)
             rs = particle.start() if particle else rs
+        elif rs > 2 and text[rs - 3 : rs] in ("al ", "el ") and (rs == 3 or text[rs - 4] == " ") \
+                and r.gaz.lookup(text[rs - 3 : run_end].split(" ", 2)[0] + " "
+                                 + text[rs:run_end].split(" ", 1)[0]) is not None:
+            rs -= 3  # "al Qaeda": the particle written apart still starts the name
         run_mentions(text, rs, run_end, r, cands)
     found = _select(cands)
     out: list[Mention] = []

@@ -585,3 +585,8 @@ def test_hyphenated_given_names(gaz: Gazetteer, name: str) -> None:
 def test_lowercase_compounds_after_names_stay_out(gaz: Gazetteer) -> None:
     got = found("Ebola-hit Liberia and Iran-backed Houthis clashed with Hamas-run forces.", gaz)
     assert ("Liberia", "GPE") in got and ("Hamas", "ORG") in got
+
+
+def test_al_written_apart_starts_the_name(gaz: Gazetteer) -> None:
+    got = found("Attacks by groups linked to al Qaeda and Islamic State rose.", gaz)
+    assert ("al Qaeda", "ORG") in got and ("Islamic State", "ORG") in got
