@@ -106,8 +106,10 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         gazetteer: Known names and aliases.
 
     Returns:
-        Entities in order of first mention (byline first). ``name`` is the gazetteer's
-        canonical name or the longest full form seen; ``aliases`` are the other forms seen.
+        Entities in order of first mention. A byline name the body never uses is no
+        entity (a credit, not part of the story). ``name`` is the gazetteer's canonical
+        name when the story uses it, else the longest full form seen; ``aliases`` are
+        the other forms seen.
     """
     ents: list[_Entity] = []
     by_key: dict[tuple[str, str], _Entity] = {}
@@ -120,7 +122,11 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
         ents.append(ent)
         people.append(ent)
         by_key[("PERSON", name.lower())] = ent
-    for m in sorted(doc.mentions, key=lambda m: m.start):
+    mentions = sorted(doc.mentions, key=lambda m: m.start)
+    off = _off_story(doc)
+    if off:
+        mentions = [m for m in mentions if not any(a <= m.start < b for a, b in off)]
+    for m in mentions:
         surface = _surface(m.text)
         span = (m.start, m.end)
         if m.type == "PERSON":
@@ -176,6 +182,10 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
     ents.sort(key=lambda e: e.first)
     out = []
     for e in ents:
+        if not e.spans:
+            continue  # a byline name the story never uses: a credit, not an entity
+        if e.known:
+            e.name = _story_name(e.name, e.surfaces)
         low = e.name.lower()
         out.append(
             ResolvedEntity(
@@ -186,6 +196,70 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
             )
         )
     return out
+
+
+# Credit and programme lines: "X contributed to this report", "This is the VOA ... Report",
+# "Stories with the VOA News byline ...", "Reporting by ...; Editing by ...".
+_CREDIT_RE = re.compile(
+    r"contributed (?:to )?(?:this |the )?report|contributed reporting|\b(?:reporting|writing|"
+    r"editing|additional reporting) by\b|\bbyline\b|provides news and information"
+    r"|^this is the\b[^.\n]*\breport\.?\s*$",
+    re.I | re.M,
+)
+_CREDIT_WORDS = ("ontributed", "eporting by", "riting by", "diting by", "byline",
+                 "provides news", "his is the", "HIS IS THE", "ONTRIBUTED", "EPORTING BY")
+# A photo caption ends with its credit: "(Lameck Masina/VOA)", "(AP Photo/Ben Curtis)".
+_PHOTO_CREDIT_RE = re.compile(r"\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?(?:[A-Z][\w.'’-]*\s?){1,4}\)\s*$")
+_LIST_ITEM_RE = re.compile(r"(?:\d+[.)]|[-*•–])\s")
+_SMALL = frozenset("a an and at by for from in of on or the to with who".split())  # noqa: SIM905
+
+
+def _heading(text: str) -> bool:
+    """True for a paragraph that is a title-case line without a full stop: a related-story
+    heading, a section or outlet line ("VOA News"), not one of the story's sentences."""
+    text = text.strip()
+    if not text or text[-1] in '.!?:;"”’)' or "\n" in text or _LIST_ITEM_RE.match(text):
+        return False  # a numbered or bulleted line is the story's own list
+    words = [w for w in text.split() if w.lower() not in _SMALL]
+    return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+def _off_story(doc: Doc) -> list[tuple[int, int]]:
+    """Spans of the body that are page furniture or credits, whose names are no entities.
+
+    One regex pass over the body finds credits; each paragraph is checked for a heading
+    shape or a closing photo credit. Most articles have none, so this stays cheap.
+    """
+    body = doc.body
+    off = []
+    for p in doc.paragraphs:
+        text = body[p.start : p.end]
+        if _heading(text) or (
+            text.rstrip().endswith(")") and _PHOTO_CREDIT_RE.search(text) is not None
+        ):
+            off.append((p.start, p.end))
+    if not any(word in body for word in _CREDIT_WORDS):
+        return off  # the usual case: no credit line, no regex pass over the body
+    starts = [s.start for s in doc.sentences]
+    for m in _CREDIT_RE.finditer(body):
+        k = bisect_left(starts, m.start() + 1) - 1
+        if k >= 0:
+            off.append((doc.sentences[k].start, doc.sentences[k].end))
+    return off
+
+
+def _story_name(canonical: str, surfaces: list[str]) -> str:
+    """The name as the story writes it: the gazetteer's own name only when the story uses it.
+
+    A reader (and the annotation rules) name an entity by the article's own words:
+    "Burma" stays Burma, "World Food Program" is not respelled "Programme". The longest
+    full form used wins over acronyms and short forms ("U.N. World Food Program" over WFP).
+    """
+    low = canonical.lower()
+    if not surfaces or any(s.lower() == low for s in surfaces):
+        return canonical
+    full = [s for s in surfaces if not s.replace(".", "").isupper()] or surfaces
+    return max(full, key=len)
 
 
 def _attach_singles(

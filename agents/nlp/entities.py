@@ -67,7 +67,8 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
     covered: list[str] = [""] * (n + 1)
     i = 0
     while i < n:
-        hit2 = None if words[i].islower() else r.gaz.match(text, toks, i)
+        hit2 = (None if words[i].islower() and not (i == 0 and words[i] in ("al", "el"))
+                else r.gaz.match(text, toks, i))
         if hit2 is None:
             i += 1
             continue
@@ -133,6 +134,9 @@ def run_mentions(text: str, rs: int, re_: int, r: Rules, out: list[tuple[int, Me
         if j == lo:
             i = max(j, i + 1)
             continue
+        if " ".join(words[lo:j]).lower() in r.titles:
+            i = j  # a title on its own names no one: "Luxembourg's Prime Minister, Juncker"
+            continue
         inner = _inner_title(words, lo, j, r)
         if inner is not None:  # "Van Governor Murat Kaya": the place and title are his title
             lo, titled = inner, True
@@ -193,6 +197,31 @@ def _with_and_prefix(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+# Organisations posted to a country take it into their name: "African Union Mission in
+# Somalia", "UN Office in Geneva".
+_POSTED = ("Mission", "Office", "Delegation", "Embassy", "Representation")
+_IN_RE = re.compile(r" in (?:the )?")
+
+
+def _with_place(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Join "<organisation> Mission in <place>" into one organisation name."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.type == "ORG"
+            and m.type in ("GPE", "LOC")
+            and prev.text.endswith(_POSTED)
+            and _IN_RE.fullmatch(text, prev.end, m.start)
+        ):
+            name = text[prev.start : m.end]
+            out[-1] = Mention(prev.start, m.end, name, "ORG", name, "name-shape")
+            continue
+        out.append(m)
+    return out
+
+
 def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
     """Where the name starts when a title stands inside a capitalised run, else None.
 
@@ -208,8 +237,10 @@ def _inner_title(words: list[str], lo: int, hi: int, r: Rules) -> int | None:
     return None
 
 
+_REGION_AFTER_RE = re.compile(r"\s+(?:region|province|state|regional\s+state)\b")
+_ADJECTIVE_ENDS = ("ish", "ian", "ese", "ean", "an", "ic", "s")
 _SOCIETIES = frozenset(["Red Cross", "Red Crescent", "Red Cross Society", "Red Crescent Society"])
-_ACRONYM_RE = re.compile(r"\s*\(\s*([A-Z][A-Za-z&.]{0,8}[A-Z]s?)\s*\)")
+_ACRONYM_RE = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z&.]{0,8}[A-Z]s?)\s*[)\]]")
 
 
 def _select(cands: list[tuple[int, Mention]]) -> list[Mention]:
@@ -243,6 +274,10 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if rs > 1 and text[rs - 1] in "-‑":
             particle = PARTICLE_BEFORE_RE.search(text, max(0, rs - 4), rs)
             rs = particle.start() if particle else rs
+        elif rs > 2 and text[rs - 3 : rs] in ("al ", "el ") and (rs == 3 or text[rs - 4] == " ") \
+                and r.gaz.lookup(text[rs - 3 : run_end].split(" ", 2)[0] + " "
+                                 + text[rs:run_end].split(" ", 1)[0]) is not None:
+            rs -= 3  # "al Qaeda": the particle written apart still starts the name
         run_mentions(text, rs, run_end, r, cands)
     found = _select(cands)
     out: list[Mention] = []
@@ -252,7 +287,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
             prev is not None
             and prev.type != "PERSON"
             and m.start > prev.end
-            and "(" in text[prev.end : prev.end + 3]
+            and ("(" in text[prev.end : prev.end + 3] or "[" in text[prev.end : prev.end + 3])
         ):
             acr = _ACRONYM_RE.match(text, prev.end)
             if acr and not _acronym_of(acr.group(1), prev):
@@ -272,7 +307,13 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
                     )
                 )
         out.append(m)
-    out = _with_and_prefix(text, out)
+    out = _with_and_prefix(text, _with_place(text, out))
+    for k, m in enumerate(out):
+        if m.type == "NORP" and not m.text.endswith(_ADJECTIVE_ENDS) \
+                and _REGION_AFTER_RE.match(text, m.end):
+            # "the Amhara region": a people's own name names their region ("the Kurdish
+            # region" and "the Syrian city" keep the adjective)
+            out[k] = Mention(m.start, m.end, m.text, "GPE", m.text, m.source)
     last = out[-1] if out else None
     acr = _ACRONYM_RE.match(text, last.end) if last and last.type != "PERSON" else None
     if last is not None and acr and _acronym_of(acr.group(1), last):

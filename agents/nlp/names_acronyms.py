@@ -14,7 +14,7 @@ from typing import Protocol
 __all__ = ["ACRO_DEF_RE", "CAPS_RE", "Named", "acronym_fits", "initials", "merge_acronyms"]
 
 _STOP = frozenset("of the and for in on at de du des al el la le da di".split())  # noqa: SIM905
-ACRO_DEF_RE = re.compile(r"\s*\(\s*([A-Z][A-Za-z&.-]{0,8}[A-Z])s?\s*\)")
+ACRO_DEF_RE = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z&.-]{0,8}[A-Z])s?\s*[)\]]")
 #: An all-caps word of 2-7 letters. The capital is consumed before the lookbehind so
 #: the regex engine can skip ahead to capitals instead of trying every position.
 CAPS_RE = re.compile(r"[A-Z](?<![\w.-].)[A-Z&]{1,6}(?![\w-])")

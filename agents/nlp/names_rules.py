@@ -27,11 +27,18 @@ __all__ = [
 ]
 
 _PARTICLE = r"(?:[Aa][lnrstdz]|[Aa]sh|[Ee][lnrstdz]|[Uu]l)[-‑]"
+# A lower-case syllable after a hyphen is part of a Korean or similar given name
+# ("Ban Ki-moon", "Kim Jong-un"); compounds such as "Taliban-led" are not.
+_SYLLABLE = (
+    r"(?:-(?!(?:led|run|era|born|like|held|made|type|wide|only|old|based|backed|style|free"
+    r"|linked|owned|allied|armed|hit|bred|wise|area|zone|size)\b)[a-z]{2,5}\b)"
+)
 _CAPTOK = (
     r"(?:Gen|Sen|Rep|Gov|Lt|Col|Maj|Brig|Capt|Sgt|Adm|Dr|Mr|Mrs|Ms|Jr|Sr|St|Mt|Ft|Cpl|Pvt"
     r"|Cmdr|Rev|Prof|Insp|Supt|Gens|Sens|Reps|Corp|Inc|Ltd|Co)\.(?=\s)"
     r"|(?:[A-Z]\.)+(?:[A-Z][a-z]+)?"
     rf"|(?:{_PARTICLE})?[A-Z]\w*(?:['’]\w+)*(?:-(?:[A-Z0-9]\w*|[a-z]{{1,2}}-[A-Z]\w*))*"
+    rf"{_SYLLABLE}?"
 )
 _CONNECTOR = r"of|the|and|for|on|de|du|des|da|di|do|dos|la|le|bin|ibn|bint|van|von|der|den|al|el|y"
 _ABBRS = "Gen Sen Rep Gov Lt Col Maj Brig Capt Sgt Adm Dr Mr Mrs Ms Jr Sr St Mt Ft Cpl Pvt Cmdr Rev"
@@ -41,7 +48,9 @@ _ABBRS = "Gen Sen Rep Gov Lt Col Maj Brig Capt Sgt Adm Dr Mr Mrs Ms Jr Sr St Mt 
 _FIRST = (
     r"[A-Z](?<![\w'’].)(?:[a-z]{1,4}\.(?=\s)(?:"
     + "|".join(rf"(?<={a}\.)" for a in _ABBRS.split())
-    + r")|\.(?:[A-Z]\.)*(?:[A-Z][a-z]+)?|\w*(?:['’]\w+)*(?:-(?:[A-Z0-9]\w*|[a-z]{1,2}-[A-Z]\w*))*)"
+    + r")|\.(?:[A-Z]\.)*(?:[A-Z][a-z]+)?|\w*(?:['’]\w+)*(?:-(?:[A-Z0-9]\w*|[a-z]{1,2}-[A-Z]\w*))*"
+    + _SYLLABLE
+    + "?)"
 )
 RUN_RE = re.compile(rf"{_FIRST}(?:(?:\s+(?:{_CONNECTOR}))*\s+(?:{_CAPTOK}))*")
 PARTICLE_BEFORE_RE = re.compile(rf"(?<![\w'’]){_PARTICLE}$")

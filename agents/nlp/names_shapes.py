@@ -38,16 +38,21 @@ _ACT_AFTER_RE = re.compile(rf"\s+{_AUX}(?:{_ACTS})\b")
 _PAIR_RE = re.compile(
     rf"\s+and\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+{_AUX}(?:{_SPEECH}|{_ACTS}|agreed|discussed)\b"
 )
+_TITLE_LEAD = frozenset(["acting", "former", "interim", "outgoing"])
 ORG_OF = OF | {"de", "du", "des", "del", "la", "el"}
 _PLACE_NOUNS = (
     r"town|city|village|hamlet|province|district|region|state|capital|port|suburb|area"
     r"|neighbou?rhood|county|governorate|enclave|island|camp|settlement|municipality|oblast"
     r"|territory|stronghold|country|nation|commune|locality|prefecture|valley|border town"
 )
+# A leader's name before the body he heads: "the Trump administration".
+_LEADER_AFTER_RE = re.compile(r"\s+(?:administration|government|presidency)\b")
 _APPOS_RE = re.compile(r",\s+(?:(?:a|an|the)\s+|\d{1,3},)")
 _AGE_RE = re.compile(r",\s+\d{1,3},")
 _PLACE_AFTER_RE = re.compile(
-    r"\s+(?:district|province|region|governorate|county|town|village|city|oblast|prefecture"
+    r"\s+(?:(?:tribal|autonomous|northern|southern|eastern|western|central|border|coastal"
+    r"|mountainous|restive|breakaway|semi-autonomous)\s+)?"
+    r"(?:district|province|region|governorate|county|town|village|city|oblast|prefecture"
     r"|municipality)\b"
 )
 _APPOS_PLACE_RE = re.compile(
@@ -137,8 +142,9 @@ def classify(
     source = ""
     if prev and n <= 4 and not given and not titled and _org_context(prev):
         etype, source = "ORG", "org-noun"  # "monitoring group NetBlocks", "analysts at HSBC"
-    elif titled and (plain or given):
-        source = "title"
+    elif titled and (plain or given or (n >= 2 and "-" in words[-1]
+                                        and words[-1] not in r.no_person)):
+        source = "title"  # "President Moon Jae-in": a hyphenated given name ends it
     elif prev == ["by"] and s <= 4 and plain:
         source = "byline"
     elif plain and n <= 3 and (_APPOS_PLACE_RE.match(text, e) or _PLACE_AFTER_RE.match(text, e)):
@@ -156,6 +162,8 @@ def classify(
         or (n == 1 and plain and at_start and text[e - 1] != "s" and _ACT_AFTER_RE.match(text, e))
     ):
         source = "speech"
+    elif n <= 2 and plain and not given and _LEADER_AFTER_RE.match(text, e):
+        source = "speech"  # "the Trump administration", "the Maduro government"
     elif plain and ((n >= 2 and _APPOS_RE.match(text, e)) or _AGE_RE.match(text, e)):
         source = "apposition"  # "Zana Amedi, a media official", "Faye, 44,"
     elif (
@@ -190,12 +198,19 @@ def org_shapes(
     k = n - 1
     while k >= 0:
         word = words[k][:-2] if words[k].endswith(("'s", "’s")) else words[k]
-        if word not in r.org:
+        if word not in r.org or (k + 1 < n and f"{word} {words[k + 1]}".lower() in r.titles):
+            # "Oil Minister", "Energy Secretary": a portfolio in a title heads no organisation
             k -= 1
             continue
         lo = k
-        while lo > 0 and name_word(words[lo - 1], r) and not words[lo - 1].endswith(("'s", "’s")):
+        while lo > 0 and name_word(words[lo - 1], r) and (
+            not words[lo - 1].endswith(("'s", "’s")) or words[lo - 1][:-2] == "People"
+        ):  # a possessor owns the organisation ("Russia's army"), "People's" names it
+            if words[lo - 1].lower() in _TITLE_LEAD:
+                break  # "Acting Customs and Border Protection": the title is not the name
             lo -= 1
+            if lo > 1 and words[lo - 1] == "and" and words[lo - 2] in r.org:
+                lo -= 2  # "Customs and Border Protection": two organisation words, one name
         hi = k + 1
         if hi + 1 < n and words[hi] in ORG_OF and name_word(words[hi + 1], r):
             hi += 2
@@ -203,6 +218,17 @@ def org_shapes(
                 hi += 1
             while words[hi - 1] in ORG_OF:
                 hi -= 1
+        # capitalised words after the head still belong to the name ("Astrophysical
+        # Journal Supplement Series"), up to a title or a given name ("Ministry
+        # Spokesman Ali", "Bank Governor Kofi")
+        while (
+            hi < n
+            and name_word(words[hi], r)
+            and words[hi].lower() not in r.title_first
+            and words[hi] not in r.given
+            and not r.gaz.lookup(words[hi])
+        ):
+            hi += 1
         if hi - lo >= 2:
             s, e = toks[lo][0], toks[hi - 1][1]
             if text.endswith(("'s", "’s"), s, e):

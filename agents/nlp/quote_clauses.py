@@ -12,7 +12,7 @@ import re
 from agents.nlp.quote_cues import Cue
 from agents.nlp.wordsets import wordset
 
-__all__ = ["reported_clause", "strip_dateline", "trailing_clause"]
+__all__ = ["parenthetical_clause", "reported_clause", "strip_dateline", "trailing_clause"]
 
 
 _LISTENER = re.compile(
@@ -35,11 +35,20 @@ _ADVERBIAL = re.compile(
     r"|report|note|comments?|remarks)(?:\s+(?:on|to|with)\s+(?:the\s+)?[\w.-]+)?"
     r"|at\s+a\s+(?:news|press)\s+(?:conference|briefing))(?=[\s,.;]|$)"
 )
+_ADVERB_LEAD = wordset(
+    "in on at by from during earlier later late early over via after before through "
+    "under inside outside near"
+)
 _THAT = re.compile(r",?\s+that\b")
 _NOT_CLAUSE_START = wordset("to of for on in at by with as and but or if from")
 _CLAUSE_HINT = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|may|might|should|must|"
     r"did|does|do|remain|remains|need|needs|want|wants|[a-z]+ed)\b"
+)
+# What "said" takes that is no clause: "said nothing", "said goodbye to", "said prayers".
+_NOT_SAID = wordset(
+    "nothing something anything little much goodbye farewell hello yes no so sorry thanks "
+    "thank prayers grace mass"
 )
 _SUBJECT_PRONOUN = wordset("he she they it we i there this")
 _END_TRIM = " \t\n.;:,\"'\u201c\u201d"
@@ -80,6 +89,16 @@ def reported_clause(text: str, cue: Cue, end: int, names: dict[int, int]) -> tup
     """
     pos = _skip_modifiers(text, cue, end, names)
     that = _THAT.match(text, pos, end)
+    if that is None:
+        # an adverbial the list does not know, then "that": "said earlier in the day
+        # that", "said by telephone that", "told reporters in Kano that"
+        first = text[pos : pos + 12].split(None, 1)
+        later = _THAT.search(text, pos, min(end, pos + 60)) \
+            if first and first[0].lower() in _ADVERB_LEAD else None
+        window = text[pos : later.start()].split() if later else []
+        if later and window and len(window) <= 6 \
+                and not any("," in w for w in window):
+            that = later
     if that is None and not cue.zero:
         later = _THAT.search(text, pos, end)
         window = text[pos : later.start()] if later else ""
@@ -96,8 +115,19 @@ def reported_clause(text: str, cue: Cue, end: int, names: dict[int, int]) -> tup
     first = words[0].lower()
     if that is None and (
         (first in _NOT_CLAUSE_START and not re.match(r"at\s+(?:least|most)\b", text[start:]))
-        or not (first in _SUBJECT_PRONOUN or _CLAUSE_HINT.search(text, start, stop))
+        or not (
+            first in _SUBJECT_PRONOUN
+            or _CLAUSE_HINT.search(text, start, stop)
+            or (
+                cue.lemma == "say"
+                and len(words) > 3
+                and first.strip(",") not in _NOT_SAID
+                and (cue.ing or not text[: cue.start].rstrip().endswith(","))  # ", said X,"
+            )
+        )
     ):
+        # "say" is followed by a clause, not an object, whatever its verb's form: "the
+        # gunmen wore masks", "the government stands ready"; other verbs need a sign.
         return None
     return start, stop
 
@@ -129,6 +159,47 @@ def trailing_clause(
         return None
     stop = start + len(text[start:comma].rstrip(_END_TRIM))
     return (start, stop) if len(text[start:stop].split(None, 4)) >= 4 else None
+
+
+_NOT_RESUMING = wordset(
+    "as and but while whereas according which who whom when after before since because "
+    "though although citing noting adding saying if unless so"
+)
+_OPENERS = wordset("but and however still yet so meanwhile instead")
+
+
+def parenthetical_clause(
+    text: str, start: int, cue: Cue, end: int, names: dict[int, int]
+) -> list[tuple[int, int]] | None:
+    """Find reported content split by its attribution: "Two of the planets, researchers
+    said, are exposed to ..." or "But, X said, there are differences ...".
+
+    Returns:
+        The content's pieces in order (one when only "But" stands before the
+        attribution, else two), or None when the sentence is not of that shape.
+    """
+    comma = text.rfind(",", start, cue.start)
+    if comma < 0 or len(text[comma + 1 : cue.start].split(None, 7)) > 6:
+        return None
+    after = _skip_modifiers(text, cue, end, names)
+    rest = text[after:end]
+    if not rest.lstrip().startswith(","):
+        return None
+    resume = after + len(rest) - len(rest.lstrip()) + 1
+    resume += len(text[resume:end]) - len(text[resume:end].lstrip())
+    words = text[resume:end].split(None, 3)
+    first = words[0].strip(",") if words else ""
+    if len(words) < 3 or first in _NOT_RESUMING or not (
+        _CLAUSE_HINT.fullmatch(first) or first in _SUBJECT_PRONOUN
+    ):
+        return None  # the sentence must resume with its verb: ", are exposed to ..."
+    stop = resume + len(text[resume:end].rstrip(_END_TRIM))
+    lead = text[start:comma].strip()
+    if lead.lower() in _OPENERS:
+        return [(resume, stop)]
+    if len(lead.split(None, 2)) < 2:
+        return None
+    return [(start, start + len(text[start:comma].rstrip())), (resume, stop)]
 
 
 _DATELINE = re.compile(

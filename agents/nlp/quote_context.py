@@ -58,6 +58,22 @@ class Memory:
             self.descs.append(who)
 
 
+def _alias_mentions(
+    doc: Doc, entities: list[ResolvedEntity], seen: set[tuple[int, int]]
+) -> list[Mention]:
+    """Entity spans the tagger did not mark: later last-name uses ("Mutharika, joined by
+    ...", "quoted Kim as saying") that entity resolution found. They can speak too."""
+    out = []
+    for e in entities:
+        if e.type not in _SPEAKING:
+            continue
+        for sp in e.mentions:
+            if (sp.start, sp.end) not in seen:
+                text = doc.body[sp.start : sp.end]
+                out.append(Mention(sp.start, sp.end, text, e.type, e.name, "alias"))
+    return out
+
+
 class QuoteContext:
     """One article's body, its speaking mentions and cues, indexed by offset.
 
@@ -88,6 +104,7 @@ class QuoteContext:
         self.by_span: dict[tuple[int, int], str] | None = None  # built on first use
         self.by_alias: dict[str, str] = {}
         speaking = [m for m in doc.mentions if m.type in _SPEAKING]
+        speaking += _alias_mentions(doc, entities, {(m.start, m.end) for m in doc.mentions})
         if doc.byline:
             byline = {name.lower() for name in doc.byline}
             sizes = {len(name) for name in byline}  # cheap filter before lower-casing

@@ -141,6 +141,8 @@ def find_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
     hits.sort()
     cues: list[Cue] = []
     for i, first in hits:
+        if cues and i < cues[-1].end:
+            continue  # inside a longer cue: "saying" in "as saying"
         for entry in lexicon[first]:
             last = i + len(first)
             if entry.tail is not None:

@@ -16,6 +16,8 @@ __all__ = ["QUOTE_MARKS", "QuoteUnit", "quote_units"]
 
 QUOTE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 _MARKS_OR_SPACE = " " + QUOTE_MARKS
+_OPENING = QUOTE_MARKS + "\u2018'"  # single marks open partial quotes too (‘calculated’)
+_CLOSING = _MARKS_OR_SPACE + "\u2019'"
 
 
 class QuoteUnit(NamedTuple):
@@ -69,10 +71,10 @@ def quote_units(doc: Doc) -> list[QuoteUnit]:
             last = nxt
             i += 1
         mark = first.start - 1
-        while mark > 0 and body[mark] not in QUOTE_MARKS and first.start - mark < 4:
+        while mark > 0 and body[mark] not in _OPENING and first.start - mark < 4:
             mark -= 1
         close = last.end
-        while close < len(body) and body[close] in _MARKS_OR_SPACE and close - last.end < 3:
+        while close < len(body) and body[close] in _CLOSING and close - last.end < 3:
             close += 1
         units.append(QuoteUnit(first.start, last.end, " ".join(parts), last.open_end, mark, close))
         i += 1

@@ -1,8 +1,9 @@
 """Quotation marks: where quoted words are and whether they are speech at all.
 
-Owns the per-paragraph scan for double quotation marks and the direct/partial/name
-decision for a quoted span. Reporting cues live in ``quote_cues.py``, reported clauses
-in ``quote_clauses.py``, and who said it is decided in ``speakers.py``.
+Owns the per-paragraph scan for quotation marks (double, and single outside them) and
+the direct/partial/name decision for a quoted span. Reporting cues live in
+``quote_cues.py``, reported clauses in ``quote_clauses.py``, and who said it is decided
+in ``speakers.py``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
     Curly marks say which way they face. A straight mark opens when it follows the
     start, a space, an opening bracket or a dash, and closes otherwise. Single marks
-    are left alone, so nested 'quotes' and apostrophes stay inside the span. A quote
+    inside a double-marked span are left alone (nested 'quotes' stay inside it); outside
+    one, a phrase of up to 12 words in single marks is a quote too, and apostrophes
+    ("Kenya’s", "the Kurds' leaders") are never marks. A quote
     still open at the end of the paragraph gets ``open_end=True``: wire copy leaves a
     multi-paragraph quote unclosed and reopens it in the next paragraph.
 
@@ -63,7 +66,36 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             opened = None
     if opened is not None:
         _add_span(spans, text, opened, len(text), True)
+    if "\u2018" in text or " '" in text or text.startswith("'"):
+        singles = [q for q in _single_spans(text)
+                   if not any(d.start - 1 <= q.start < d.end + 1 for d in spans)]
+        if singles:
+            spans = sorted(spans + singles, key=lambda q: q.start)
     return spans
+
+
+# A single-marked quote: the opener starts a word after a space or bracket; the closer
+# ends one (a letter or digit after it would make it an apostrophe: "Kenya’s", "’90s").
+_SINGLE_RE = re.compile(
+    r"(?:^|(?<=[\s(\[\u2014\u2013]))([\u2018'])(?=[A-Za-z])"
+    r"([^\u2018\n\"\u201c\u201d]{2,120}?[\w.,!?])[\u2019'](?!\w)"
+)
+
+
+def _single_spans(text: str) -> list[QuoteSpan]:
+    """Quotes in single marks (‘calculated decision’, 'grave violation'), at most 12 words.
+
+    The closer must match the opener's kind (‘ with ’, ' with ') and end a word, so
+    apostrophes inside ("Kenya’s") or after a plural ("the Kurds' leaders") are no marks.
+    """
+    out: list[QuoteSpan] = []
+    for m in _SINGLE_RE.finditer(text):
+        opener, inner = m.group(1), m.group(2)
+        closer = text[m.end(2) : m.end(2) + 1]
+        if closer != ("\u2019" if opener == "\u2018" else "'") or len(inner.split()) > 12:
+            continue
+        out.append(QuoteSpan(m.start(2), m.end(2), inner, False))
+    return out
 
 
 def _add_span(spans: list[QuoteSpan], text: str, start: int, end: int, open_end: bool) -> None:

@@ -34,12 +34,12 @@ _BOUNDARY_MARKS = tuple(",;:(\u2014\u2013")
 _SPACED_DASH = re.compile(r"\s-\s")
 _CONJUNCTIONS = wordset(
     "that but while whereas as because when after although though since where if before "
-    "once until unless so"
+    "once until unless so what"
 )
 _WORD_RUN = re.compile(r"\w+")
 _CONJUNCTION_WORDS = re.compile(
     r"\b(?:that|but|while|whereas|as|because|when|after|although|though|since|where|if|"
-    r"before|once|until|unless|so)\b",
+    r"before|once|until|unless|so|what)\b",
     re.IGNORECASE,
 )
 _WITH = re.compile(r"\bwith\b", re.IGNORECASE)
@@ -52,6 +52,8 @@ _ROLES = wordset(
 # Between a place or organisation and a person after a cue, only a title's words:
 # "U.S. special envoy Daniel Whitcomb", "UNICEF spokesperson James Elder".
 _TITLE_GAP = re.compile(r"(?:['’]s)?\s+(?:(?!(?:and|or|with|to)\s)[A-Za-z-]+\s+){1,4}")
+_QUOTED = re.compile(r"\b(?:quote[sd]?|quoting|cite[sd]?|citing)\s+")
+_OF_ORG = re.compile(r",?\s+(?:of|from|at|with)\s+(?:the\s+)?")
 _AGE_LEAD = re.compile(r"^\d{1,3},\s+")
 _AND_TAIL = re.compile(r"\s+and\s*$")
 _ARTICLES = frozenset(["a", "an", "the", "its", "his", "her", "their"])
@@ -68,7 +70,7 @@ _SPACED_THE = re.compile(r"^\s*(?:the|The)\s+")
 _NOT_AUX = wordset(
     "also had has have been was were is are will would could can may might should must did "
     "does do not never later earlier again previously repeatedly then further already once "
-    "reportedly allegedly publicly privately separately often recently had_been"
+    "reportedly allegedly publicly privately separately often recently had_been each both"
 )
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where|when|whom)\b")
 _APPOSITION = re.compile(r"(?:a|an|the|its|his|her|their|one|another)\s", re.IGNORECASE)
@@ -102,7 +104,10 @@ def _drop_trailing_aux(body: str, start: int, end: int) -> int:
         text = body[start:end].rstrip()
         cut = text.rfind(" ")
         word = text[cut + 1 :]
-        if not word or word.lower() not in _NOT_AUX or cut < 0:
+        if not word or cut < 0 or not (
+            word.lower() in _NOT_AUX
+            or (word.islower() and len(word) > 4 and word.endswith("ly"))  # "unexpectedly"
+        ):
             return start + len(text)
         end = start + cut
 
@@ -303,6 +308,10 @@ def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -
         The speaker, or None when nothing before the cue can speak.
     """
     body = art.body
+    if body.startswith("as ", end):  # "the agency quoted Kim as saying": Kim speaks
+        found = list(_QUOTED.finditer(body, start, end))
+        if found:
+            start = found[-1].end()
     start, end = strip_span(body, start, end)
     end = _drop_trailing_aux(body, start, end)
     start, end = strip_span(body, start, end)
@@ -317,6 +326,12 @@ def subject_before(art: QuoteContext, start: int, end: int, ing: bool = False) -
     if verb is not None:  # "Police arrested two men and said": the subject of "arrested"
         return subject_before(art, chunk, verb)
     inside = art.within(chunk, end)
+    if len(inside) > 1 and inside[-1].end >= end - 1 and inside[-1].type != "PERSON":
+        for p in inside[:-1]:
+            if p.type == "PERSON" and _OF_ORG.fullmatch(body, p.end, inside[-1].start):
+                # "Elif Tuncer of Bogazici University warned": the person speaks
+                title = _title_before(art, start, p, False)
+                return _named(art, p, title)
     if inside and inside[-1].end >= end - 1:
         m = inside[-1]
         if m.type == "GPE" and len(inside) > 1 and inside[-2].type == "ORG" \

@@ -77,7 +77,6 @@ SEED_BODY = "\n\n".join(
 )
 
 SEED_GOLD = [
-    ("Jeff Seldin", "PERSON", []),
     ("Zana Amedi", "PERSON", ["Amedi"]),
     ("Mustafa Bali", "PERSON", ["Bali"]),
     ("Kino Gabriel", "PERSON", ["Gabriel"]),
@@ -124,7 +123,7 @@ def test_seed_entities_score(gaz: Gazetteer) -> None:
     precision = sum(any(match(e, g) for g in SEED_GOLD) for e in ents) / len(ents)
     recall = sum(any(match(e, g) for e in ents) for g in SEED_GOLD) / len(SEED_GOLD)
     assert precision >= 0.9 and recall >= 0.9, [(e.name, e.type) for e in ents]
-    assert ents[0].name == "Jeff Seldin" and ents[0].mentions == ()
+    assert "Jeff Seldin" not in by_name(ents)  # a byline is a credit, not an entity (FORMAT.md)
     sdf = by_name(ents)["Syrian Democratic Forces"]
     assert {"SDF", "Syrian Democratic Force"} <= set(sdf.aliases)
     assert set(by_name(ents)["Islamic State"].aliases) == {"IS", "Daesh"}
@@ -216,7 +215,10 @@ def test_people_with_shared_first_name_stay_apart(gaz: Gazetteer) -> None:
 
 
 def test_canonical_map_and_canonical_of(gaz: Gazetteer) -> None:
-    body = "Daesh fighters attacked the U.S. base. IS later claimed it."
+    body = (
+        "Daesh fighters attacked a United States base. The Islamic State later claimed it, "
+        "IS said, and U.S. officials agreed."
+    )
     doc = make_doc(body)
     ents = resolve_entities(doc, gaz)
     names = canonical_map(ents)
@@ -228,6 +230,18 @@ def test_canonical_map_and_canonical_of(gaz: Gazetteer) -> None:
     assert canonical_of(stray, ents) == "ISIL"  # unseen alias: falls back to its own canonical
     other = Mention(0, 5, "Daesh", "ORG", "Daesh", "spacy")
     assert canonical_of(other, ents) == "Islamic State"
+
+
+def test_the_story_s_own_spelling_names_a_known_entity(gaz: Gazetteer) -> None:
+    # dev 01: the story writes Burma, Rangoon and the U.S. spelling of the WFP
+    body = (
+        "The international community is offering aid to military-ruled Burma.\n\n"
+        "The U.N. World Food Program said it has begun distributing supplies from its "
+        "Burmese warehouses to people in and around Rangoon."
+    )
+    names = {(e.name, e.type) for e in resolve(body, gaz)}
+    assert {("Burma", "GPE"), ("Rangoon", "GPE"), ("Burmese", "NORP"),
+            ("U.N. World Food Program", "ORG")} <= names
 
 
 def test_resolve_is_pure(gaz: Gazetteer) -> None:
@@ -271,8 +285,10 @@ def test_national_society_then_bare_red_cross(gaz: Gazetteer) -> None:
 
 def test_bare_red_cross_alone_is_the_icrc(gaz: Gazetteer) -> None:
     body = "The Red Cross said it had lost contact with two staff members in Khartoum."
-    names = [e.name for e in resolve_entities(make_doc(body), gaz)]
-    assert "International Committee of the Red Cross" in names
+    ents = {e.name: e for e in resolve_entities(make_doc(body), gaz)}
+    # named as the story writes it (FORMAT.md), but read as the ICRC, not a society
+    assert ents["Red Cross"].type == "ORG"
+    assert "International Committee of the Red Cross" not in ents
 
 
 def test_joined_surnames_become_two_people(gaz: Gazetteer) -> None:
@@ -284,3 +300,19 @@ def test_joined_surnames_become_two_people(gaz: Gazetteer) -> None:
     assert set(people) == {"Vladimir Putin", "Donald Trump"}
     assert "Putin" in people["Vladimir Putin"].aliases
     assert "Trump" in people["Donald Trump"].aliases
+
+
+def test_credit_lines_and_headings_name_no_entities(gaz: Gazetteer) -> None:
+    # dev 15, 10, 06, 11: credits, a programme line, a related-story heading, an outlet line
+    body = (
+        "VOA's Victoria Macchi contributed to this report.\n\n"
+        "This is the VOA Special English Economics Report.\n\n"
+        "The administration is touting a drop in arrivals at the U.S. border.\n\n"
+        "US Leaders Who Served in Vietnam War Look Back and Ahead\n\n"
+        "VOA News\n\n"
+        "Malawi Electoral Commission chairperson Chifundo Kachale announces the results in "
+        "Blantyre, Malawi, June 27, 2020. (Lameck Masina/VOA)\n\n"
+        "The countries that ranked in the top five are:\n\n1. Finland\n\n2. Norway"
+    )
+    names = {e.name for e in resolve(body, gaz)}
+    assert names == {"U.S.", "Finland", "Norway"}, names

@@ -164,3 +164,41 @@ def test_trailing_clause_before_the_attribution() -> None:
 )
 def test_strip_dateline(text: str, content: str) -> None:
     assert text[strip_dateline(text, 0, len(text)) :] == content
+
+
+def test_said_before_an_inverted_subject_is_no_clause() -> None:
+    # fixture 01: ", said Ivan Hordiienko, head of ..." names the speaker, not a clause
+    text = (
+        "A drone slammed into a block, setting the upper floors ablaze, said Ivan "
+        "Hordiienko, head of the Kharkiv regional police."
+    )
+    assert clause(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry said earlier in the day that four people had been arrested.",
+        "The ministry said late on Tuesday that four people had been arrested.",
+        "The minister said in a televised address that four people had been arrested.",
+        "A police officer said by telephone that four people had been arrested.",
+        "An official said on condition of anonymity that four people had been arrested.",
+        "The governor told reporters in Kano that four people had been arrested.",
+    ],
+)
+def test_adverbials_between_cue_and_clause(text: str) -> None:
+    # the "said earlier in the day that" and its kin
+    assert clause(text) == "four people had been arrested"
+
+
+def test_partial_quotes_in_single_marks() -> None:
+    # the "partial quotes in single quotation marks"
+    p = "The ministry called the move a \u2018calculated decision\u2019, Kenya\u2019s envoy said."
+    assert texts(p) == ["calculated decision"]
+    p = "Officials called it a 'grave violation' of the truce, the army's spokesman said."
+    assert texts(p) == ["grave violation"]
+
+
+def test_apostrophes_make_no_single_quotes() -> None:
+    p = "The Kurds' leaders met in the '90s and Kenya\u2019s envoy rock \u2019n\u2019 rolled."
+    assert texts(p) == []
