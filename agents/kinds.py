@@ -20,7 +20,7 @@ from schemas.base import WireRecord
 from schemas.outputs import Entity, Event, Figure, Quote
 
 __all__ = ["BOOL", "KINDS", "MAX_TEXT", "NAME", "NUM", "TEXT", "Kind", "ViewSpec", "by_name",
-           "subject_key", "view_item"]
+           "fold_name", "subject_key", "view_item"]
 
 Record = dict[str, Any]
 
@@ -32,6 +32,15 @@ MAX_TEXT = 4_000
 def subject_key(unit: str | None) -> str:
     """What a figure counts, normalised for lookup: "Yazidi Women" -> "yazidi women"."""
     return " ".join((unit or "").lower().split())
+
+
+def fold_name(name: str) -> str:
+    """A name as a table key: spaces collapsed, case folded ("Al-Shabab" = "al-shabab").
+
+    The views and the alias table key names this way, so any spelling that differs
+    only in case or spacing finds the same entry (and needs no alias of its own).
+    """
+    return " ".join(name.split()).casefold()
 
 
 def _cut(text: Any) -> Any:

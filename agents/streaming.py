@@ -25,7 +25,7 @@ from agents.alerts import AlertLedger, active_rules, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.enrich import enrich_article
-from agents.kinds import KINDS
+from agents.kinds import KINDS, fold_name
 from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received
 from agents.parse import RawMeta, parse_article
@@ -169,7 +169,8 @@ def view_updates(topic: Any, article_id: str, revision: int, ops: list[Op],
     """
     by_partition: dict[int, list[dict[str, Any]]] = {}
     for op in ops:
-        by_partition.setdefault(partition_for(op.group, partitions), []).append(op.to_json())
+        by_partition.setdefault(partition_for(fold_name(op.group), partitions),
+                                []).append(op.to_json())
     return [Out(topic, article_id, orjson.dumps({"article_id": article_id, "revision": revision,
                                                  "ops": part_ops}), partition=p)
             for p, part_ops in sorted(by_partition.items())]

@@ -27,12 +27,17 @@ import orjson
 
 from agents.errors import InvalidRecord
 from agents.kinds import by_name
+from agents.lexicon import load_lexicon
 from agents.runner import Out, run_stage
-from agents.viewfold import Op, fold
-from streams.app import app, channels
+from agents.viewfold import Op, aliases_to_learn, fold
+from streams.app import app, channels, settings
 from streams.tables import aliases, view_tables
 
 __all__ = ["decode_ops", "views_agent"]
+
+
+def _lexicon() -> Any:
+    return load_lexicon(settings.ner_backend, settings.gazetteer)
 
 
 def decode_ops(payload: bytes | None) -> list[Op]:
@@ -55,12 +60,16 @@ def _write(table: Any, writes: dict[str, Any]) -> None:
             table[key] = value
 
 
+def _gazetteer(name: str) -> str | None:
+    known = _lexicon().gazetteer.lookup(name)
+    return str(known[0]) if known else None
+
+
 def _learn_aliases(op: Op) -> None:
     """Every worker resolves an entity's aliases (the ``entity-aliases`` global table)."""
-    for item in op.items:
-        for alias in (op.group, *(item.get("aliases") or [])):
-            if aliases.get(alias.lower()) != op.group:
-                aliases[alias.lower()] = op.group
+    forms = [a for item in op.items for a in item.get("aliases") or ()]
+    for key, name in aliases_to_learn(op.group, forms, _gazetteer, aliases.get).items():
+        aliases[key] = name
 
 
 def _fold(event: Any) -> Iterator[Out]:

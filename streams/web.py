@@ -23,7 +23,7 @@ from faust.exceptions import SameNode
 from faust.web import Request, Response, View
 
 from agents.annotate import annotated_view
-from agents.kinds import subject_key
+from agents.kinds import fold_name, subject_key
 from agents.viewfold import day_key, group_prefix, head_key
 from streams import faust_private as fp
 from streams import skips
@@ -123,7 +123,7 @@ def resolve_name(name: str) -> str:
     from agents.lexicon import load_lexicon
 
     wanted = " ".join(name.split())
-    learned = aliases.get(wanted.lower())
+    learned = aliases.get(fold_name(wanted))
     if learned:
         return str(learned)
     known = load_lexicon(settings.ner_backend, settings.gazetteer).gazetteer.lookup(wanted)
@@ -234,7 +234,7 @@ async def _group(view: View, request: Request, kind: str, group: str, asked: str
         head = table.get(head_key(group))
         return render(table, head) if head else _not_found(view, kind, asked, group)
 
-    return await _routed(view, request, table, group, serve)
+    return await _routed(view, request, table, fold_name(group), serve)
 
 
 def _daily(table: Any, group: str) -> dict[str, int]:
@@ -250,7 +250,7 @@ class SpeakerQuotes(View):
     async def get(self, request: Request, name: str) -> Response:
         key = resolve_name(name)
         return await _group(self, request, "quotes", key, name, lambda table, head: _page(
-            self, request, table, group_prefix(key), head["n"], speaker=key))
+            self, request, table, group_prefix(key), head["n"], speaker=head["group"]))
 
 
 @app.page("/entities/{name}")
@@ -262,7 +262,7 @@ class EntityView(View):
 
         def render(table: Any, head: Any) -> Response:
             days = list(_daily(table, key))
-            return self.json({"name": key, "type": head.get("type"),
+            return self.json({"name": head["group"], "type": head.get("type"),
                               "aliases": head.get("aliases", []), "mentions": head["m"],
                               "articles": head["n"], "first_seen": days[0] if days else None,
                               "last_seen": days[-1] if days else None})
@@ -276,8 +276,8 @@ class EntityDaily(View):
 
     async def get(self, request: Request, name: str) -> Response:
         key = resolve_name(name)
-        return await _group(self, request, "entities", key, name, lambda table, _head: self.json(
-            {"name": key, "daily": _daily(table, key)}))
+        return await _group(self, request, "entities", key, name, lambda table, head: self.json(
+            {"name": head["group"], "daily": _daily(table, key)}))
 
 
 @app.page("/places/{place}/events")
@@ -291,8 +291,9 @@ class PlaceEvents(View):
             if day:
                 bucket = table.get(day_key(key, day)) or {"n": 0}
                 return _page(self, request, table, group_prefix(key, day), bucket["n"],
-                             place=key, day=day)
-            return _page(self, request, table, group_prefix(key), head["n"], place=key, day=None)
+                             place=head["group"], day=day)
+            return _page(self, request, table, group_prefix(key), head["n"], place=head["group"],
+                         day=None)
 
         return await _group(self, request, "events", key, place, render)
 

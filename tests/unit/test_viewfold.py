@@ -9,6 +9,7 @@ import orjson
 from agents.kinds import MAX_TEXT, by_name
 from agents.viewfold import (
     Op,
+    aliases_to_learn,
     day_key,
     fold,
     group_prefix,
@@ -139,3 +140,26 @@ def test_no_value_grows_with_history() -> None:
 def test_ops_survive_their_json_round_trip() -> None:
     (op,) = ops_for(QUOTES, "a1", 1, [quote("q1")])
     assert Op.from_json(orjson.loads(orjson.dumps(op.to_json()))) == op
+
+
+def test_group_keys_fold_case_and_spacing_and_keep_the_name_as_written() -> None:
+    t = Table()
+    t.fold(QUOTES, ops_for(QUOTES, "a1", 1, [quote("q1", speaker="Al-Shabab")])[0])
+    t.fold(QUOTES, ops_for(QUOTES, "a2", 1, [quote("q2", article="a2",
+                                                   speaker="al-Shabab  ")])[0])
+    assert t[head_key("AL-SHABAB")] == {"group": "Al-Shabab", "n": 2, "m": 0}
+    assert len(t.items_of(group_prefix("al-shabab"))) == 2
+
+
+def test_only_aliases_a_lookup_needs_are_learned_and_the_first_name_stays() -> None:
+    gazetteer = {"Burma": "Myanmar", "IS": "Islamic State", "Daesh": "Islamic State"}.get
+    held = {"bali": "Mustafa Bali"}.get
+    # the name itself, and the gazetteer's own aliases, need no entry ...
+    assert aliases_to_learn("Islamic State", ["IS", "Daesh", "islamic state"], gazetteer,
+                            held) == {}
+    # ... a learned acronym does, and a name the gazetteer would send elsewhere
+    assert aliases_to_learn("Syrian Democratic Forces", ["SDF"], gazetteer, held) == {
+        "sdf": "Syrian Democratic Forces"}
+    assert aliases_to_learn("Burma", [], gazetteer, held) == {"burma": "Burma"}
+    # an alias held for someone else keeps its first name
+    assert aliases_to_learn("Ahmed Bali", ["Bali"], gazetteer, held) == {}
