@@ -225,16 +225,44 @@ async def _lookup(view: View, request: Request, table: Any, key: str, asked: str
     return await _routed(view, request, table, key, serve)
 
 
-async def _group(view: View, request: Request, kind: str, group: str, asked: str,
-                 render: Callable[[Any, Any], Response]) -> Response:
-    """Route to the owner of ``group`` in ``kind``'s view, then ``render(table, head)``."""
+async def _group(view: View, request: Request, kind: str, asked: str,
+                 render: Callable[[Any, Any, str], Response], *,
+                 resolve: Callable[[str], str] | None = None) -> Response:
+    """Answer ``render(table, head, group)`` for the group ``asked`` names in ``kind``'s view.
+
+    The group called ``asked`` itself comes first (a bare "Gabriel" a story quoted has
+    its own list); only when there is none does ``resolve`` turn an alias into the
+    canonical name ("Daesh" -> "Islamic State", "Gabriel" -> "Nadia Gabriel"), and the
+    request goes on to that group's owner once, with ``?resolved=`` so it stops there.
+    """
     table = view_tables[kind]
+    forced = request.query.get("resolved")
+    group = forced or asked
 
     async def serve() -> Response:
         head = table.get(head_key(group))
-        return render(table, head) if head else _not_found(view, kind, asked, group)
+        if head:
+            return render(table, head, group)
+        other = resolve(group) if resolve and not forced else group
+        if fold_name(other) == fold_name(group):
+            return _not_found(view, kind, asked, other)
+        return await _forward(view, request, table, other)
 
     return await _routed(view, request, table, fold_name(group), serve)
+
+
+async def _forward(view: View, request: Request, table: Any, group: str) -> Response:
+    """Ask the owner of ``group`` (perhaps this worker) for the same page, resolved."""
+    url = request.url.update_query(resolved=group)
+    try:
+        dest = app.router.key_store(table.name, fold_name(group))
+    except KeyError:
+        return view.json({"error": "unavailable", "message": "the table is being rebalanced"},
+                         status=503)
+    target = url.with_host(dest.host or "127.0.0.1").with_port(dest.port)
+    async with app.http_client.get(target, headers=request.headers) as response:
+        return view.text(await response.text(), content_type=response.content_type,
+                         status=response.status)
 
 
 def _daily(table: Any, group: str) -> dict[str, int]:
@@ -245,12 +273,12 @@ def _daily(table: Any, group: str) -> dict[str, int]:
 
 @app.page("/speakers/{name}/quotes")
 class SpeakerQuotes(View):
-    """The newest quotes of a speaker (names and aliases resolve to the canonical one)."""
+    """The newest quotes of a speaker (an alias finds the canonical speaker)."""
 
     async def get(self, request: Request, name: str) -> Response:
-        key = resolve_name(name)
-        return await _group(self, request, "quotes", key, name, lambda table, head: _page(
-            self, request, table, group_prefix(key), head["n"], speaker=head["group"]))
+        return await _group(self, request, "quotes", name, lambda table, head, g: _page(
+            self, request, table, group_prefix(g), head["n"], speaker=head["group"]),
+            resolve=resolve_name)
 
 
 @app.page("/entities/{name}")
@@ -258,16 +286,14 @@ class EntityView(View):
     """An entity: type, aliases, mention totals, first and last seen."""
 
     async def get(self, request: Request, name: str) -> Response:
-        key = resolve_name(name)
-
-        def render(table: Any, head: Any) -> Response:
-            days = list(_daily(table, key))
+        def render(table: Any, head: Any, group: str) -> Response:
+            days = list(_daily(table, group))
             return self.json({"name": head["group"], "type": head.get("type"),
                               "aliases": head.get("aliases", []), "mentions": head["m"],
                               "articles": head["n"], "first_seen": days[0] if days else None,
                               "last_seen": days[-1] if days else None})
 
-        return await _group(self, request, "entities", key, name, render)
+        return await _group(self, request, "entities", name, render, resolve=resolve_name)
 
 
 @app.page("/entities/{name}/daily")
@@ -275,9 +301,8 @@ class EntityDaily(View):
     """Mentions of an entity per day (a one-day tumbling window on the story's date)."""
 
     async def get(self, request: Request, name: str) -> Response:
-        key = resolve_name(name)
-        return await _group(self, request, "entities", key, name, lambda table, head: self.json(
-            {"name": head["group"], "daily": _daily(table, key)}))
+        return await _group(self, request, "entities", name, lambda table, head, g: self.json(
+            {"name": head["group"], "daily": _daily(table, g)}), resolve=resolve_name)
 
 
 @app.page("/places/{place}/events")
@@ -285,17 +310,17 @@ class PlaceEvents(View):
     """Events at a place, newest day first, or of one day with ``?day=YYYY-MM-DD``."""
 
     async def get(self, request: Request, place: str) -> Response:
-        key, day = resolve_name(place), request.query.get("day")
+        day = request.query.get("day")
 
-        def render(table: Any, head: Any) -> Response:
+        def render(table: Any, head: Any, group: str) -> Response:
             if day:
-                bucket = table.get(day_key(key, day)) or {"n": 0}
-                return _page(self, request, table, group_prefix(key, day), bucket["n"],
+                bucket = table.get(day_key(group, day)) or {"n": 0}
+                return _page(self, request, table, group_prefix(group, day), bucket["n"],
                              place=head["group"], day=day)
-            return _page(self, request, table, group_prefix(key), head["n"], place=head["group"],
-                         day=None)
+            return _page(self, request, table, group_prefix(group), head["n"],
+                         place=head["group"], day=None)
 
-        return await _group(self, request, "events", key, place, render)
+        return await _group(self, request, "events", place, render, resolve=resolve_name)
 
 
 @app.page("/figures/{subject}")
@@ -303,9 +328,9 @@ class SubjectFigures(View):
     """Figures about what they count ("civilians", "people"), newest first."""
 
     async def get(self, request: Request, subject: str) -> Response:
-        key = subject_key(subject)
-        return await _group(self, request, "figures", key, subject, lambda table, head: _page(
-            self, request, table, group_prefix(key), head["n"], subject=key))
+        return await _group(self, request, "figures", subject_key(subject),
+                            lambda table, head, g: _page(self, request, table, group_prefix(g),
+                                                         head["n"], subject=head["group"]))
 
 
 @app.page("/articles/{article_id}")
