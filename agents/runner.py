@@ -46,6 +46,7 @@ class Out:
     value: Any  # bytes, or a faust Record for a typed topic
     headers: list[tuple[str, bytes]] | None = None
     partition: int | None = None  # None: the key's partition (the producer's partitioner)
+    on_sent: Callable[[Any], None] | None = None  # runs with the broker's RecordMetadata
 
 
 def message_headers(event: Any) -> list[tuple[str, bytes]]:
@@ -105,4 +106,4 @@ async def run_stage(
 async def send_out(out: Out) -> None:
     """Send one message through the producer of its topic's app (checked at commit)."""
     await sends.send(out.topic.app.producer, out.topic.get_topic_name(), out.key, out.value,
-                     partition=out.partition, headers=out.headers)
+                     partition=out.partition, headers=out.headers, on_sent=out.on_sent)

@@ -31,6 +31,7 @@ from agents.lexicon import load_lexicon
 from agents.runner import Out, run_stage
 from agents.viewfold import Op, aliases_to_learn, fold
 from streams.app import app, channels, settings
+from streams.faust_private import table_put
 from streams.tables import aliases, view_tables
 
 __all__ = ["decode_ops", "views_agent"]
@@ -52,12 +53,11 @@ def decode_ops(payload: bytes | None) -> list[Op]:
     return ops
 
 
-def _write(table: Any, writes: dict[str, Any]) -> None:
+def _write(table: Any, partition: int, writes: dict[str, Any]) -> Iterator[Out]:
+    """Put the writes in the local store; yield their changelog messages to send."""
     for key, value in writes.items():
-        if value is None:
-            table.pop(key, None)
-        else:
-            table[key] = value
+        topic, raw_key, raw_value, on_sent = table_put(table, partition, key, value)
+        yield Out(topic, raw_key, raw_value, partition=partition, on_sent=on_sent)
 
 
 def _gazetteer(name: str) -> str | None:
@@ -73,12 +73,12 @@ def _learn_aliases(op: Op) -> None:
 
 
 def _fold(event: Any) -> Iterator[Out]:
+    partition = event.message.partition
     for op in decode_ops(event.message.value):
         table = view_tables[op.kind]
-        _write(table, fold(by_name(op.kind), op, table.get))
+        yield from _write(table, partition, fold(by_name(op.kind), op, table.get))
         if op.kind == "entities":
             _learn_aliases(op)
-    return iter(())
 
 
 @app.agent(channels.views, concurrency=1)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from importlib import metadata
 from typing import Any
 
+import orjson
 from aiokafka.partitioner import murmur2
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "partition_for",
     "queued",
     "scan",
+    "table_put",
 ]
 
 logger = logging.getLogger(__name__)
@@ -120,6 +122,44 @@ def scan(table: Any, prefix: str, after: str | None = None,
     out.sort(key=lambda kv: kv[0])
     out = out[:limit] if limit is not None else out
     return [(k, data._decode_value(v)) for k, v in out]
+
+
+def table_put(table: Any, partition: int, key: str, value: Any | None) -> tuple[
+        Any, bytes, bytes | None, Callable[[Any], None]]:
+    """Write one table entry to the local store; return its changelog message to send.
+
+    Why not ``table[key] = value``: faust then sends the changelog message through
+    ``Topic.send_soon`` (a FutureMessage, its buffer, a callback that writes the
+    persisted offset), ~40 µs a write. The views write ~100-180 entries per article,
+    which made the changelog faust's largest cost in the worker's profile. Here the
+    entry goes to the store (RocksDB, or the memory store of tests) exactly as faust's
+    ``Store.__setitem__`` puts it (raw key, JSON value), and the caller sends the
+    changelog message through the checked producer path (``streams/sends.py``),
+    to the partition of the event being processed, as faust would. Restoring from
+    the changelog reads these messages like faust's own.
+
+    Returns:
+        ``(changelog topic, key bytes, value bytes or None for a delete, on_sent)``;
+        ``on_sent(metadata)`` records the changelog offset the store now holds, as
+        faust's ``_on_changelog_sent`` does (recovery then starts after it).
+    """
+    store = table.data
+    raw_key = key.encode()
+    raw_value = None if value is None else orjson.dumps(value)
+    if getattr(store, "_dbs", None) is None:  # memory:// (tests): decoded keys and values
+        if value is None:
+            store.data.pop(key, None)
+        else:
+            store.data[key] = value
+    elif raw_value is None:
+        store._del(raw_key)
+    else:
+        store._set(raw_key, raw_value)
+
+    def on_sent(metadata: Any) -> None:
+        store.set_persisted_offset(metadata.topic_partition, metadata.offset)
+
+    return table.changelog_topic, raw_key, raw_value, on_sent
 
 
 # -- consumer state (the stall watchdog, /health) --------------------------------------

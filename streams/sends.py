@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["Deliveries", "DeliveryFailed", "before_commit", "deliveries", "send"]
@@ -36,16 +37,26 @@ class Deliveries:
         self.failure: BaseException | None = None
         self.sent = 0
 
-    def track(self, future: asyncio.Future[Any], where: str) -> None:
-        """Watch one send's delivery future (``where`` names the topic for the log)."""
+    def track(self, future: asyncio.Future[Any], where: str,
+              on_sent: Callable[[Any], None] | None = None) -> None:
+        """Watch one send's delivery future (``where`` names the topic for the log).
+
+        ``on_sent(metadata)`` runs once the broker has the message.
+        """
         self.sent += 1
         self.pending.add(future)
-        future.add_done_callback(lambda f: self._done(f, where))
+        future.add_done_callback(lambda f: self._done(f, where, on_sent))
 
-    def _done(self, future: asyncio.Future[Any], where: str) -> None:
+    def _done(self, future: asyncio.Future[Any], where: str,
+              on_sent: Callable[[Any], None] | None = None) -> None:
+        if future not in self.pending:
+            return  # already looked at (by ``check``)
         self.pending.discard(future)
         exc = future.exception() if not future.cancelled() else asyncio.CancelledError()
-        if exc is not None and self.failure is None:
+        if exc is None:
+            if on_sent is not None:
+                on_sent(future.result())
+        elif self.failure is None:
             self.failure = exc
             logger.critical("Delivery failed topic=%s error=%r: stopping before the next "
                             "offset commit, so the input is read again", where, exc)
@@ -53,7 +64,7 @@ class Deliveries:
     def check(self) -> None:
         """Raise :class:`DeliveryFailed` if any send failed (done futures are looked at now)."""
         for future in list(self.pending):
-            if future.done():
+            if future.done() and not future.cancelled() and future.exception() is not None:
                 self._done(future, "?")
         if self.failure is not None:
             raise DeliveryFailed(f"a send failed: {self.failure!r}") from self.failure
@@ -77,8 +88,9 @@ async def before_commit(consumer: Any, ledger: Deliveries = deliveries) -> None:
 
 async def send(producer: Any, topic: str, key: str | bytes | None, value: bytes | None, *,
                partition: int | None = None, headers: list[tuple[str, bytes]] | None = None,
+               on_sent: Callable[[Any], None] | None = None,
                ledger: Deliveries = deliveries) -> None:
     """Hand one message to the producer and track its delivery."""
     raw_key = key.encode() if isinstance(key, str) else key
     future = await producer.send(topic, raw_key, value, partition, None, headers)
-    ledger.track(future, topic)
+    ledger.track(future, topic, on_sent)
