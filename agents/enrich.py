@@ -4,7 +4,7 @@ Why the stage works on the whole article: speakers are named after their
 quotes as often as before ("…," he said), acronyms are defined anywhere
 ("Syrian Democratic Forces (SDF)"), and the main place of an article is known
 only at its end. So the split and tag stages send one message per article
-(``paragraphs.v2``, see schemas/paragraph.py for why not one per paragraph)
+(``schemas/paragraph.py``; the enrich agent now runs split and tag itself)
 and the agent calls :func:`enrich_article` once per message, keeping no state.
 Because `wiredesk process` calls the very same function on the same
 paragraphs, output through Kafka and output of ``process`` are the same records.

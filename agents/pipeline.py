@@ -1,8 +1,8 @@
 """The whole pure pipeline for one article, in process: parse, split, tag, enrich.
 
 ``wiredesk process``, ``wiredesk eval`` and the in-process benchmark call
-:func:`process_article`; the Faust agents call the same stage functions one
-hop at a time (one message per article and hop). Both paths therefore
+:func:`process_article`; the Faust agents call the same functions: the normalize
+agent :func:`parse_article`, the enrich agent :func:`analyse_article`. Both paths therefore
 produce the same records for the same input (an integration test checks it on
 the real broker).
 """
@@ -23,8 +23,9 @@ from agents.parse import RawMeta, parse_article
 from agents.split import split_message
 from agents.tag import tag_message
 from schemas.article import Article
+from schemas.paragraph import TaggedParagraphs
 
-__all__ = ["Processed", "decode_record", "process_article", "to_document"]
+__all__ = ["Processed", "analyse_article", "decode_record", "process_article", "to_document"]
 
 R = TypeVar("R", bound=faust.Record)
 
@@ -64,8 +65,19 @@ def process_article(
             stage would dead-letter).
     """
     article = parse_article(raw, meta, now=now, max_bytes=max_bytes)
+    return Processed(article=article,
+                     enriched=analyse_article(article, lexicon, pipeline_version)[1])
+
+
+def analyse_article(article: Article, lexicon: Lexicon,
+                    pipeline_version: int = 1) -> tuple[TaggedParagraphs, Enriched]:
+    """Split, tag and enrich one article: the enrich agent's work, and ``process``'s.
+
+    Returns the tagged paragraphs (the desk page's annotation needs them) and
+    everything enrich derived from them.
+    """
     tagged = tag_message(split_message(article, pipeline_version), lexicon)
-    return Processed(article=article, enriched=enrich_article(tagged.paragraphs, lexicon))
+    return tagged, enrich_article(tagged.paragraphs, lexicon)
 
 
 def _wire(record: faust.Record) -> dict[str, Any]:

@@ -24,24 +24,20 @@ import orjson
 from agents.alerts import AlertLedger, active_rules, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
-from agents.enrich import enrich_article
 from agents.kinds import KINDS, fold_name
 from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received
 from agents.parse import RawMeta, parse_article
-from agents.pipeline import decode_record
+from agents.pipeline import analyse_article, decode_record
 from agents.runner import Out, dead_letter, message_headers, run_stage
-from agents.split import split_message
-from agents.tag import tag_message
 from agents.viewfold import Op, ops_for
 from schemas.article import Article
-from schemas.paragraph import Paragraphs, TaggedParagraphs
 from streams.app import app, channels, settings
 from streams.faust_private import partition_for
 from streams.tables import article_annotations, article_revisions, articles
 from streams.web import resolve_name
 
-__all__ = ["enrich_agent", "normalize_agent", "split_agent", "tag_agent"]
+__all__ = ["enrich_agent", "normalize_agent", "view_updates"]
 
 logger = logging.getLogger(__name__)
 
@@ -87,25 +83,13 @@ def _normalize(event: Any) -> Iterator[Out]:
     yield Out(channels.articles, article.id, article.dumps())
 
 
-def _split(event: Any) -> Iterator[Out]:
+def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     article = decode_record(Article, event.message.value)
     # Recorded here, on a topic keyed by the article id, so the table partition
     # is the article's whatever key the raw message was sent with.
     articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
-    yield Out(channels.paragraphs, article.id,
-              split_message(article, settings.pipeline_version).dumps())
-
-
-def _tag(event: Any) -> Iterator[Out]:
-    message = decode_record(Paragraphs, event.message.value)
-    tagged = tag_message(message, _lexicon())
-    yield Out(channels.tagged, message.article_id, tagged.dumps())
-
-
-def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
-    message = decode_record(TaggedParagraphs, event.message.value)
+    message, result = analyse_article(article, _lexicon(), settings.pipeline_version)
     key = message.article_id
-    result = enrich_article(message.paragraphs, _lexicon())
     # A crash before the offset commit redelivers this message: the outputs are
     # sent again with the same ids (harmless) and "processed" is written again.
     status = article_processed(articles.get(key), key, message.revision, result.counts)
@@ -186,24 +170,16 @@ async def normalize_agent(stream: Any) -> None:
 
 
 @app.agent(channels.articles, concurrency=1)
-async def split_agent(stream: Any) -> None:
-    """Articles to their paragraphs with sentence spans (one message per article)."""
-    async for event in stream.events():
-        error = await run_stage("split", event, partial(_split, event), dlq=channels.dlq["split"])
-        _record_failure(event, "split", error)
-
-
-@app.agent(channels.paragraphs, concurrency=1)
-async def tag_agent(stream: Any) -> None:
-    """An article's paragraphs to tagged paragraphs."""
-    async for event in stream.events():
-        error = await run_stage("tag", event, partial(_tag, event), dlq=channels.dlq["tag"])
-        _record_failure(event, "tag", error)
-
-
-@app.agent(channels.tagged, concurrency=1)
 async def enrich_agent(stream: Any) -> None:
-    """An article's tagged paragraphs to events, quotes, figures, entities, and their alerts."""
+    """An article to events, quotes, figures, entities, their alerts and view updates.
+
+    Split, tag and enrich run here one after the other, as ``wiredesk process`` runs
+    them: every internal topic after normalize was keyed by the article id, so the
+    topics between them (``paragraphs.v2``, ``paragraphs.tagged.v2``) repartitioned
+    nothing and only cost two Kafka round trips and two encodings of the article's
+    paragraphs and tags per article (Kafka Streams fuses such operators into one
+    sub-topology for the same reason).
+    """
     async for event in stream.events():
         ledger = AlertLedger()
         error = await run_stage("enrich", event, partial(_enrich, event, ledger),

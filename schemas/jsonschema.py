@@ -20,7 +20,6 @@ import faust
 from schemas.alert import AlertV1
 from schemas.article import ArticleV1
 from schemas.outputs import EntityV1, EventV1, FigureV1, QuoteV1
-from schemas.paragraph import ParagraphsV2, TaggedParagraphsV2
 
 __all__ = ["SCHEMA_DIR", "TOPIC_RECORDS", "render_all", "schema_for"]
 
@@ -29,8 +28,6 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "jsonschema"
 #: Topic suffix -> the record on it.
 TOPIC_RECORDS: dict[str, type[faust.Record]] = {
     "articles.v1": ArticleV1,
-    "paragraphs.v2": ParagraphsV2,
-    "paragraphs.tagged.v2": TaggedParagraphsV2,
     "quotes.v1": QuoteV1,
     "figures.v1": FigureV1,
     "events.v1": EventV1,

@@ -1,4 +1,9 @@
-"""Paragraph records: ``wiredesk.paragraphs.v2`` and ``wiredesk.paragraphs.tagged.v2``.
+"""Paragraph records: what split gives tag, and tag gives enrich (``*.paragraphs.v2``).
+
+Since the enrich agent runs split, tag and enrich in one go, these records no
+longer travel on topics of their own (``agents/streaming.py`` says why); they are
+the stages' in-process contract, and their golden files still decode. The rest
+of this docstring is why they were shaped per article:
 
 One message per article on each topic, keyed by article id, carrying all of
 the article's paragraphs in order. A paragraph carries what the later stages

@@ -9,13 +9,20 @@ and the app discovers both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import faust
 from faust.types import TopicT
 
 from streams import sends, skips
 from streams import topics as t
-from streams.faust_private import check_versions, install_commit_guard, install_skip_guard
+from streams.faust_private import (
+    check_versions,
+    install_commit_guard,
+    install_skip_guard,
+    persist_offsets,
+    speed_up_aiokafka,
+)
 from streams.logging import configure_logging
 from streams.settings import Settings, get_settings
 
@@ -60,8 +67,6 @@ class Channels:
 
     raw: TopicT
     articles: TopicT
-    paragraphs: TopicT
-    tagged: TopicT
     events: TopicT
     quotes: TopicT
     figures: TopicT
@@ -90,8 +95,6 @@ def declare_channels(app: faust.App, settings: Settings) -> Channels:
     return Channels(
         raw=raw(t.ARTICLES_RAW),
         articles=raw(t.ARTICLES),
-        paragraphs=raw(t.PARAGRAPHS),
-        tagged=raw(t.PARAGRAPHS_TAGGED),
         events=raw(t.EVENTS),
         quotes=raw(t.QUOTES),
         figures=raw(t.FIGURES),
@@ -115,4 +118,5 @@ channels = declare_channels(app, settings)
 # offsets are never missing (delete policy): a jump in them is a skip, not a gap.
 _PLAIN = frozenset(s.name for s in t.topic_specs(settings) if s.cleanup_policy == "delete")
 install_skip_guard(lambda topic: topic in _PLAIN, skips.ledger)
-install_commit_guard(sends.before_commit)
+install_commit_guard(partial(sends.before_commit, persist=persist_offsets))
+speed_up_aiokafka()

@@ -35,8 +35,10 @@ __all__ = [
     "install_commit_guard",
     "install_skip_guard",
     "partition_for",
+    "persist_offsets",
     "queued",
     "scan",
+    "speed_up_aiokafka",
     "table_put",
 ]
 
@@ -157,9 +159,40 @@ def table_put(table: Any, partition: int, key: str, value: Any | None) -> tuple[
         store._set(raw_key, raw_value)
 
     def on_sent(metadata: Any) -> None:
-        store.set_persisted_offset(metadata.topic_partition, metadata.offset)
+        _persisted[(id(store), metadata.topic_partition)] = (store, metadata.offset)
 
     return table.changelog_topic, raw_key, raw_value, on_sent
+
+
+#: (store, changelog partition) -> the newest offset sent, written to the store at commit.
+_persisted: dict[tuple[int, Any], tuple[Any, int]] = {}
+
+
+def persist_offsets() -> None:
+    """Record in each store the newest changelog offset it holds (once per commit).
+
+    faust writes it to RocksDB after every changelog message; once per partition per
+    commit is enough: recovery re-reads from the offset recorded, and re-reading a
+    few more messages than needed is harmless.
+    """
+    while _persisted:
+        (_, tp), (store, offset) = _persisted.popitem()
+        store.set_persisted_offset(tp, offset)
+
+
+def speed_up_aiokafka() -> None:
+    """Make aiokafka's ``get_running_loop`` the stdlib's (same contract, C speed).
+
+    aiokafka 0.14's own calls ``asyncio.get_event_loop()`` and checks that it runs, for
+    every message it batches (a new future each): 3-4% of a busy worker's time in the
+    profile. ``asyncio.get_running_loop`` returns the running loop or raises
+    ``RuntimeError`` when there is none, which is exactly that.
+    """
+    import asyncio
+
+    import aiokafka.util
+
+    aiokafka.util.get_running_loop = asyncio.get_running_loop
 
 
 # -- consumer state (the stall watchdog, /health) --------------------------------------

@@ -29,8 +29,6 @@ __all__ = [
     "ENTITIES",
     "EVENTS",
     "FIGURES",
-    "PARAGRAPHS",
-    "PARAGRAPHS_TAGGED",
     "QUOTES",
     "RULES",
     "VIEW_UPDATES",
@@ -45,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 ARTICLES_RAW = "articles.raw.v1"
 ARTICLES = "articles.v1"
-PARAGRAPHS = "paragraphs.v2"
-PARAGRAPHS_TAGGED = "paragraphs.tagged.v2"
 EVENTS = "events.v1"
 QUOTES = "quotes.v1"
 FIGURES = "figures.v1"
@@ -58,7 +54,8 @@ VIEW_UPDATES = "view-updates.v1"
 #: Alert rules, keyed by rule id (an empty value deletes the rule); compacted, kept forever.
 RULES = "rules.v1"
 #: Stages that consume a topic, each with a dead-letter topic of its own.
-DLQ_STAGES = ("normalize", "split", "tag", "enrich", "materialize", "alerts")
+#: (Split and tag run inside the enrich stage, so their failures are enrich's dead letters.)
+DLQ_STAGES = ("normalize", "enrich", "materialize", "alerts")
 
 _DAY_MS = 86_400_000
 
@@ -98,8 +95,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     parts = settings.topic_partitions
     derived = int(settings.derived_retention_days * _DAY_MS)
     keep = [ARTICLES_RAW, *(dlq(s) for s in DLQ_STAGES)]
-    rolling = [ARTICLES, PARAGRAPHS, PARAGRAPHS_TAGGED, EVENTS, QUOTES, FIGURES, ENTITIES, ALERTS,
-               VIEW_UPDATES]
+    rolling = [ARTICLES, EVENTS, QUOTES, FIGURES, ENTITIES, ALERTS, VIEW_UPDATES]
     return [TopicSpec(full_name(settings, s), parts, -1) for s in keep] + [
         TopicSpec(full_name(settings, s), parts, derived) for s in rolling
     ] + [TopicSpec(full_name(settings, RULES), parts, -1, "compact")]

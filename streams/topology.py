@@ -41,10 +41,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("normalize", "normalize_agent", "agents.parse.parse_article",
           t.ARTICLES_RAW, (t.ARTICLES,), reads_tables=("article-revisions",),
           writes_tables=("article-revisions", "articles")),
-    Stage("split", "split_agent", "agents.split.split_message", t.ARTICLES, (t.PARAGRAPHS,),
-          writes_tables=("articles",)),
-    Stage("tag", "tag_agent", "agents.tag.tag_message", t.PARAGRAPHS, (t.PARAGRAPHS_TAGGED,)),
-    Stage("enrich", "enrich_agent", "agents.enrich.enrich_article", t.PARAGRAPHS_TAGGED,
+    Stage("enrich", "enrich_agent", "agents.pipeline.analyse_article", t.ARTICLES,
           (t.EVENTS, t.QUOTES, t.FIGURES, t.ENTITIES, t.VIEW_UPDATES),
           reads_tables=("article-annotations",),
           writes_tables=("articles", "article-annotations")),
@@ -54,7 +51,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("rules", "rules_agent", "agents.rules.parse_rule", t.RULES, (),
           writes_tables=("alert-rules",), dlq_stage="alerts"),
     # Alerts are raised by the enrich agent as it makes the records (agents/alerts.py).
-    Stage("alerts", "enrich_agent", "agents.rules.match_rule", t.PARAGRAPHS_TAGGED,
+    Stage("alerts", "enrich_agent", "agents.rules.match_rule", t.ARTICLES,
           (t.ALERTS,), reads_tables=("alert-rules", "entity-aliases"),
           writes_tables=("alerts-sent", "alert-rate")),
 )

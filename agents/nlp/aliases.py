@@ -184,7 +184,7 @@ def resolve_entities(doc: Doc, gazetteer: Gazetteer) -> list[ResolvedEntity]:
     for e in ents:
         if not e.spans:
             continue  # a byline name the story never uses: a credit, not an entity
-        if e.known:
+        if e.known and e.name not in gazetteer.chosen:  # a newsroom's own name stands
             e.name = _story_name(e.name, e.surfaces)
         low = e.name.lower()
         out.append(

@@ -124,6 +124,9 @@ class Gazetteer:
     _aliases: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _memo: dict[str, tuple[str, EntityType] | None] = field(default_factory=dict, repr=False)
     _first_memo: dict[str, int] = field(default_factory=dict, repr=False)
+    #: Canonical names from a newsroom's own file: they rename entities on purpose, so
+    #: they are kept even where the story spells the entity otherwise.
+    chosen: set[str] = field(default_factory=set, repr=False)
 
     def add(self, canonical: str, type_: EntityType, aliases: Iterable[str] = ()) -> None:
         """Register a name and its aliases; the first registration of a key wins."""
@@ -296,6 +299,7 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     )
     for name, type_, aliases in read_user_entries(user_file) if user_file else ():
         gaz.add(name, type_, aliases)  # type: ignore[arg-type]
+        gaz.chosen.add(name)
     countries, regions = _rows("countries.tsv"), _rows("regions.tsv")
     for row in countries:
         gaz.add(row[0], "GPE", _split(row[1]))

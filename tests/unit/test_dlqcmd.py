@@ -105,5 +105,5 @@ def test_since_accepts_dates_times_and_z() -> None:
 
 def test_an_unknown_stage_names_the_stages_that_have_dead_letters() -> None:
     assert check_stage("normalize", DLQ_STAGES) == "normalize"
-    with pytest.raises(ReplayError, match=r"unknown stage 'parse'.*normalize, split"):
+    with pytest.raises(ReplayError, match=r"unknown stage 'parse'.*normalize, enrich"):
         check_stage("parse", DLQ_STAGES)

@@ -148,3 +148,22 @@ def test_news_names_resolve_as_wire_copy_means_them(gaz: Gazetteer) -> None:
     assert gaz.lookup("Darfur") == ("Darfur", "LOC")
     assert gaz.lookup("North Darfur") == ("North Darfur", "GPE")
     assert gaz.lookup("Treasury") is None
+
+
+def test_a_newsrooms_own_name_renames_the_entity_whatever_the_story_writes(
+        tmp_path: Path) -> None:
+    # Shipped names follow the story ("Burma" stays Burma); a newsroom's own file is an
+    # explicit rename, so its canonical name is the entity's name (the replay test's case).
+    from datetime import UTC, datetime
+
+    from agents.parse import RawMeta
+    from agents.pipeline import process_article
+
+    own = tmp_path / "newsroom.tsv"
+    own.write_text("Kenya Red Cross Society\tORG\tKenya Red Cross|KRCS\n")
+    text = (b"Floods Hit Kenya\n\nNAIROBI, Kenya (AP) - The Kenya Red Cross said 40 people "
+            b"were rescued on Tuesday after floods in Burma and Kenya.\n")
+    result = process_article(text, RawMeta(source="t", source_id="k"),
+                             lexicon=load_lexicon("rules", own), now=datetime.now(UTC))
+    names = {e.name for e in result.enriched.entities}
+    assert "Kenya Red Cross Society" in names and "Kenya Red Cross" not in names

@@ -45,7 +45,7 @@ def test_the_raw_topic_comes_first_and_every_other_consumed_topic_is_derived() -
 def test_topics_outside_the_raw_lineage_are_sources_not_derived() -> None:
     s = Settings(topic_prefix="p")
     derived, sources = set(r.derived_topics(s)), set(r.source_topics(s))
-    assert {"p.articles.v1", "p.paragraphs.v2", "p.view-updates.v1"} <= derived
+    assert {"p.articles.v1", "p.view-updates.v1"} <= derived
     assert not derived & sources and "p.articles.raw.v1" not in derived | sources
     assert derived | sources == set(r.consumed_topics(s)[1:])
 
