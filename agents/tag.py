@@ -23,6 +23,9 @@ from schemas.paragraph import Paragraph, Paragraphs, Tag, TaggedParagraph, Tagge
 __all__ = ["tag_message", "tag_paragraph", "tags_to_values"]
 
 _NUMBER_ATTRS = ("value", "low", "high", "approx", "bound", "unit")
+# ~150 tags an article: field names are checked once (Tag.maker), values passed in order.
+_TAG = Tag.maker("kind", "start", "end", "text", "label", "attrs")
+_QUOTE_TAG = Tag.maker("kind", "start", "end", "text", "label")  # no attrs: the default
 
 
 def _plain(value: Any) -> Any:
@@ -41,25 +44,24 @@ def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
     """
     text, offset = paragraph.text, paragraph.start
     tags: list[Tag] = []
-    tag = Tag.build  # no coercion: every value below has its field's type
+    tag = _TAG  # no coercion: every value below has its field's type
     mentions = lexicon.ner.mentions(text)
     if paragraph.index == 0:
         mentions = with_dateline_place(text, mentions)
     for m in mentions:
-        tags.append(tag(kind="entity", start=m.start + offset, end=m.end + offset, text=m.text,
-                        label=m.type, attrs={"canonical": m.canonical, "source": m.source}))
+        tags.append(tag("entity", m.start + offset, m.end + offset, m.text, m.type,
+                        {"canonical": m.canonical, "source": m.source}))
     for n in find_numbers(text):
-        tags.append(tag(kind="number", start=n.start + offset, end=n.end + offset, text=n.text,
-                        label=n.kind, attrs={k: getattr(n, k) for k in _NUMBER_ATTRS}))
+        tags.append(tag("number", n.start + offset, n.end + offset, n.text, n.kind,
+                        {k: getattr(n, k) for k in _NUMBER_ATTRS}))
     for d in find_dates(text):
         # Shallow on purpose: dataclasses.asdict deep-copies every value (4% of the article).
         attrs = {f.name: _plain(getattr(d, f.name)) for f in fields(d)
                  if f.name not in ("start", "end", "text")}
-        tags.append(tag(kind="date", start=d.start + offset, end=d.end + offset, text=d.text,
-                        label="date", attrs=attrs))
+        tags.append(tag("date", d.start + offset, d.end + offset, d.text, "date", attrs))
     for q in find_quote_spans(text):
-        tags.append(tag(kind="quote", start=q.start + offset, end=q.end + offset, text=q.text,
-                        label="open" if q.open_end else "closed"))
+        tags.append(_QUOTE_TAG("quote", q.start + offset, q.end + offset, q.text,
+                               "open" if q.open_end else "closed"))
     tags.sort(key=lambda t: (t.start, t.end, t.kind))
     return TaggedParagraph.build(**paragraph.asdict(), tags=tags)
 
