@@ -9,6 +9,7 @@ happens in the enrich stage.
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 from typing import Any
 
 from agents.lexicon import Lexicon
@@ -22,6 +23,9 @@ from schemas.paragraph import Paragraph, Paragraphs, Tag, TaggedParagraph, Tagge
 __all__ = ["tag_message", "tag_paragraph", "tags_to_values"]
 
 _NUMBER_ATTRS = ("value", "low", "high", "approx", "bound", "unit")
+# ~150 tags an article: field names are checked once (Tag.maker), values passed in order.
+_TAG = Tag.maker("kind", "start", "end", "text", "label", "attrs")
+_QUOTE_TAG = Tag.maker("kind", "start", "end", "text", "label")  # no attrs: the default
 
 
 def _plain(value: Any) -> Any:
@@ -40,25 +44,24 @@ def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
     """
     text, offset = paragraph.text, paragraph.start
     tags: list[Tag] = []
-    tag = Tag.build  # no coercion: every value below has its field's type
+    tag = _TAG  # no coercion: every value below has its field's type
     mentions = lexicon.ner.mentions(text)
     if paragraph.index == 0:
         mentions = with_dateline_place(text, mentions)
     for m in mentions:
-        tags.append(tag(kind="entity", start=m.start + offset, end=m.end + offset, text=m.text,
-                        label=m.type, attrs={"canonical": m.canonical, "source": m.source}))
+        tags.append(tag("entity", m.start + offset, m.end + offset, m.text, m.type,
+                        {"canonical": m.canonical, "source": m.source}))
     for n in find_numbers(text):
-        tags.append(tag(kind="number", start=n.start + offset, end=n.end + offset, text=n.text,
-                        label=n.kind, attrs={k: getattr(n, k) for k in _NUMBER_ATTRS}))
+        tags.append(tag("number", n.start + offset, n.end + offset, n.text, n.kind,
+                        {k: getattr(n, k) for k in _NUMBER_ATTRS}))
     for d in find_dates(text):
         # Shallow on purpose: dataclasses.asdict deep-copies every value (4% of the article).
         attrs = {f.name: _plain(getattr(d, f.name)) for f in fields(d)
                  if f.name not in ("start", "end", "text")}
-        tags.append(tag(kind="date", start=d.start + offset, end=d.end + offset, text=d.text,
-                        label="date", attrs=attrs))
+        tags.append(tag("date", d.start + offset, d.end + offset, d.text, "date", attrs))
     for q in find_quote_spans(text):
-        tags.append(tag(kind="quote", start=q.start + offset, end=q.end + offset, text=q.text,
-                        label="open" if q.open_end else "closed"))
+        tags.append(_QUOTE_TAG("quote", q.start + offset, q.end + offset, q.text,
+                               "open" if q.open_end else "closed"))
     tags.sort(key=lambda t: (t.start, t.end, t.kind))
     return TaggedParagraph.build(**paragraph.asdict(), tags=tags)
 
@@ -73,22 +76,32 @@ def tag_message(message: Paragraphs, lexicon: Lexicon) -> TaggedParagraphs:
 def tags_to_values(
     tags: list[Tag],
 ) -> tuple[list[Mention], list[NumberExpr], list[DateExpr], list[QuoteSpan]]:
-    """Turn tag records back into the NLP value types (the enrich side)."""
-    from datetime import date
+    """Turn tag records back into the NLP value types (the enrich side).
 
+    Runs on every tag of the article (~150), so values are passed positionally and
+    each record field is read once (a field read goes through Faust's descriptor).
+    """
     mentions, numbers, dates, quotes = [], [], [], []
+    day = _day
     for t in tags:
-        a = t.attrs
-        if t.kind == "entity":
-            mentions.append(Mention(t.start, t.end, t.text, t.label,  # type: ignore[arg-type]
-                                    str(a.get("canonical", t.text)), str(a.get("source", ""))))
-        elif t.kind == "number":
-            numbers.append(NumberExpr(t.start, t.end, t.text, kind=t.label,  # type: ignore[arg-type]
-                                      **{k: a.get(k) for k in _NUMBER_ATTRS}))  # type: ignore[arg-type]
-        elif t.kind == "date":
-            day = {k: date.fromisoformat(str(a[k])) if a.get(k) else None
-                   for k in ("date", "range_start", "range_end")}
-            dates.append(DateExpr(t.start, t.end, t.text, relative=bool(a.get("relative")), **day))
-        elif t.kind == "quote":
-            quotes.append(QuoteSpan(t.start, t.end, t.text, open_end=t.label == "open"))
+        kind, a = t.kind, t.attrs
+        if kind == "entity":
+            text = t.text
+            mentions.append(Mention(t.start, t.end, text, t.label,  # type: ignore[arg-type]
+                                    str(a.get("canonical", text)), str(a.get("source", ""))))
+        elif kind == "number":
+            get = a.get
+            numbers.append(NumberExpr(t.start, t.end, t.text, get("value"), get("low"),
+                                      get("high"), get("approx"), get("bound"),  # type: ignore[arg-type]
+                                      t.label, get("unit")))  # type: ignore[arg-type]
+        elif kind == "date":
+            dates.append(DateExpr(t.start, t.end, t.text, day(a, "date"), day(a, "range_start"),
+                                  day(a, "range_end"), bool(a.get("relative"))))
+        elif kind == "quote":
+            quotes.append(QuoteSpan(t.start, t.end, t.text, t.label == "open"))
     return mentions, numbers, dates, quotes
+
+
+def _day(attrs: dict[str, Any], key: str) -> date | None:
+    """A date attribute back as a ``date`` (None when absent or empty)."""
+    return date.fromisoformat(str(attrs[key])) if attrs.get(key) else None

@@ -8,6 +8,7 @@ language, reads plain JSON without Faust's ``__faust`` block.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Self
 
 import faust
@@ -18,6 +19,10 @@ __all__ = ["INTERNAL", "PUBLIC", "WireRecord"]
 INTERNAL: dict[str, Any] = {"serializer": "json", "isodates": True}
 #: Record options for public output topics: plain JSON.
 PUBLIC: dict[str, Any] = {"serializer": "json", "isodates": True, "include_metadata": False}
+
+
+#: Each record class's required field names (fields without a default), for ``build``.
+_REQUIRED: dict[type, frozenset[str]] = {}
 
 
 class WireRecord(faust.Record, abstract=True):
@@ -41,7 +46,10 @@ class WireRecord(faust.Record, abstract=True):
         """
         options = cls._options
         given = fields.keys()
-        if not given <= options.fieldset or not options.fieldset - options.optionalset <= given:
+        required = _REQUIRED.get(cls)
+        if required is None:  # per class, once: the set difference cost ~10% of a build
+            required = _REQUIRED[cls] = options.fieldset - options.optionalset
+        if not given <= options.fieldset or not required <= given:
             unknown = sorted(given - options.fieldset)
             missing = sorted(options.fieldset - options.optionalset - given)
             raise TypeError(f"{cls.__name__}: unknown {unknown}, missing {missing}")
@@ -51,6 +59,31 @@ class WireRecord(faust.Record, abstract=True):
         data.update(options.defaults)
         data.update(fields)
         return record
+
+    @classmethod
+    def maker(cls, *names: str) -> Callable[..., Self]:
+        """``make(*values)``: ``build`` with these field names, for a hot loop.
+
+        ``build(**fields)`` checks the names on every call; a loop that makes many
+        records of one shape (the tag stage makes ~150 tags an article) checks them
+        once here and passes the values in ``names`` order. Same records as ``build``.
+        """
+        options = cls._options
+        given = frozenset(names)
+        if len(given) != len(names) or not given <= options.fieldset \
+                or not options.fieldset - options.optionalset <= given:
+            raise TypeError(f"{cls.__name__}: fields {sorted(names)} do not make a record")
+        new, defaults = cls.__new__, options.defaults
+
+        def make(*values: Any) -> Self:
+            record = new(cls)
+            data = record.__dict__
+            data["__evaluated_fields__"] = set()
+            data.update(defaults)
+            data.update(zip(names, values, strict=True))
+            return record
+
+        return make
 
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` (values of their fields' types), like a fast ``derive``."""

@@ -273,9 +273,34 @@ def _relative(
     return pub, None, None
 
 
+def _may_look_ahead(window: str) -> bool:
+    """False only when _FUTURE_RE cannot match ``window``: it saves that search.
+
+    The case-insensitive alternation has no literal prefix and costs ~5 us per date
+    (about half of resolving one); wire copy rarely looks ahead. Every alternative
+    needs "ll" (will, shall, 'll), "ould", "expect", or a "to" after whitespace, which
+    plain ``in``/``find`` checks on the lowered window see. ``lower()`` mirrors the
+    regex's case folding unless it changes the length or the window holds its extra
+    folds of i and s ("ı", "ſ"); then it answers True and the regex decides.
+    """
+    low = window.lower()
+    if len(low) != len(window) or "ı" in window or "ſ" in window:
+        return True
+    if "ll" in low or "ould" in low or "expect" in low:
+        return True
+    at = low.find("to", 1)
+    while at >= 0:
+        if low[at - 1].isspace():
+            return True
+        at = low.find("to", at + 1)
+    return False
+
+
 def _ahead(text: str, start: int) -> bool:
     """True when a future marker opens the clause that ends at ``start``."""
     window = text[max(0, start - _FUTURE_WINDOW) : start]
+    if not _may_look_ahead(window):
+        return False
     cut = _CLAUSE_RE.match(window)
     return _FUTURE_RE.search(window, cut.end() if cut else 0) is not None
 

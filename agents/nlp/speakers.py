@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
+from itertools import accumulate
 from operator import itemgetter
 
 from agents.nlp.quote_clauses import (
@@ -369,11 +370,12 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
     quotes: list[Quote] = []
     prev: Quote | None = None
     marks = [u.mark for u, _, _ in units]
+    quoted = _QuotedSpans(units)
     for _, sent, unit, kind in items:
         if unit is None:
             quotes.extend(
                 q for q in _indirect(art, sent, art.cues_in(sent.start, sent.end))
-                if not _quoted_in(q, units)
+                if not quoted.overlaps(q.start, q.end)
             )
             continue
         para = art.paragraph(max(unit.close - 1, 0))
@@ -397,10 +399,25 @@ def attribute_quotes(doc: Doc, entities: list[ResolvedEntity]) -> list[Quote]:
     return quotes
 
 
-def _quoted_in(q: Quote, units: list[tuple[QuoteUnit, Span, QuoteKind]]) -> bool:
-    """True when quoted words lie inside reported content: the partial quote is then
-    the report ("said it was "deeply concerned" by ..."), already a quote of its own."""
-    return any(u.start < q.end and q.start < u.end for u, _, _ in units)
+class _QuotedSpans:
+    """The quote units' spans, to tell when quoted words lie inside reported content: the
+    partial quote is then the report ("said it was "deeply concerned" by ..."), already
+    a quote of its own.
+
+    Every indirect quote asks, so the spans are sorted once and each question is a
+    bisection (the furthest end among units starting before ``end``) instead of a scan
+    of every unit.
+    """
+
+    def __init__(self, units: list[tuple[QuoteUnit, Span, QuoteKind]]) -> None:
+        spans = sorted((u.start, u.end) for u, _, _ in units)
+        self.starts = [a for a, _ in spans]
+        self.reach = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some unit shares a character with ``[start, end)``."""
+        k = bisect_left(self.starts, end)  # units [0, k) start before ``end``
+        return k > 0 and self.reach[k - 1] > start
 
 
 def _inherit(

@@ -316,3 +316,30 @@ def test_credit_lines_and_headings_name_no_entities(gaz: Gazetteer) -> None:
     )
     names = {e.name for e in resolve(body, gaz)}
     assert names == {"U.S.", "Finland", "Norway"}, names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VOA's Victoria Macchi contributed to this report.",
+        "Jane Doe CONTRIBUTED REPORTING from Kabul.",
+        "Reporting By Tom Lee; Editing by Ann Ray",
+        "Additional reporting by A. B.",
+        "Stories with the VOA News Byline are ...",
+        "VOA provides news and information in more than 40 languages.",
+        "Intro.\nThis is the VOA Special English Economics Report.",
+        "THIS IS THE WEEKLY REPORT",
+        "Credits contrıbuted to this report",  # dotless i: the regex folds it to "i"
+    ],
+)
+def test_credit_precheck_never_hides_a_credit(text: str) -> None:
+    from agents.nlp.aliases import _CREDIT_RE, _may_credit
+
+    assert _CREDIT_RE.search(text) is not None
+    assert _may_credit(text)
+
+
+def test_credit_precheck_skips_a_quote_that_only_starts_alike() -> None:
+    from agents.nlp.aliases import _may_credit
+
+    assert not _may_credit('"This is the worst crisis," she said.\nIt was reported late.')

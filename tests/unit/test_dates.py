@@ -454,3 +454,23 @@ def test_last_winter_in_january_is_the_one_before() -> None:
 def test_day_of_month_and_holidays(sentence: str, span: str, day: date) -> None:
     (found,) = resolve_dates(find_dates(sentence), date(2019, 12, 28), sentence)
     assert (found.text, found.date) == (span, day)
+
+
+@pytest.mark.parametrize(
+    "window",
+    ["the minister will chair", "THEY SHALL MEET", "it'll open", "they’ll vote",
+     "talks would resume", "It Could Close", "the bank expects", "is due to\tmeet",
+     "are scheduled\nto", "plans to hold", "has vowed to strike", "the ınquiry intends to",
+     "ıt's set to"],
+)
+def test_future_precheck_never_hides_a_marker(window: str) -> None:
+    from agents.nlp.date_resolve import _FUTURE_RE, _may_look_ahead
+
+    assert _FUTURE_RE.search(window) is not None
+    assert _may_look_ahead(window)
+
+
+def test_future_precheck_skips_a_plain_past_clause() -> None:
+    from agents.nlp.date_resolve import _may_look_ahead
+
+    assert not _may_look_ahead("Rockets struck districts of Kharkiv, witnesses said on")

@@ -351,3 +351,14 @@ def test_a_lead_that_mentions_writing_is_not_a_credit() -> None:
            b"Doe said on Monday that seas are rising faster.\n\nThe study used satellite data.")
     a = parse(raw)
     assert a.credit is None and a.body.startswith("Writing in the journal Nature")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["plain line", "two  spaces", "a\ttab", "nbsp\u00a0here", "thin\u2009space", "", " edge ",
+     "curly “quotes” only", "em\u3000space"],
+)
+def test_fold_spaces_is_the_regex_fold(line: str) -> None:
+    from agents.parse import _SPACES, _fold_spaces
+
+    assert _fold_spaces(line) == _SPACES.sub(" ", line)

@@ -100,3 +100,17 @@ def test_build_and_replace_refuse_unknown_or_missing_fields() -> None:
         Tag.build(kind="entity", start=0)
     with pytest.raises(TypeError, match="unknown"):
         Tag.build(kind="entity", start=0, end=1, text="x").replace(colour="red")
+
+
+def test_maker_builds_what_build_builds() -> None:
+    from schemas.paragraph import Tag
+
+    make = Tag.maker("kind", "start", "end", "text", "label", "attrs")
+    made = make("entity", 3, 8, "Kenya", "GPE", {"canonical": "Kenya"})
+    built = Tag.build(kind="entity", start=3, end=8, text="Kenya", label="GPE",
+                      attrs={"canonical": "Kenya"})
+    assert made.dumps() == built.dumps()
+    assert Tag.maker("kind", "start", "end", "text")("quote", 1, 2, "x").dumps() == \
+        Tag.build(kind="quote", start=1, end=2, text="x").dumps()
+    with pytest.raises(TypeError):
+        Tag.maker("kind", "start", "nope")
