@@ -757,8 +757,12 @@ async def replay_phase(dep: Deployment, col: Collector, expected: dict[str, int]
     finished = [a for a, c in expected.items() if len(col.records.get((2, a), ())) >= c]
     end = col.last_ts(2, finished) if finished else time.time() * 1000
     ready = outcome.ready_at or outcome.started_at or time.time()
+    # From every worker holding partitions, or from the first output if that came first:
+    # the first worker starts on all partitions while the second is still starting, and
+    # a short replay can be mostly done by the time both are seen holding partitions.
+    start = min(ready * 1000, col.first_ts(2, finished)) if finished else ready * 1000
     # None, not 0, when no article finished in the time box: the rate is unknown.
-    aps = done / ((end - ready * 1000) / 1000) if done else None
+    aps = done / ((end - start) / 1000) if done else None
     log(f"replay ({len(outcome.workers)} workers): {aps:.2f} articles/s" if aps is not None
         else f"replay: no article finished in {seconds:.0f}s")
     return {"aps": aps, "done": done, "in_topic": len(expected),
