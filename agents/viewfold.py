@@ -40,6 +40,7 @@ from agents.kinds import Kind, fold_name, view_item
 
 __all__ = [
     "MAX_ALIASES",
+    "MAX_SEEN",
     "SEP",
     "Op",
     "aliases_to_learn",
@@ -145,15 +146,36 @@ def _contribution(kind: Kind, items: list[Value]) -> Value:
     return {"n": 1 if items else 0, "m": mentions, "days": days, "d": day}
 
 
-def _add(total: Value | None, n: int, m: int, base: Value) -> Value | None:
+#: Ops a total remembers having counted (its newest ones): enough for every op since the
+#: last offset commit, which a crash can make the view agent fold a second time.
+MAX_SEEN = 32
+_ZERO: Value = {"n": 0, "m": 0, "days": {}}
+
+
+def _count(total: Value | None, mark: list[Any], n: int, m: int,
+           base: Value) -> tuple[Value | None, bool]:
+    """``total`` with ``n`` and ``m`` added once per op (``mark``); (value, changed)."""
+    seen = (total or {}).get("seen") or []
+    if mark in seen:
+        return total, False  # this op is counted already (a redelivery after a crash)
     out = dict(total or base)
     out["n"] = int(out.get("n", 0)) + n
     out["m"] = int(out.get("m", 0)) + m
-    return out if out["n"] > 0 else None
+    out["seen"] = [*seen, mark][-MAX_SEEN:]
+    return (out if out["n"] > 0 else None), True
 
 
 def fold(kind: Kind, op: Op, read: Callable[[str], Any]) -> dict[str, Value | None]:
     """The table writes that fold ``op`` into ``kind``'s view (``None`` deletes a key).
+
+    Why every key decides for itself whether the op is in it: after a SIGKILL the view
+    agent folds again the ops it had not committed, and the keys those ops wrote may
+    each be at any point of the write sequence (the local RocksDB can be ahead of the
+    changelog the worker restores from, or behind it). Items and the article's index
+    are overwritten with the same values; each total and daily count keeps the last
+    ops it counted (``seen``), and the index keeps the contribution (and keys) the
+    article had *before* its current revision, so the difference to add is known even
+    when the index was written and the total was not.
 
     Args:
         kind: The op's kind (its view spec).
@@ -169,32 +191,40 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any]) -> dict[str, Value | No
         return {}  # a stale revision: the newer one stands
     items = {item_key(kind, g, i): i for i in op.items} if kind.view.listed else {}
     new_c = _contribution(kind, op.items)
-    old_c = held["c"] if held else {"n": 0, "m": 0, "days": {}}
-    if held is not None and held["rev"] == op.revision and held["keys"] == sorted(items) \
-            and held["c"] == new_c:
-        return {}  # a duplicate: at-least-once redelivery
-    writes: dict[str, Value | None] = {k: None for k in (held or {}).get("keys", [])
-                                       if k not in items}
-    writes.update(items)
-    writes[idx] = {"rev": op.revision, "keys": sorted(items), "c": new_c}
-    head = _add(read(head_key(g)), new_c["n"] - old_c["n"], new_c["m"] - old_c["m"],
-                {"group": g, "n": 0, "m": 0})
-    if head is not None and not kind.view.listed and op.items:
-        first = op.items[0]
-        head["type"] = first.get("type") or head.get("type")
-        aliases = set(head.get("aliases") or ()) | {a for i in op.items
-                                                    for a in i.get("aliases") or ()}
-        head["aliases"] = sorted(aliases)[:MAX_ALIASES]
-    writes[head_key(g)] = head
-    for day in sorted(set(old_c["days"]) | set(new_c["days"])):
-        old_day, new_day = old_c["days"].get(day, 0), new_c["days"].get(day, 0)
+    if held is None:
+        before, before_keys = _ZERO, []
+    elif held["rev"] < op.revision:
+        before, before_keys = held["c"], held["keys"]
+    else:  # this revision's index is written already: what came before it is kept there
+        before, before_keys = held.get("p", _ZERO), held.get("pk", [])
+    mark = [op.article_id, op.revision]
+    writes: dict[str, Value | None] = {}
+    head, changed = _count(read(head_key(g)), mark, new_c["n"] - before["n"],
+                           new_c["m"] - before["m"], {"group": g, "n": 0, "m": 0})
+    if changed:
+        if head is not None and not kind.view.listed and op.items:
+            head["type"] = op.items[0].get("type") or head.get("type")
+            aliases = set(head.get("aliases") or ()) | {a for i in op.items
+                                                        for a in i.get("aliases") or ()}
+            head["aliases"] = sorted(aliases)[:MAX_ALIASES]
+        writes[head_key(g)] = head
+    for day in sorted(set(before["days"]) | set(new_c["days"])):
+        old_day, new_day = before["days"].get(day, 0), new_c["days"].get(day, 0)
         if old_day == new_day:
             continue
         n_delta = (new_day - old_day) if kind.view.listed else \
-            (day in new_c["days"]) - (day in old_c["days"])
+            (day in new_c["days"]) - (day in before["days"])
         m_delta = 0 if kind.view.listed else new_day - old_day
-        writes[day_key(g, day)] = _add(read(day_key(g, day)), n_delta, m_delta,
-                                       {"n": 0, "m": 0})
+        bucket, changed = _count(read(day_key(g, day)), mark, n_delta, m_delta,
+                                 {"n": 0, "m": 0})
+        if changed:
+            writes[day_key(g, day)] = bucket
+    entry = {"rev": op.revision, "keys": sorted(items), "c": new_c, "p": before,
+             "pk": before_keys}
+    if held != entry:
+        writes.update({k: None for k in before_keys if k not in items})
+        writes.update(items)
+        writes[idx] = entry
     return writes
 
 

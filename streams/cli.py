@@ -712,7 +712,7 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
     soak: Annotated[int | None, typer.Option(
         "--soak", min=1, metavar="N",
-        help="Run only the soak (issue 14): N news-skewed articles through one worker; "
+        help="Run only the soak: N news-skewed articles through one worker; "
              "flat speed, bounded table values, nothing lost or doubled. 5000 is the "
              "recommended N.")] = None,
 ) -> None:
