@@ -40,7 +40,6 @@ from agents.kinds import Kind, fold_name, view_item
 
 __all__ = [
     "MAX_ALIASES",
-    "MAX_SEEN",
     "SEP",
     "Op",
     "aliases_to_learn",
@@ -146,45 +145,53 @@ def _contribution(kind: Kind, items: list[Value]) -> Value:
     return {"n": 1 if items else 0, "m": mentions, "days": days, "d": day}
 
 
-#: Ops a total remembers having counted (its newest ones): enough for every op since the
-#: last offset commit, which a crash can make the view agent fold a second time.
-MAX_SEEN = 32
 _ZERO: Value = {"n": 0, "m": 0, "days": {}}
 
 
-def _count(total: Value | None, mark: list[Any], n: int, m: int,
+def _count(total: Value | None, at: list[int], n: int, m: int,
            base: Value) -> tuple[Value | None, bool]:
-    """``total`` with ``n`` and ``m`` added once per op (``mark``); (value, changed)."""
-    seen = (total or {}).get("seen") or []
-    if mark in seen:
-        return total, False  # this op is counted already (a redelivery after a crash)
+    """``total`` with ``n`` and ``m`` added, unless it has counted the op at ``at``.
+
+    ``at`` is the op's place in the view-update log (message offset, op index): a
+    group's ops all arrive on one partition, in order, so a total that remembers the
+    last place it counted knows whether a redelivered op is in it.
+    """
+    if total is not None and total.get("at", [-1, -1]) >= at:
+        return total, False  # this op is counted already (a redelivery)
     out = dict(total or base)
     out["n"] = int(out.get("n", 0)) + n
     out["m"] = int(out.get("m", 0)) + m
-    out["seen"] = [*seen, mark][-MAX_SEEN:]
+    out["at"] = at
     return (out if out["n"] > 0 else None), True
 
 
-def fold(kind: Kind, op: Op, read: Callable[[str], Any]) -> dict[str, Value | None]:
+def fold(kind: Kind, op: Op, read: Callable[[str], Any],
+         at: tuple[int, int]) -> dict[str, Value | None]:
     """The table writes that fold ``op`` into ``kind``'s view (``None`` deletes a key).
 
-    Why every key decides for itself whether the op is in it: after a SIGKILL the view
-    agent folds again the ops it had not committed, and the keys those ops wrote may
-    each be at any point of the write sequence (the local RocksDB can be ahead of the
-    changelog the worker restores from, or behind it). Items and the article's index
-    are overwritten with the same values; each total and daily count keeps the last
-    ops it counted (``seen``), and the index keeps the contribution (and keys) the
-    article had *before* its current revision, so the difference to add is known even
-    when the index was written and the total was not.
+    Redelivery is at least once, in two ways, and both are harmless:
+
+    - the same view-update message again (a crash before its offset was committed):
+      every total and daily count remembers the last place (``at``) it counted, so it
+      counts each message once whatever part of the op's writes survived the crash
+      (the local store can be ahead of the changelog a restart replays, or behind it);
+    - the same op in a new message (the enrich stage redid the article): the index
+      entry (the op's last write) already says what the op says, so nothing is counted.
+
+    The index keeps the contribution (and item keys) the article had *before* its
+    current revision, so the difference to add is known even when the index was
+    written and a total was not.
 
     Args:
         kind: The op's kind (its view spec).
         op: One article's items in one group.
         read: The table's current value of a key (``None`` when absent).
+        at: The op's place: (view-update message offset, index of the op in it).
 
     Returns:
-        Key to new value; empty when nothing changes (a duplicate, or a stale revision).
+        Key to new value; empty when nothing changes (a stale revision).
     """
+    here = list(at)
     g, idx = op.group, index_key(op.group, op.article_id)
     held: Value | None = read(idx)
     if held is not None and held["rev"] > op.revision:
@@ -197,9 +204,17 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any]) -> dict[str, Value | No
         before, before_keys = held["c"], held["keys"]
     else:  # this revision's index is written already: what came before it is kept there
         before, before_keys = held.get("p", _ZERO), held.get("pk", [])
-    mark = [op.article_id, op.revision]
+    entry = {"rev": op.revision, "keys": sorted(items), "c": new_c, "p": before,
+             "pk": before_keys}
+    days = sorted(set(before["days"]) | set(new_c["days"]))
+    if held is not None and {k: v for k, v in held.items() if k != "at"} == entry \
+            and held.get("at") != here:
+        # The same op in a new message: folded before, to the end. Its totals are
+        # written again as they are, so a changelog that missed them gets them now.
+        return {head_key(g): read(head_key(g)),
+                **{day_key(g, d): read(day_key(g, d)) for d in days}}
     writes: dict[str, Value | None] = {}
-    head, changed = _count(read(head_key(g)), mark, new_c["n"] - before["n"],
+    head, changed = _count(read(head_key(g)), here, new_c["n"] - before["n"],
                            new_c["m"] - before["m"], {"group": g, "n": 0, "m": 0})
     if changed:
         if head is not None and not kind.view.listed and op.items:
@@ -208,23 +223,20 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any]) -> dict[str, Value | No
                                                         for a in i.get("aliases") or ()}
             head["aliases"] = sorted(aliases)[:MAX_ALIASES]
         writes[head_key(g)] = head
-    for day in sorted(set(before["days"]) | set(new_c["days"])):
+    for day in days:
         old_day, new_day = before["days"].get(day, 0), new_c["days"].get(day, 0)
         if old_day == new_day:
             continue
         n_delta = (new_day - old_day) if kind.view.listed else \
             (day in new_c["days"]) - (day in before["days"])
         m_delta = 0 if kind.view.listed else new_day - old_day
-        bucket, changed = _count(read(day_key(g, day)), mark, n_delta, m_delta,
+        bucket, changed = _count(read(day_key(g, day)), here, n_delta, m_delta,
                                  {"n": 0, "m": 0})
         if changed:
             writes[day_key(g, day)] = bucket
-    entry = {"rev": op.revision, "keys": sorted(items), "c": new_c, "p": before,
-             "pk": before_keys}
-    if held != entry:
-        writes.update({k: None for k in before_keys if k not in items})
-        writes.update(items)
-        writes[idx] = entry
+    writes.update({k: None for k in before_keys if k not in items})
+    writes.update(items)
+    writes[idx] = {**entry, "at": here}  # last: once written, so was every other write
     return writes
 
 

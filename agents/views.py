@@ -73,10 +73,10 @@ def _learn_aliases(op: Op) -> None:
 
 
 def _fold(event: Any) -> Iterator[Out]:
-    partition = event.message.partition
-    for op in decode_ops(event.message.value):
+    partition, offset = event.message.partition, event.message.offset
+    for i, op in enumerate(decode_ops(event.message.value)):
         table = view_tables[op.kind]
-        yield from _write(table, partition, fold(by_name(op.kind), op, table.get))
+        yield from _write(table, partition, fold(by_name(op.kind), op, table.get, (offset, i)))
         if op.kind == "entities":
             _learn_aliases(op)
 

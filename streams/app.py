@@ -9,7 +9,6 @@ and the app discovers both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import faust
 from faust.types import TopicT
@@ -20,7 +19,6 @@ from streams.faust_private import (
     check_versions,
     install_commit_guard,
     install_skip_guard,
-    persist_offsets,
     speed_up_aiokafka,
 )
 from streams.logging import configure_logging
@@ -118,5 +116,5 @@ channels = declare_channels(app, settings)
 # offsets are never missing (delete policy): a jump in them is a skip, not a gap.
 _PLAIN = frozenset(s.name for s in t.topic_specs(settings) if s.cleanup_policy == "delete")
 install_skip_guard(lambda topic: topic in _PLAIN, skips.ledger)
-install_commit_guard(partial(sends.before_commit, persist=persist_offsets))
+install_commit_guard(sends.before_commit)
 speed_up_aiokafka()

@@ -35,7 +35,6 @@ __all__ = [
     "install_commit_guard",
     "install_skip_guard",
     "partition_for",
-    "persist_offsets",
     "queued",
     "scan",
     "speed_up_aiokafka",
@@ -159,25 +158,12 @@ def table_put(table: Any, partition: int, key: str, value: Any | None) -> tuple[
         store._set(raw_key, raw_value)
 
     def on_sent(metadata: Any) -> None:
-        _persisted[(id(store), metadata.topic_partition)] = (store, metadata.offset)
+        # At once, as faust does: a restart replays the changelog from this offset over
+        # the store, and a replayed older value would overwrite a newer one the store
+        # already holds (the store can be ahead of the changelog after a SIGKILL).
+        store.set_persisted_offset(metadata.topic_partition, metadata.offset)
 
     return table.changelog_topic, raw_key, raw_value, on_sent
-
-
-#: (store, changelog partition) -> the newest offset sent, written to the store at commit.
-_persisted: dict[tuple[int, Any], tuple[Any, int]] = {}
-
-
-def persist_offsets() -> None:
-    """Record in each store the newest changelog offset it holds (once per commit).
-
-    faust writes it to RocksDB after every changelog message; once per partition per
-    commit is enough: recovery re-reads from the offset recorded, and re-reading a
-    few more messages than needed is harmless.
-    """
-    while _persisted:
-        (_, tp), (store, offset) = _persisted.popitem()
-        store.set_persisted_offset(tp, offset)
 
 
 def speed_up_aiokafka() -> None:

@@ -74,12 +74,8 @@ class Deliveries:
 deliveries = Deliveries()
 
 
-async def before_commit(consumer: Any, ledger: Deliveries = deliveries,
-                        persist: Callable[[], None] = lambda: None) -> None:
-    """Flush the producer and refuse to commit after a failed send (crashing the app).
-
-    ``persist`` then records the changelog offsets the table stores now hold.
-    """
+async def before_commit(consumer: Any, ledger: Deliveries = deliveries) -> None:
+    """Flush the producer and refuse to commit after a failed send (crashing the app)."""
     app = consumer.app
     await app.producer.flush()
     await asyncio.sleep(0)  # let the delivery callbacks of the flushed batches run
@@ -88,7 +84,6 @@ async def before_commit(consumer: Any, ledger: Deliveries = deliveries,
     except DeliveryFailed as exc:
         await app.crash(exc)
         raise
-    persist()
 
 
 async def send(producer: Any, topic: str, key: str | bytes | None, value: bytes | None, *,
