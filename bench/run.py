@@ -49,7 +49,7 @@ from agents.split import split_article
 from bench.corpus import CorpusArticle, generate
 from streams.topology import consumed_by_each_worker
 
-__all__ = ["Options", "run"]
+__all__ = ["Options", "on_broker", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("events.v1", "quotes.v1", "figures.v1", "entities.v1")
@@ -771,6 +771,28 @@ async def replay_phase(dep: Deployment, col: Collector, expected: dict[str, int]
 
 
 # --------------------------------------------------------------------------- the run
+def on_broker(url: str | None, root: Path, log: Log, what: str,
+              measure: Callable[[str, RssSampler], Any]) -> tuple[Any, str]:
+    """Run ``measure(bootstrap, sampler)`` (a coroutine) on the broker; (result, Kafka version).
+
+    The broker is ``url``, or a private one in ``root`` stopped at the end. ``root`` is
+    removed after a success and kept (its folder printed) after a failure, so whoever
+    reads the error has the workers' and the broker's logs.
+    """
+    sampler = RssSampler()
+    try:
+        with _broker(url, root, log) as (bootstrap, kafka_version):
+            result = asyncio.run(measure(bootstrap, sampler))
+    except BaseException:
+        log(f"{what} failed: the worker and broker logs are kept in {root}")
+        raise
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    finally:
+        sampler.close()
+    return result, kafka_version
+
+
 @contextlib.contextmanager
 def _broker(url: str | None, root: Path, log: Log) -> Iterator[tuple[str, str]]:
     if url:
@@ -897,18 +919,9 @@ def run(o: Options) -> dict[str, Any]:
           "words on average")
     inproc = in_process(corpus, o.log)
     root = Path(tempfile.mkdtemp(prefix="wiredesk-bench-"))
-    sampler = RssSampler()
-    try:
-        with _broker(o.broker_url, root, o.log) as (bootstrap, kafka_version):
-            res = asyncio.run(_measure(o, bootstrap, root, corpus, inproc, sampler))
-    except BaseException:
-        # Keep the workers' and the broker's logs for whoever reads the error.
-        o.log(f"the run failed: the worker and broker logs are kept in {root}")
-        raise
-    else:
-        shutil.rmtree(root, ignore_errors=True)
-    finally:
-        sampler.close()
+    res, kafka_version = on_broker(
+        o.broker_url, root, o.log, "the run",
+        lambda bootstrap, sampler: _measure(o, bootstrap, root, corpus, inproc, sampler))
     n, paras = len(corpus), inproc["paragraphs"]
     outputs = sum(inproc["counts"]) / n
     msgs, in_topics = res.pop("messages"), res.pop("articles_in_topics")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -48,10 +47,10 @@ from bench.run import (
     Deployment,
     Log,
     RssSampler,
-    _broker,
     _get,
     _send,
     _until,
+    on_broker,
 )
 from bench.soak_audit import Expected, audit
 
@@ -253,17 +252,9 @@ def run_soak(o: SoakOptions) -> dict[str, Any]:
     """Run the soak once; the JSON document of ``wiredesk bench --soak N``."""
     started = time.time()
     root = Path(tempfile.mkdtemp(prefix="wiredesk-soak-"))
-    sampler = RssSampler()
-    try:
-        with _broker(o.broker_url, root, o.log) as (bootstrap, kafka_version):
-            soak = asyncio.run(_soak(o, bootstrap, root, sampler))
-    except BaseException:
-        o.log(f"the soak failed: the worker and broker logs are kept in {root}")
-        raise
-    else:
-        shutil.rmtree(root, ignore_errors=True)
-    finally:
-        sampler.close()
+    soak, kafka_version = on_broker(o.broker_url, root, o.log, "the soak",
+                                    lambda bootstrap, sampler: _soak(o, bootstrap, root,
+                                                                     sampler))
     return {
         "articles": o.articles,
         "kafka_version": kafka_version,
