@@ -40,6 +40,7 @@ from agents.kinds import Kind, fold_name, view_item
 
 __all__ = [
     "MAX_ALIASES",
+    "MAX_SEEN",
     "SEP",
     "Op",
     "aliases_to_learn",
@@ -148,20 +149,28 @@ def _contribution(kind: Kind, items: list[Value]) -> Value:
 _ZERO: Value = {"n": 0, "m": 0, "days": {}}
 
 
+#: Places a total remembers having counted: more than a hot group gets between a message
+#: faust skipped and its re-read (``streams/skips.py``), or since the last commit.
+MAX_SEEN = 256
+
+
 def _count(total: Value | None, at: list[int], n: int, m: int,
            base: Value) -> tuple[Value | None, bool]:
     """``total`` with ``n`` and ``m`` added, unless it has counted the op at ``at``.
 
-    ``at`` is the op's place in the view-update log (message offset, op index): a
-    group's ops all arrive on one partition, in order, so a total that remembers the
-    last place it counted knows whether a redelivered op is in it.
+    ``at`` is the op's place in the view-update log (message offset, op index); a
+    group's ops all arrive on one partition. A total remembers the places it counted
+    (the newest ``MAX_SEEN``): not only the last one, because messages faust skipped
+    are re-read *after* newer ones (``streams/skips.py``). A place older than all it
+    remembers was counted long ago.
     """
-    if total is not None and total.get("at", [-1, -1]) >= at:
+    seen = [list(s) for s in (total or {}).get("seen") or ()]
+    if at in seen or (len(seen) >= MAX_SEEN and at < seen[0]):
         return total, False  # this op is counted already (a redelivery)
     out = dict(total or base)
     out["n"] = int(out.get("n", 0)) + n
     out["m"] = int(out.get("m", 0)) + m
-    out["at"] = at
+    out["seen"] = sorted([*seen, at])[-MAX_SEEN:]
     return (out if out["n"] > 0 else None), True
 
 
@@ -171,10 +180,11 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
 
     Redelivery is at least once, in two ways, and both are harmless:
 
-    - the same view-update message again (a crash before its offset was committed):
-      every total and daily count remembers the last place (``at``) it counted, so it
-      counts each message once whatever part of the op's writes survived the crash
-      (the local store can be ahead of the changelog a restart replays, or behind it);
+    - the same view-update message again (a crash before its offset was committed, or
+      a re-read after faust skipped messages): every total and daily count remembers
+      the places (``at``) it counted, so it counts each message once whatever part of
+      the op's writes survived a crash (the local store can be ahead of the changelog
+      a restart replays, or behind it);
     - the same op in a new message (the enrich stage redid the article): the index
       entry (the op's last write) already says what the op says, so nothing is counted.
 

@@ -8,6 +8,7 @@ import orjson
 
 from agents.kinds import MAX_TEXT, by_name
 from agents.viewfold import (
+    MAX_SEEN,
     Op,
     aliases_to_learn,
     day_key,
@@ -209,3 +210,24 @@ def test_a_total_that_lost_its_last_write_counts_the_redelivered_op_again() -> N
     # ... and the same op in a later message (the article redone) is not counted again
     t.fold(QUOTES, ops_for(QUOTES, "a2", 1, [quote("q2", article="a2")])[0], (2, 0))
     assert t[head_key("Mustafa Bali")]["n"] == 2
+
+
+def test_a_message_re_read_after_newer_ones_is_counted_once() -> None:
+    """faust skipped offset 1; 2 and 3 were folded; the watchdog re-reads 1, 2, 3."""
+    t = Table()
+    ops = [ops_for(QUOTES, f"a{i}", 1, [quote(f"q{i}", article=f"a{i}")])[0] for i in range(4)]
+    for j in (0, 2, 3, 1, 2, 3):
+        t.fold(QUOTES, ops[j], (j, 0))
+    assert t[head_key("Mustafa Bali")]["n"] == 4
+
+
+def test_a_total_remembers_a_bounded_number_of_places() -> None:
+    t = Table()
+    for i in range(MAX_SEEN + 10):
+        (op,) = ops_for(QUOTES, f"a{i}", 1, [quote(f"q{i}", article=f"a{i}")])
+        t.fold(QUOTES, op, (i, 0))
+    head = t[head_key("Mustafa Bali")]
+    assert len(head["seen"]) == MAX_SEEN and head["n"] == MAX_SEEN + 10
+    (op,) = ops_for(QUOTES, "a0", 1, [quote("q0", article="a0")])
+    t.fold(QUOTES, op, (0, 0))  # older than all it remembers: counted long ago
+    assert t[head_key("Mustafa Bali")]["n"] == MAX_SEEN + 10
