@@ -25,14 +25,13 @@ from agents.alerts import AlertLedger, active_rules, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.kinds import KINDS, fold_name
-from agents.lexicon import load_lexicon
 from agents.materialize import article_failed, article_processed, article_received
 from agents.parse import RawMeta, parse_article
 from agents.pipeline import analyse_article, decode_record
 from agents.runner import Out, dead_letter, message_headers, run_stage
 from agents.viewfold import Op, ops_for
 from schemas.article import Article
-from streams.app import app, channels, settings
+from streams.app import app, channels, lexicon, settings
 from streams.faust_private import partition_for
 from streams.tables import article_annotations, article_revisions, articles
 from streams.web import resolve_name
@@ -40,10 +39,6 @@ from streams.web import resolve_name
 __all__ = ["enrich_agent", "normalize_agent", "view_updates"]
 
 logger = logging.getLogger(__name__)
-
-
-def _lexicon() -> Any:
-    return load_lexicon(settings.ner_backend, settings.gazetteer)
 
 
 def _timestamp(event: Any) -> datetime:
@@ -88,7 +83,7 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     # Recorded here, on a topic keyed by the article id, so the table partition
     # is the article's whatever key the raw message was sent with.
     articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
-    message, result = analyse_article(article, _lexicon(), settings.pipeline_version)
+    message, result = analyse_article(article, lexicon(), settings.pipeline_version)
     key = message.article_id
     # A crash before the offset commit redelivers this message: the outputs are
     # sent again with the same ids (harmless) and "processed" is written again.

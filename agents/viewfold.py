@@ -143,7 +143,7 @@ def _contribution(kind: Kind, items: list[Value]) -> Value:
     day = next((item_day(i) for i in items if item_day(i)), None)
     if items and day:
         days[day] = mentions
-    return {"n": 1 if items else 0, "m": mentions, "days": days, "d": day}
+    return {"n": 1 if items else 0, "m": mentions, "days": days}
 
 
 _ZERO: Value = {"n": 0, "m": 0, "days": {}}

@@ -27,18 +27,13 @@ import orjson
 
 from agents.errors import InvalidRecord
 from agents.kinds import by_name
-from agents.lexicon import load_lexicon
 from agents.runner import Out, run_stage
 from agents.viewfold import Op, aliases_to_learn, fold
-from streams.app import app, channels, settings
+from streams.app import app, channels, lexicon
 from streams.faust_private import table_put
 from streams.tables import aliases, view_tables
 
 __all__ = ["decode_ops", "views_agent"]
-
-
-def _lexicon() -> Any:
-    return load_lexicon(settings.ner_backend, settings.gazetteer)
 
 
 def decode_ops(payload: bytes | None) -> list[Op]:
@@ -61,7 +56,7 @@ def _write(table: Any, partition: int, writes: dict[str, Any]) -> Iterator[Out]:
 
 
 def _gazetteer(name: str) -> str | None:
-    known = _lexicon().gazetteer.lookup(name)
+    known = lexicon().gazetteer.lookup(name)
     return str(known[0]) if known else None
 
 

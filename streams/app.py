@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import faust
 from faust.types import TopicT
 
+from agents.lexicon import Lexicon, load_lexicon
 from streams import sends, skips
 from streams import topics as t
 from streams.faust_private import (
@@ -24,7 +25,12 @@ from streams.faust_private import (
 from streams.logging import configure_logging
 from streams.settings import Settings, get_settings
 
-__all__ = ["Channels", "app", "channels", "create_app", "settings"]
+__all__ = ["Channels", "app", "channels", "create_app", "lexicon", "settings"]
+
+
+def lexicon() -> Lexicon:
+    """The worker's lexicon: the backend and newsroom gazetteer its settings name (cached)."""
+    return load_lexicon(settings.ner_backend, settings.gazetteer)
 
 
 def create_app(settings: Settings) -> faust.App:

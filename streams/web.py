@@ -27,7 +27,7 @@ from agents.kinds import fold_name, subject_key
 from agents.viewfold import day_key, group_prefix, head_key
 from streams import faust_private as fp
 from streams import skips
-from streams.app import app, settings
+from streams.app import app, lexicon, settings
 from streams.openapi import OPENAPI
 from streams.stall import Position, StallWatch, is_stranded
 from streams.tables import aliases, article_annotations, articles, view_tables
@@ -120,13 +120,11 @@ def resolve_name(name: str) -> str:
     name is returned as given (speakers such as "U.S. defense officials" are
     not entities).
     """
-    from agents.lexicon import load_lexicon
-
     wanted = " ".join(name.split())
     learned = aliases.get(fold_name(wanted))
     if learned:
         return str(learned)
-    known = load_lexicon(settings.ner_backend, settings.gazetteer).gazetteer.lookup(wanted)
+    known = lexicon().gazetteer.lookup(wanted)
     return str(known[0]) if known else wanted
 
 
