@@ -313,7 +313,10 @@ def _poll(settings: Settings, plan: r.ReplayPlan, console: Console,
             progress.update(done, lag, now)
             bar.update(task, completed=progress.done, left=rw.clock(progress.left),
                        rate=f"{progress.rate:.1f} articles/s")
-            if progress.caught_up:
+            # Caught up only once the group it started has formed: a worker still joining
+            # would rebalance the partitions (and re-read uncommitted messages) after the
+            # replay said it was done; with a fast pipeline a short replay ended first.
+            if progress.caught_up and ready:
                 return 0
             if deadline is not None and now > deadline:
                 outcome.timed_out = True

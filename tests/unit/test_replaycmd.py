@@ -33,13 +33,16 @@ def _worker(tmp_path: Path, name: str, code: str) -> rw.SpawnedWorker:
     return rw.SpawnedWorker(name, 0, tmp_path, log, popen)
 
 
-def _progress(monkeypatch: pytest.MonkeyPatch, *polls: tuple[int, int]) -> None:
+def _progress(monkeypatch: pytest.MonkeyPatch, *polls: tuple[int, int],
+              held: int = 2) -> None:
+    """The group's progress polls, and every worker's /health holding ``held`` partitions."""
     answers = iter(polls)
 
     async def group_progress(*_args: object) -> tuple[int, int]:
         return next(answers, polls[-1])
 
     monkeypatch.setattr(r, "group_progress", group_progress)
+    monkeypatch.setattr(rw, "health", lambda *_a: {"assigned_partitions": held})
 
 
 def test_a_worker_that_dies_stops_the_others_and_names_its_log(
@@ -84,3 +87,15 @@ def test_the_timeout_stops_the_workers(tmp_path: Path, monkeypatch: pytest.Monke
     assert outcome.code == 1 and outcome.timed_out and outcome.done == 3
     assert "has not caught up in time" in text.getvalue()
     assert worker.popen.poll() is not None
+
+
+def test_it_has_not_caught_up_while_a_worker_it_started_holds_no_partition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _progress(monkeypatch, (10, 0), held=0)
+    worker = _worker(tmp_path, "w1", "import time; time.sleep(60)")
+    try:
+        outcome = follow(Settings(), _plan(), Console(file=io.StringIO(), width=200), [worker],
+                         interval=0.01, timeout=0.3)
+        assert outcome.timed_out and outcome.code == 1
+    finally:
+        rw.stop_workers([worker])
