@@ -265,7 +265,10 @@ def _plain(node: yaml.Node, loader: yaml.SafeLoader, path: Path,
 
 
 def _compose(text: str) -> tuple[Any, dict[Path, int]]:
-    loader = yaml.SafeLoader(text)
+    try:  # the reader refuses control characters before any parsing starts
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"not valid YAML/JSON: {exc}", None) from None
     try:
         node = loader.get_single_node()
         lines: dict[Path, int] = {}
