@@ -18,7 +18,7 @@ from rich.console import Console
 
 from streams.settings import Settings, get_settings
 
-__all__ = ["app", "main"]
+__all__ = ["app", "command", "main"]
 
 app = typer.Typer(
     name="wiredesk",
@@ -722,9 +722,16 @@ def bench(
     raise typer.Exit(run_bench(articles, as_json=as_json, console=err, soak=soak))
 
 
+def command() -> Any:
+    """The click command behind ``app``, with plain ``--help`` (``streams/cli_help.py``)."""
+    from streams.cli_help import plain_help
+
+    return plain_help(typer.main.get_command(app))
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    command()(prog_name="wiredesk")
 
 
 if __name__ == "__main__":

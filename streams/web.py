@@ -17,6 +17,7 @@ import binascii
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from faust.exceptions import SameNode
@@ -32,7 +33,7 @@ from streams.openapi import OPENAPI
 from streams.stall import Position, StallWatch, is_stranded
 from streams.tables import aliases, article_annotations, articles, view_tables
 
-__all__ = ["decode_cursor", "encode_cursor", "positions", "resolve_name"]
+__all__ = ["decode_cursor", "encode_cursor", "parse_day", "positions", "resolve_name"]
 
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
@@ -135,6 +136,15 @@ def _not_found(web: Any, what: str, asked: str, key: str) -> Response:
 
 def _bad_request(web: Any, message: str) -> Response:
     return web.json({"error": "bad_request", "message": message}, status=400)
+
+
+def parse_day(text: str | None) -> str | None:
+    """``?day=`` as the table keys it (``YYYY-MM-DD``); ``ValueError`` for anything else."""
+    if text is None or text == "":
+        return None
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(text)
+    return date.fromisoformat(text).isoformat()
 
 
 def encode_cursor(key: str) -> str:
@@ -308,7 +318,11 @@ class PlaceEvents(View):
     """Events at a place, newest day first, or of one day with ``?day=YYYY-MM-DD``."""
 
     async def get(self, request: Request, place: str) -> Response:
-        day = request.query.get("day")
+        try:
+            day = parse_day(request.query.get("day"))
+        except ValueError:
+            return _bad_request(self, f"day must be a date as YYYY-MM-DD (such as 2019-03-12), "
+                                      f"not {request.query.get('day')!r}")
 
         def render(table: Any, head: Any, group: str) -> Response:
             if day:
