@@ -52,6 +52,12 @@ OPENAPI: dict[str, Any] = {
     "paths": {
         "/health": _get("Broker connectivity, consumer lag and stalled partitions (503)", [],
                         {"type": "object"}, not_found=False),
+        "/metrics": {"get": {
+            "summary": "Prometheus metrics of this worker (text format; OpenMetrics when the "
+                       "Accept header asks for it): stages, records, dead letters, lag, "
+                       "latency, alerts, table sizes",
+            "responses": {"200": {"description": "The metrics", "content": {
+                "text/plain": {"schema": {"type": "string"}}}}}}},
         "/openapi.json": _get("This document", [], {"type": "object"}, not_found=False),
         "/speakers/{name}/quotes": _get(
             "Newest quotes of a speaker", [_param("name", "path", "Speaker or alias"),

@@ -27,7 +27,7 @@ from agents.annotate import annotated_view
 from agents.kinds import fold_name, subject_key
 from agents.viewfold import day_key, group_prefix, head_key
 from streams import faust_private as fp
-from streams import skips
+from streams import metrics, skips
 from streams.app import app, lexicon, settings
 from streams.openapi import OPENAPI
 from streams.stall import Position, StallWatch, is_stranded
@@ -97,6 +97,7 @@ async def stall_watchdog() -> None:
         where = await positions()
     except Exception:  # no broker: /health reports that; nothing to resume
         return
+    metrics.set_lag({tp: pos.lag for tp, pos in where.items()})
     stalled = _stalls.update(where, time.monotonic())
     if not stalled:
         return
@@ -205,6 +206,7 @@ class Health(View):
             body.update(status="unavailable", broker_connected=False, error=str(exc))
             return self.json(body, status=503)
         lag = {tp: pos.lag for tp, pos in where.items()}
+        metrics.set_lag(lag)
         stalled = _stalls.update(where, time.monotonic())
         body.update(status="stalled" if stalled else "ok", broker_connected=True,
                     assigned_partitions=len(lag), total_lag=sum(lag.values()), lag=lag,
@@ -212,6 +214,22 @@ class Health(View):
         if stalled:
             return self.json(body, status=503)
         return self.json(body)
+
+
+def _table_sizes() -> list[tuple[str, int]]:
+    return [(table.name, fp.table_size(table)) for table in app.tables.values()]
+
+
+metrics.watch_tables(_table_sizes)
+
+
+@app.page("/metrics")
+class Metrics(View):
+    """Prometheus metrics of this worker (text exposition format; ``streams/metrics.py``)."""
+
+    async def get(self, request: Request) -> Response:
+        body, content_type = metrics.render(request.headers.get("Accept"))
+        return self.bytes(body, headers={"Content-Type": content_type})
 
 
 @app.page("/openapi.json")

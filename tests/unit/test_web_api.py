@@ -91,3 +91,13 @@ def test_parse_day() -> None:
     for bad in ("yesterday", "2019-3-12", "2019-02-30", "2019-03-12T00:00"):
         with pytest.raises(ValueError):
             parse_day(bad)
+
+
+@module_loop
+async def test_metrics_are_served_in_prometheus_text_format(client: TestClient) -> None:  # type: ignore[type-arg]
+    response = await client.get("/metrics")
+    assert response.status == 200 and response.content_type == "text/plain"
+    text = await response.text()
+    assert "# TYPE wiredesk_stage_processed_total counter" in text
+    assert "# TYPE wiredesk_received_to_output_seconds histogram" in text
+    assert 'wiredesk_table_keys{table="articles"}' in text
