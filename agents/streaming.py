@@ -33,7 +33,13 @@ from agents.viewfold import Op, ops_for
 from schemas.article import Article
 from streams.app import app, channels, lexicon, settings
 from streams.faust_private import partition_for
-from streams.metrics import ALERTS_RAISED, RECEIVED_TO_ALERT, RECEIVED_TO_OUTPUT, RECORDS_OUT
+from streams.metrics import (
+    ALERTS_RAISED,
+    RECEIVED_TO_ALERT,
+    RECEIVED_TO_OUTPUT,
+    RECORDS_OUT,
+    labelled,
+)
 from streams.tables import article_annotations, article_revisions, articles
 from streams.web import resolve_name
 
@@ -116,7 +122,7 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     for kind, kind_records in records:
         topic = channels.output(kind.name)
         decoded = []
-        RECORDS_OUT.labels(kind.name).inc(len(kind_records))  # one inc per kind and article
+        labelled(RECORDS_OUT, kind.name).inc(len(kind_records))  # one inc per kind and article
         for record in kind_records:
             payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
             data = orjson.loads(payload)

@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED
+from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED, labelled
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -116,7 +116,7 @@ class WebhookSender:
         if queue.full():
             dropped = queue.get_nowait()
             self.stats["dropped"] += 1
-            ALERTS_FAILED.labels("webhook").inc()
+            labelled(ALERTS_FAILED, "webhook").inc()
             logger.warning("Webhook queue full, alert dropped url=%s alert=%s", url,
                            dropped.alert_id)
         queue.put_nowait(_Job(url, secret, alert_id, body))
@@ -143,7 +143,7 @@ class WebhookSender:
                 async with self._session.post(job.url, data=job.body, headers=headers) as resp:
                     if 200 <= resp.status < 300:
                         self.stats["delivered"] += 1
-                        ALERTS_DELIVERED.labels("webhook").inc()
+                        labelled(ALERTS_DELIVERED, "webhook").inc()
                         return
                     error = f"HTTP {resp.status}"
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
@@ -156,7 +156,7 @@ class WebhookSender:
                         job.alert_id, attempt, error)
             await asyncio.sleep(delay)
         self.stats["failed"] += 1
-        ALERTS_FAILED.labels("webhook").inc()
+        labelled(ALERTS_FAILED, "webhook").inc()
         logger.warning("Webhook failed url=%s alert=%s attempts=%s error=%s", job.url,
                        job.alert_id, self.attempts, self.last_error.get(job.url))
 

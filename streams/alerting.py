@@ -23,7 +23,7 @@ from faust.web import Request, Response, View
 from agents.alerts import alert_rules
 from streams.alert_delivery import WebhookSender, format_event_id, resume_positions, sse_event
 from streams.app import app, settings
-from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED
+from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED, labelled
 from streams.topics import ALERTS, full_name
 
 __all__ = ["ActiveRules", "AlertStream", "WebhookStatus", "sender", "webhook_dispatcher"]
@@ -90,10 +90,10 @@ class AlertStream(View):
                         writing = True
                         await response.write(sse_event(format_event_id(offsets), m.value or b""))
                         writing = False
-                        ALERTS_DELIVERED.labels("sse").inc()
+                        labelled(ALERTS_DELIVERED, "sse").inc()
         except ConnectionResetError:  # the client went away
             if writing:
-                ALERTS_FAILED.labels("sse").inc()
+                labelled(ALERTS_FAILED, "sse").inc()
             logger.debug("Alert stream closed by the client")
             return response
         finally:

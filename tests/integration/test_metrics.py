@@ -11,9 +11,11 @@ an operator's dashboard would. Like Chromium for the desk page tests, a missing
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -30,6 +32,7 @@ from streams.topics import ensure_topics
 from tests.conftest import FIXTURES
 from tests.integration.http_helpers import wait_for
 from tests.integration.kafka_helpers import send
+from tests.integration.test_alerts import Receiver, SseClient, load_rules
 from tests.integration.workers import free_port, new_deployment, running_worker
 
 pytestmark = pytest.mark.integration
@@ -38,6 +41,21 @@ ARTICLES = [RawArticle(p.read_bytes(), "file", p.name)
             for p in sorted((FIXTURES / "articles").glob("*.txt"))]
 #: Not an article: the normalize stage makes it a dead letter.
 JUNK = RawArticle(b"   \n\n  ", "file", "blank.txt")
+
+
+def rules_yaml(hook: str, dead: str) -> str:
+    """One alert each from geneva_talks.txt: to a live webhook and to a dead one."""
+    return f"""
+rules:
+  - id: sudan
+    watch: entities
+    where: {{entity: Sudan}}
+    webhook: {{url: "{hook}"}}
+  - id: rsf
+    watch: entities
+    where: {{entity: Rapid Support Forces}}
+    webhook: {{url: "{dead}"}}
+"""
 
 
 def _give_up(reason: str) -> NoReturn:
@@ -136,11 +154,25 @@ def test_prometheus_sees_the_counters_move_as_articles_flow(
     dep = new_deployment(kafka_bootstrap, tmp_path / "deploy")
     asyncio.run(ensure_topics(Settings(broker_url=kafka_bootstrap, topic_prefix=dep.prefix,
                                        topic_partitions=dep.partitions)))
-    with running_worker(dep) as (_, port):
+    receiver = Receiver()
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(rules_yaml(f"http://127.0.0.1:{receiver.server_address[1]}/hook",
+                                f"http://127.0.0.1:{free_port()}/nobody-listens"))
+    with running_worker(dep) as (_, port), contextlib.ExitStack() as stack:
+        stack.callback(receiver.server_close)
+        stack.callback(receiver.shutdown)
         prom = prometheus_for(port)
         prom.wait("the worker up", lambda: prom.value('up{job="wiredesk"}') == 1)
         enriched = 'sum(wiredesk_stage_processed_total{stage="enrich"})'
         assert prom.value(enriched) == 0  # nothing has flowed yet
+        wait_for(port, "/alerts/webhooks", lambda s, b: s == 200 and b["assigned"] > 0)
+        loaded = load_rules(dep, rules)
+        assert loaded.returncode == 0, loaded.stderr
+        wait_for(port, "/alerts/rules", lambda s, b: s == 200 and b["total"] == 2)
+        sse = SseClient(port)
+        stack.callback(sse.response.close)
+        sse.start()
 
         send(dep, *ARTICLES, JUNK)
         for raw in ARTICLES:
@@ -164,5 +196,13 @@ def test_prometheus_sees_the_counters_move_as_articles_flow(
             "wiredesk_consumer_lag_messages")) >= dep.partitions)
         prom.wait("table sizes", lambda: prom.value(
             'wiredesk_table_keys{table="articles"}') >= n)
+        prom.wait("two alerts raised", lambda: prom.value("wiredesk_alerts_raised_total") >= 2)
+        assert prom.value("wiredesk_received_to_alert_seconds_count") >= 2
+        prom.wait("webhook and SSE deliveries", lambda: prom.value(
+            'wiredesk_alerts_delivered_total{channel="webhook"}') >= 1 and prom.value(
+            'wiredesk_alerts_delivered_total{channel="sse"}') >= 2)
+        prom.wait("the dead webhook's failure (after its retries)", lambda: prom.value(
+            'wiredesk_alerts_failed_total{channel="webhook"}') >= 1)
+        assert len(receiver.posts) == 1
         # Counters only go up: a later scrape never shows fewer enriched articles.
         assert prom.value(enriched) >= n
