@@ -66,7 +66,8 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 STAGE_PROCESSED = Counter(
     "wiredesk_stage_processed_total",
     "Messages a stage processed and sent on (normalize and enrich: one per article; "
-    "materialize: one per table partition an article's view updates touch).",
+    "materialize: one per table partition an article's view updates touch; alerts: one "
+    "per rule message).",
     ["stage"])
 STAGE_FAILED = Counter(
     "wiredesk_stage_failed_total",
