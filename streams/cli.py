@@ -422,7 +422,8 @@ def evaluate_cmd(
 @app.command()
 def tail(
     topic: Annotated[str, typer.Argument(help="Topic suffix (quotes.v1) or full name.")],
-    limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N.")] = None,
+    limit: Annotated[int | None, typer.Option("-n", "--limit", metavar="N",
+                                              help="At most N.")] = None,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Wait for more.")] = False,
     headers: Annotated[bool, typer.Option(help="Show headers.")] = False,
 ) -> None:
@@ -667,7 +668,8 @@ def alerts_tail(
     from_beginning: Annotated[bool, typer.Option("--from-beginning", help="Start with the "
                                                  "alerts already kept.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The alert JSON, one a line.")] = False,
-    limit: Annotated[int | None, typer.Option("-n", "--limit", help="Stop after N.")] = None,
+    limit: Annotated[int | None, typer.Option("-n", "--limit", metavar="N",
+                                              help="Stop after N.")] = None,
 ) -> None:
     """Print alerts as they arrive, one readable line each (Ctrl-C stops)."""
     from agents.rules import alert_line
