@@ -5,7 +5,8 @@ aiohttp's router answers an unknown path (404) or a method a route lacks
 (``GET /articles``: 405) in plain text, and an exception nobody caught becomes
 a plain-text 500. :func:`json_errors` is an aiohttp middleware (installed
 through faust's public ``web_application_options`` setting) that turns all of
-those into the same JSON shape, keeping their headers (``Allow`` on a 405).
+those into the same JSON shape, keeping their headers (``Allow`` on a 405), and
+gives faust's own ``{"error": sentence}`` errors the same shape too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 __all__ = ["error_body", "json_errors"]
@@ -61,9 +63,22 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         logger.exception("Unhandled error in a web view path=%s method=%s", request.path,
                          request.method)
         return _as_json(500, "internal error", "the worker failed to answer; see its log")
-    if (response.status >= 400 and isinstance(response, web.Response)
-            and response.content_type != "application/json"):
+    if response.status < 400 or not isinstance(response, web.Response):
+        return response
+    if response.content_type != "application/json":
         text = response.text if response.body is not None and response.charset else None
         return _as_json(response.status, response.reason,
                         (text or response.reason).strip(), response.headers)
-    return response
+    return _reshaped(response)
+
+
+def _reshaped(response: web.Response) -> web.Response:
+    """faust's own errors (``{"error": "Service unavailable. Try again later."}``, from
+    ``View.error``) in this API's shape: a code and the sentence as the message."""
+    try:
+        body = orjson.loads(response.body) if isinstance(response.body, bytes) else None
+    except orjson.JSONDecodeError:
+        body = None
+    if not isinstance(body, dict) or "message" in body or not isinstance(body.get("error"), str):
+        return response
+    return _as_json(response.status, response.reason, body["error"], response.headers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
@@ -101,3 +102,19 @@ async def test_metrics_are_served_in_prometheus_text_format(client: TestClient) 
     assert "# TYPE wiredesk_stage_processed_total counter" in text
     assert "# TYPE wiredesk_received_to_output_seconds histogram" in text
     assert 'wiredesk_table_keys{table="articles"}' in text
+
+
+async def test_faust_error_bodies_are_reshaped() -> None:
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from streams.http_errors import json_errors
+
+    async def faust_style(request: web.Request) -> web.Response:
+        return web.json_response({"error": "Service unavailable. Try again later."},
+                                 status=503)
+
+    response = await json_errors(make_mocked_request("GET", "/entities/x"), faust_style)
+    assert isinstance(response, web.Response) and response.status == 503
+    assert orjson.loads(response.body) == {  # type: ignore[arg-type]
+        "error": "service_unavailable", "message": "Service unavailable. Try again later."}
