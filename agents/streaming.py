@@ -161,6 +161,8 @@ def _observe_latency(received_at: datetime | None, now: datetime, alerts: int) -
         ALERTS_RAISED.inc(alerts)
     if settings.replay or received_at is None:
         return
+    if received_at.tzinfo is None:  # never so from parse_article; a metric must not fail one
+        received_at = received_at.replace(tzinfo=UTC)
     seconds = max(0.0, (now - received_at).total_seconds())
     RECEIVED_TO_OUTPUT.observe(seconds)
     for _ in range(alerts):
