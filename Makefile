@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 CHROMIUM := /usr/bin/chromium
+PROMETHEUS := /usr/bin/prometheus
 
-.PHONY: setup demo test stop clean unit browser
+.PHONY: setup demo test stop clean unit browser prometheus
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +40,25 @@ browser:
 	$$SUDO apt-get install -y -q chromium || \
 	  { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
-test: setup browser
+# The metrics test starts Debian's Prometheus on a free loopback port of its own.
+# Installed like Chromium; the package's own service (port 9090) is stopped and disabled
+# where systemd runs it, since nothing here uses it.
+prometheus:
+	@if [ -x $(PROMETHEUS) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "make: $(PROMETHEUS) is missing and I cannot install it (not root, no sudo):"; \
+	     echo "      run 'sudo apt-get install -y prometheus' for the metrics test."; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	     echo "make: no apt-get here; install Prometheus yourself for the metrics test."; exit 0; fi; \
+	echo "Installing Debian's prometheus for the metrics test"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y -q prometheus || \
+	  { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q prometheus; }; \
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then \
+	  $$SUDO systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true; fi
+
+test: setup browser prometheus
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -ra
 

@@ -31,6 +31,7 @@ from aiokafka.errors import KafkaError
 from agents.errors import StageError
 from streams import sends
 from streams.deadletter import dlq_headers
+from streams.metrics import DEAD_LETTERS, STAGE_FAILED, STAGE_PROCESSED, labelled
 
 __all__ = ["Out", "dead_letter", "message_headers", "run_stage", "send_out"]
 
@@ -59,6 +60,8 @@ def message_headers(event: Any) -> list[tuple[str, bytes]]:
 def dead_letter(stage: str, event: Any, error: Exception, dlq: Any) -> Out:
     """The event's message as a dead letter of ``stage``: its bytes, and why in the headers."""
     msg = event.message
+    labelled(DEAD_LETTERS, stage, type(error).__name__ if isinstance(error, StageError)
+             else "unexpected").inc()
     headers = dlq_headers(stage=stage, topic=msg.topic, partition=msg.partition,
                           offset=msg.offset, error=error, original=message_headers(event))
     return Out(dlq, msg.key, msg.value, headers)
@@ -97,9 +100,11 @@ async def run_stage(
             )
         letter = dead_letter(stage, event, exc, dlq)
         await send_out(letter)
+        labelled(STAGE_FAILED, stage).inc()
         return exc
     for out in outputs:
         await send_out(out)
+    labelled(STAGE_PROCESSED, stage).inc()
     return None
 
 

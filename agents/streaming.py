@@ -33,6 +33,13 @@ from agents.viewfold import Op, ops_for
 from schemas.article import Article
 from streams.app import app, channels, lexicon, settings
 from streams.faust_private import partition_for
+from streams.metrics import (
+    ALERTS_RAISED,
+    RECEIVED_TO_ALERT,
+    RECEIVED_TO_OUTPUT,
+    RECORDS_OUT,
+    labelled,
+)
 from streams.tables import article_annotations, article_revisions, articles
 from streams.web import resolve_name
 
@@ -108,12 +115,14 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     if watched:
         ledger.open(key)
     outs: list[Out] = []
+    alerts = 0
     failure: Exception | None = None
     ops: list[Op] = []
     previous = held if held is not None and held.get("revision", 0) < message.revision else None
     for kind, kind_records in records:
         topic = channels.output(kind.name)
         decoded = []
+        labelled(RECORDS_OUT, kind.name).inc(len(kind_records))  # one inc per kind and article
         for record in kind_records:
             payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
             data = orjson.loads(payload)
@@ -122,9 +131,11 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
             if kind.name not in watched:
                 continue
             try:
-                outs.extend(record_alerts(kind.name, data, headline=headline,
-                                          partition=event.message.partition, resolve=resolve,
-                                          ledger=ledger, now=now))
+                raised = record_alerts(kind.name, data, headline=headline,
+                                       partition=event.message.partition, resolve=resolve,
+                                       ledger=ledger, now=now)
+                outs.extend(raised)
+                alerts += len(raised)
             except Exception as exc:  # a rule engine bug must not cost the article its outputs
                 logger.error("Alerts failed article_id=%s record=%s", key, record.id,
                              exc_info=exc)
@@ -134,9 +145,28 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     outs += view_updates(channels.views, key, message.revision, ops, settings.topic_partitions)
     if failure is not None:  # once per article: `wiredesk dlq replay` re-enriches it
         outs.append(dead_letter("alerts", event, failure, channels.dlq["alerts"]))
+    _observe_latency(article.received_at, now, alerts)
     logger.debug("Enriched article_id=%s counts=%s alerts=%s", key, result.counts,
                  len(ledger.sent))
     return outs
+
+
+def _observe_latency(received_at: datetime | None, now: datetime, alerts: int) -> None:
+    """received -> output (once per article) and received -> alert (per alert) histograms.
+
+    A replay re-reads old articles (their received-at is the original arrival), so
+    its latencies would say nothing about the worker: they are not observed.
+    """
+    if alerts:
+        ALERTS_RAISED.inc(alerts)
+    if settings.replay or received_at is None:
+        return
+    if received_at.tzinfo is None:  # never so from parse_article; a metric must not fail one
+        received_at = received_at.replace(tzinfo=UTC)
+    seconds = max(0.0, (now - received_at).total_seconds())
+    RECEIVED_TO_OUTPUT.observe(seconds)
+    for _ in range(alerts):
+        RECEIVED_TO_ALERT.observe(seconds)
 
 
 def view_updates(topic: Any, article_id: str, revision: int, ops: list[Op],

@@ -21,6 +21,8 @@ from typing import Any
 
 import aiohttp
 
+from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED, labelled
+
 __all__ = [
     "SIGNATURE_HEADER",
     "WebhookSender",
@@ -114,6 +116,7 @@ class WebhookSender:
         if queue.full():
             dropped = queue.get_nowait()
             self.stats["dropped"] += 1
+            labelled(ALERTS_FAILED, "webhook").inc()
             logger.warning("Webhook queue full, alert dropped url=%s alert=%s", url,
                            dropped.alert_id)
         queue.put_nowait(_Job(url, secret, alert_id, body))
@@ -140,6 +143,7 @@ class WebhookSender:
                 async with self._session.post(job.url, data=job.body, headers=headers) as resp:
                     if 200 <= resp.status < 300:
                         self.stats["delivered"] += 1
+                        labelled(ALERTS_DELIVERED, "webhook").inc()
                         return
                     error = f"HTTP {resp.status}"
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
@@ -152,6 +156,7 @@ class WebhookSender:
                         job.alert_id, attempt, error)
             await asyncio.sleep(delay)
         self.stats["failed"] += 1
+        labelled(ALERTS_FAILED, "webhook").inc()
         logger.warning("Webhook failed url=%s alert=%s attempts=%s error=%s", job.url,
                        job.alert_id, self.attempts, self.last_error.get(job.url))
 

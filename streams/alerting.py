@@ -23,6 +23,7 @@ from faust.web import Request, Response, View
 from agents.alerts import alert_rules
 from streams.alert_delivery import WebhookSender, format_event_id, resume_positions, sse_event
 from streams.app import app, settings
+from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED, labelled
 from streams.topics import ALERTS, full_name
 
 __all__ = ["ActiveRules", "AlertStream", "WebhookStatus", "sender", "webhook_dispatcher"]
@@ -66,6 +67,7 @@ class AlertStream(View):
         response = aioweb.StreamResponse(headers={
             "Content-Type": "text/event-stream", "Cache-Control": "no-cache",
             "X-Accel-Buffering": "no"})
+        writing = False  # an alert was being written when the client went away
         try:
             offsets: dict[int, int] = {}
             for tp in await _assigned(consumer):
@@ -85,8 +87,13 @@ class AlertStream(View):
                         key = (m.key or b"").decode("utf-8", "replace")
                         if rules and key not in rules:
                             continue
+                        writing = True
                         await response.write(sse_event(format_event_id(offsets), m.value or b""))
+                        writing = False
+                        labelled(ALERTS_DELIVERED, "sse").inc()
         except ConnectionResetError:  # the client went away
+            if writing:
+                labelled(ALERTS_FAILED, "sse").inc()
             logger.debug("Alert stream closed by the client")
             return response
         finally:

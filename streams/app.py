@@ -22,6 +22,7 @@ from streams.faust_private import (
     install_skip_guard,
     speed_up_aiokafka,
 )
+from streams.http_errors import json_errors
 from streams.logging import configure_logging
 from streams.settings import Settings, get_settings
 
@@ -56,6 +57,12 @@ def create_app(settings: Settings) -> faust.App:
         web_bind=settings.web_host,
         web_port=settings.web_port,
         web_in_thread=False,
+        # Every HTTP error answers JSON, aiohttp's own 404/405/500 too (streams/http_errors.py).
+        web_application_options={"middlewares": [json_errors]},
+        # faust's /router and /table debug views are not this API (and /table/alert-rules/
+        # would show webhook secrets); the table router forwards requests without them.
+        web_router_enabled=False,
+        web_tables_enabled=False,
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from streams.settings import Settings, get_settings
 
-__all__ = ["app", "main"]
+__all__ = ["app", "command", "main"]
 
 app = typer.Typer(
     name="wiredesk",
@@ -422,7 +422,8 @@ def evaluate_cmd(
 @app.command()
 def tail(
     topic: Annotated[str, typer.Argument(help="Topic suffix (quotes.v1) or full name.")],
-    limit: Annotated[int | None, typer.Option("-n", "--limit", help="At most N.")] = None,
+    limit: Annotated[int | None, typer.Option("-n", "--limit", metavar="N",
+                                              help="At most N.")] = None,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Wait for more.")] = False,
     headers: Annotated[bool, typer.Option(help="Show headers.")] = False,
 ) -> None:
@@ -667,7 +668,8 @@ def alerts_tail(
     from_beginning: Annotated[bool, typer.Option("--from-beginning", help="Start with the "
                                                  "alerts already kept.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The alert JSON, one a line.")] = False,
-    limit: Annotated[int | None, typer.Option("-n", "--limit", help="Stop after N.")] = None,
+    limit: Annotated[int | None, typer.Option("-n", "--limit", metavar="N",
+                                              help="Stop after N.")] = None,
 ) -> None:
     """Print alerts as they arrive, one readable line each (Ctrl-C stops)."""
     from agents.rules import alert_line
@@ -722,9 +724,16 @@ def bench(
     raise typer.Exit(run_bench(articles, as_json=as_json, console=err, soak=soak))
 
 
+def command() -> Any:
+    """The click command behind ``app``, with plain ``--help`` (``streams/cli_help.py``)."""
+    from streams.cli_help import plain_help
+
+    return plain_help(typer.main.get_command(app))
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    command()(prog_name="wiredesk")
 
 
 if __name__ == "__main__":

@@ -36,14 +36,29 @@ def _get(summary: str, params: list[dict[str, Any]], schema: dict[str, Any],
     return {"get": {"summary": summary, "parameters": params, "responses": responses}}
 
 
+def _with_400(path: dict[str, Any], why: str) -> dict[str, Any]:
+    path["get"]["responses"]["400"] = {"description": why, "content": {
+        "application/json": {"schema": _ERROR}}}
+    return path
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "wiredesk worker API", "version": "1",
              "description": "Read-only views over wiredesk's materialized tables. Names and "
-                            "aliases resolve to canonical entities (IS -> Islamic State)."},
+                            "aliases resolve to canonical entities (IS -> Islamic State). "
+                            "Every error, 404 and 405 included, answers JSON: "
+                            '{"error": code, "message": sentence}.'},
     "paths": {
         "/health": _get("Broker connectivity, consumer lag and stalled partitions (503)", [],
                         {"type": "object"}, not_found=False),
+        "/metrics": {"get": {
+            "summary": "Prometheus metrics of this worker (text format; OpenMetrics when the "
+                       "Accept header asks for it): stages, records, dead letters, lag, "
+                       "latency, alerts, table sizes",
+            "responses": {"200": {"description": "The metrics", "content": {
+                "text/plain": {"schema": {"type": "string"}}}}}}},
+        "/openapi.json": _get("This document", [], {"type": "object"}, not_found=False),
         "/speakers/{name}/quotes": _get(
             "Newest quotes of a speaker", [_param("name", "path", "Speaker or alias"),
                                            *_PAGING], _PAGE),
@@ -53,10 +68,13 @@ OPENAPI: dict[str, Any] = {
         "/entities/{name}/daily": _get("Mentions per day",
                                        [_param("name", "path", "Entity name or alias")],
                                        {"type": "object"}),
-        "/places/{place}/events": _get(
+        "/places/{place}/events": _with_400(_get(
             "Events at a place", [_param("place", "path", "Place name or alias"),
-                                  _param("day", "query", "YYYY-MM-DD", required=False),
-                                  *_PAGING], _PAGE),
+                                  {"name": "day", "in": "query", "required": False,
+                                   "description": "One day, YYYY-MM-DD (anything else is a "
+                                                  "400 that names the format).",
+                                   "schema": {"type": "string", "format": "date"}},
+                                  *_PAGING], _PAGE), "Bad day, limit or cursor"),
         "/figures/{subject}": _get("Figures about a subject",
                                    [_param("subject", "path", "What is counted"), *_PAGING],
                                    _PAGE),
@@ -103,6 +121,35 @@ OPENAPI: dict[str, Any] = {
                 "text/event-stream": {"schema": {"type": "string"}}}},
                           "400": {"description": "Bad recent or Last-Event-ID"},
                           "503": {"description": "The table's changelog does not exist yet"}}}},
+        "/desk/assets/{name}": {"get": {
+            "summary": "The desk page's stylesheet, script and icon",
+            "parameters": [_param("name", "path", "desk.css, desk.js or desk.svg")],
+            "responses": {"200": {"description": "The file"},
+                          "404": {"description": "No such asset", "content": {
+                              "application/json": {"schema": _ERROR}}}}}},
+        "/alerts/stream": {"get": {
+            "summary": "Alerts as server-sent events (each event's data is one alert record), "
+                       "from the end of the alerts topic, from its beginning "
+                       "(?from=beginning) or where Last-Event-ID says",
+            "parameters": [
+                _param("rule", "query", "Only these rule ids (comma-separated or repeated)",
+                       required=False),
+                {"name": "from", "in": "query", "required": False,
+                 "description": "latest (default) or beginning.",
+                 "schema": {"type": "string", "enum": ["latest", "beginning"]}},
+                {"name": "Last-Event-ID", "in": "header", "required": False,
+                 "description": "The id of the last event seen.", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "An event stream", "content": {
+                "text/event-stream": {"schema": {"type": "string"}}}},
+                          "400": {"description": "Bad from or Last-Event-ID", "content": {
+                              "application/json": {"schema": _ERROR}}}}}},
+        "/alerts/webhooks": _get("Webhook delivery counters of this worker: queued, "
+                                 "delivered, retries, failed, dropped", [],
+                                 {"type": "object"}, not_found=False),
+        "/alerts/rules": _get("The alert rules this worker holds (webhook secrets left out)",
+                              [], {"type": "object", "properties": {
+                                  "total": {"type": "integer"}, "rules": {"type": "array"}}},
+                              not_found=False),
         "/": {"get": {"summary": "The desk page (HTML)", "responses": {"200": {
             "description": "The page", "content": {"text/html": {"schema": {
                 "type": "string"}}}}}}},

@@ -17,6 +17,7 @@ import binascii
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from faust.exceptions import SameNode
@@ -26,13 +27,13 @@ from agents.annotate import annotated_view
 from agents.kinds import fold_name, subject_key
 from agents.viewfold import day_key, group_prefix, head_key
 from streams import faust_private as fp
-from streams import skips
+from streams import metrics, skips
 from streams.app import app, lexicon, settings
 from streams.openapi import OPENAPI
 from streams.stall import Position, StallWatch, is_stranded
 from streams.tables import aliases, article_annotations, articles, view_tables
 
-__all__ = ["decode_cursor", "encode_cursor", "positions", "resolve_name"]
+__all__ = ["decode_cursor", "encode_cursor", "parse_day", "positions", "resolve_name"]
 
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
@@ -96,6 +97,7 @@ async def stall_watchdog() -> None:
         where = await positions()
     except Exception:  # no broker: /health reports that; nothing to resume
         return
+    metrics.set_lag({tp: pos.lag for tp, pos in where.items()})
     stalled = _stalls.update(where, time.monotonic())
     if not stalled:
         return
@@ -135,6 +137,15 @@ def _not_found(web: Any, what: str, asked: str, key: str) -> Response:
 
 def _bad_request(web: Any, message: str) -> Response:
     return web.json({"error": "bad_request", "message": message}, status=400)
+
+
+def parse_day(text: str | None) -> str | None:
+    """``?day=`` as the table keys it (``YYYY-MM-DD``); ``ValueError`` for anything else."""
+    if text is None or text == "":
+        return None
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(text)
+    return date.fromisoformat(text).isoformat()
 
 
 def encode_cursor(key: str) -> str:
@@ -195,6 +206,7 @@ class Health(View):
             body.update(status="unavailable", broker_connected=False, error=str(exc))
             return self.json(body, status=503)
         lag = {tp: pos.lag for tp, pos in where.items()}
+        metrics.set_lag(lag)
         stalled = _stalls.update(where, time.monotonic())
         body.update(status="stalled" if stalled else "ok", broker_connected=True,
                     assigned_partitions=len(lag), total_lag=sum(lag.values()), lag=lag,
@@ -202,6 +214,22 @@ class Health(View):
         if stalled:
             return self.json(body, status=503)
         return self.json(body)
+
+
+def _table_sizes() -> list[tuple[str, int]]:
+    return [(table.name, fp.table_size(table)) for table in app.tables.values()]
+
+
+metrics.watch_tables(_table_sizes)
+
+
+@app.page("/metrics")
+class Metrics(View):
+    """Prometheus metrics of this worker (text exposition format; ``streams/metrics.py``)."""
+
+    async def get(self, request: Request) -> Response:
+        body, content_type = metrics.render(request.headers.get("Accept"))
+        return self.bytes(body, headers={"Content-Type": content_type})
 
 
 @app.page("/openapi.json")
@@ -308,7 +336,11 @@ class PlaceEvents(View):
     """Events at a place, newest day first, or of one day with ``?day=YYYY-MM-DD``."""
 
     async def get(self, request: Request, place: str) -> Response:
-        day = request.query.get("day")
+        try:
+            day = parse_day(request.query.get("day"))
+        except ValueError:
+            return _bad_request(self, f"day must be a date as YYYY-MM-DD (such as 2019-03-12), "
+                                      f"not {request.query.get('day')!r}")
 
         def render(table: Any, head: Any, group: str) -> Response:
             if day:

@@ -100,3 +100,34 @@ async def test_broker_errors_are_not_swallowed() -> None:
     with pytest.raises(KafkaConnectionError):
         await run_stage("split", event(), lambda: [Out(topic("out", producer), "a", b"1")],
                         dlq=topic("dlq", producer))
+
+
+def _sample(name: str, **labels: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_metrics_count_processed_failed_and_dead_letters_by_reason() -> None:
+    producer = Producer()
+    sink, dlq = topic("out", producer), topic("dlq", producer)
+    before = (_sample("wiredesk_stage_processed_total", stage="m-test"),
+              _sample("wiredesk_stage_failed_total", stage="m-test"),
+              _sample("wiredesk_dead_letters_total", stage="m-test", reason="DecodeError"),
+              _sample("wiredesk_dead_letters_total", stage="m-test", reason="unexpected"))
+
+    def reject() -> list[Out]:
+        raise DecodeError("not JSON")
+
+    def bug() -> list[Out]:
+        raise ZeroDivisionError
+
+    await run_stage("m-test", event(), lambda: [Out(sink, "a", b"1")], dlq=dlq)
+    await run_stage("m-test", event(), lambda: [Out(sink, "a", b"2")], dlq=dlq)
+    await run_stage("m-test", event(), reject, dlq=dlq)
+    await run_stage("m-test", event(), bug, dlq=dlq)
+    after = (_sample("wiredesk_stage_processed_total", stage="m-test"),
+             _sample("wiredesk_stage_failed_total", stage="m-test"),
+             _sample("wiredesk_dead_letters_total", stage="m-test", reason="DecodeError"),
+             _sample("wiredesk_dead_letters_total", stage="m-test", reason="unexpected"))
+    assert [a - b for a, b in zip(after, before, strict=True)] == [2, 2, 1, 1]
