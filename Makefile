@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 PROMETHEUS := /usr/bin/prometheus
 
-.PHONY: setup demo test stop clean unit browser prometheus
+.PHONY: setup demo test stop clean unit browser prometheus reliability
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,7 +60,12 @@ prometheus:
 
 test: setup browser prometheus
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra -m "not soak"
+
+# The reliability suite (docs/reliability.md): kills, broker loss, the three-broker
+# cluster, fuzzing, and the 10-minute steady soak that `make test` leaves out.
+reliability: setup
+	$(BIN)/python -m pytest -ra -s -m "reliability or soak" tests/integration tests/property
 
 unit: setup
 	$(BIN)/python -m pytest -m "not integration" -q

@@ -15,6 +15,7 @@ import json
 from datetime import UTC, datetime
 
 import orjson
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,8 @@ from agents.formats.jsonl import parse_jsonl_lines
 from agents.parse import FORMATS, RawMeta, parse_article
 from agents.rules import load_rule_file, parse_rule
 from schemas.article import Article
+
+pytestmark = pytest.mark.reliability
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 FUZZ = settings(max_examples=80, deadline=None,
