@@ -31,7 +31,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-broker_app = typer.Typer(help="Run the local single-node Apache Kafka broker (KRaft).",
+broker_app = typer.Typer(help="Run the local Apache Kafka broker (KRaft): one node, or a "
+                         "cluster of three with --nodes 3.",
                          no_args_is_help=True)
 topics_app = typer.Typer(help="Create and list the pipeline's topics.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Look at dead letters: messages a stage rejected, with why.",
