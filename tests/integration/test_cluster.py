@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ from tests.conftest import FIXTURES, SEED
 from tests.integration.conftest import free_ports
 from tests.integration.http_helpers import get
 from tests.integration.kafka_helpers import send
-from tests.integration.workers import Deployment, new_deployment, running_worker
+from tests.integration.workers import ROOT, Deployment, new_deployment, running_worker
 
 pytestmark = pytest.mark.integration
 
@@ -166,6 +168,14 @@ async def _controller(dep: Deployment) -> int:
         await admin.close()
 
 
+def _cli(nodes: list[BrokerConfig], *args: str) -> subprocess.CompletedProcess[str]:
+    """``wiredesk broker ...`` on the test cluster (found through its cluster.json)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDESK_")}
+    env.update(WIREDESK_BROKER_DATA_DIR=str(nodes[0].data_dir.parent), COLUMNS="200")
+    return subprocess.run([sys.executable, "-m", "streams.cli", "broker", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
 @pytest.fixture(scope="module")
 def baseline(cluster: list[BrokerConfig], tmp_path_factory: pytest.TempPathFactory
              ) -> tuple[dict[str, object], dict[str, tuple[int, frozenset[bytes]]]]:
@@ -221,7 +231,8 @@ def test_a_broker_killed_mid_stream_and_brought_back_loses_and_doubles_nothing(
         pid = int(victim.pid_file.read_text())
         os.kill(pid, signal.SIGKILL)
         killed_at, done_at_kill = time.monotonic(), _processed(port)
-        time.sleep(DOWN_S)
+        status = _cli(cluster, "status")
+        time.sleep(max(0.0, DOWN_S - (time.monotonic() - killed_at)))
         done_while_down = _processed(port)
         sent_while_down = sum(killed_at <= t for t in sent)
         restart = time.monotonic()
@@ -243,8 +254,22 @@ def test_a_broker_killed_mid_stream_and_brought_back_loses_and_doubles_nothing(
           f"after the outputs were read; whole run {time.monotonic() - began:.1f}s; "
           f"output messages {({s: c for s, (c, _) in outputs.items()})} vs baseline "
           f"{({s: c for s, (c, _) in outputs0.items()})}")
+    assert status.returncode == 1, status
+    assert f"node {victim.node_id} {victim.address}: down" in status.stdout
+    assert "2 of 3 nodes answer" in status.stdout
     assert done_at_kill < len(ARTICLES), "the stream was done before the kill"
     assert done_while_down > done_at_kill, "nothing was processed while a broker was down"
     assert answers == answers0
     assert {s: ids for s, (_, ids) in outputs.items()} == {
         s: ids for s, (_, ids) in outputs0.items()}
+
+
+def test_broker_status_and_stop_from_the_command_line_cover_every_node(
+        cluster: list[BrokerConfig]) -> None:
+    status = _cli(cluster, "status")
+    assert status.returncode == 0, status
+    assert "3 of 3 nodes answer" in status.stdout
+    stopped = _cli(cluster, "stop")
+    assert stopped.returncode == 0 and "Stopped 3 broker(s)." in stopped.stdout, stopped
+    assert not any(n.pid_file.exists() for n in cluster)
+    assert _cli(cluster, "status").returncode == 1
