@@ -5,16 +5,34 @@ The cluster itself is proved on three real JVMs in tests/integration/test_cluste
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from streams import cli
 from streams.broker import BrokerConfig, BrokerError, render_properties
 from streams.cluster import MANIFEST, bootstrap, load, plan, start_cluster
-from streams.topics import replication_configs
+from streams.settings import Settings, get_settings
+from streams.topics import _resolve_replication, replication_configs
 
 __all__: list[str] = []
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct ports nobody listens on (held open together while picked)."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
 
 
 def _props(text: str) -> dict[str, str]:
@@ -104,3 +122,65 @@ def test_three_replicas_come_with_min_insync_2() -> None:
     assert replication_configs(3) == {"min.insync.replicas": "2"}
     assert replication_configs(5) == {"min.insync.replicas": "2"}
     assert replication_configs(1) == replication_configs(2) == {}
+
+
+class _FakeAdmin:
+    """Just what ``_resolve_replication`` asks of an admin client."""
+
+    def __init__(self, brokers: int) -> None:
+        self.brokers = brokers
+
+    async def describe_cluster(self) -> dict[str, object]:
+        return {"brokers": [{"node_id": i} for i in range(self.brokers)]}
+
+
+@pytest.mark.parametrize(("brokers", "expected"), [(1, 1), (2, 2), (3, 3), (5, 3), (0, 1)])
+def test_unset_replication_is_decided_from_the_live_brokers(brokers: int, expected: int) -> None:
+    settings = Settings(broker_url="127.0.0.1:1")
+    assert settings.topic_replication is None
+    got = asyncio.run(_resolve_replication(settings, _FakeAdmin(brokers)))  # type: ignore[arg-type]
+    assert got == settings.topic_replication == expected
+
+
+def test_a_replication_that_is_set_is_kept() -> None:
+    settings = Settings(broker_url="127.0.0.1:1", topic_replication=2)
+    assert asyncio.run(_resolve_replication(settings, _FakeAdmin(3))) == 2  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cli_env(base: BrokerConfig, monkeypatch: pytest.MonkeyPatch) -> Iterator[BrokerConfig]:
+    """The CLI's settings pointed at ``base`` (ports nobody listens on), cache cleared."""
+    port, controller = free_ports(2)
+    monkeypatch.setenv("WIREDESK_BROKER_DATA_DIR", str(base.data_dir))
+    monkeypatch.setenv("WIREDESK_BROKER_PORT", str(port))
+    monkeypatch.setenv("WIREDESK_CONTROLLER_PORT", str(controller))
+    get_settings.cache_clear()
+    yield BrokerConfig(data_dir=base.data_dir, port=port, controller_port=controller)
+    get_settings.cache_clear()
+
+
+def test_broker_status_reports_each_node_of_a_cluster_that_is_down(cli_env: BrokerConfig) -> None:
+    nodes = plan(cli_env, 3)
+    cli_env.data_dir.mkdir(parents=True)
+    (cli_env.data_dir / MANIFEST).write_text(json.dumps({
+        "cluster_id": "x", "nodes": [{"port": n.port, "controller_port": n.controller_port}
+                                     for n in nodes]}))
+    result = CliRunner().invoke(cli.app, ["broker", "status"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    for node in nodes:
+        assert f"node {node.node_id} {node.address}: down (no process)" in result.stdout
+    assert "0 of 3 nodes answer" in result.stdout
+    stopped = CliRunner().invoke(cli.app, ["broker", "stop"])
+    assert stopped.exit_code == 0 and "No broker of ours was running." in stopped.stdout
+
+
+def test_broker_start_refuses_bad_node_counts_and_mixed_sizes(cli_env: BrokerConfig) -> None:
+    result = CliRunner().invoke(cli.app, ["broker", "start", "--nodes", "12"])
+    assert result.exit_code == 1 and "between 1 and 9" in result.output
+    cli_env.data_dir.mkdir(parents=True)
+    (cli_env.data_dir / MANIFEST).write_text(json.dumps({
+        "cluster_id": "x", "nodes": [{"port": 21000 + 2 * i, "controller_port": 21001 + 2 * i}
+                                     for i in range(5)]}))
+    result = CliRunner().invoke(cli.app, ["broker", "start", "--nodes", "3"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 1 and "5-node cluster" in result.output
