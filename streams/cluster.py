@@ -171,7 +171,7 @@ def start_cluster(
 
     Raises:
         BrokerError: A node failed to start, or the cluster did not gather in time (the
-            nodes this call launched are then stopped).
+            nodes this call spawned are then stopped; those that ran before keep running).
     """
     deadline = time.monotonic() + timeout
     began = time.monotonic()
@@ -186,10 +186,13 @@ def start_cluster(
     _write_manifest(nodes, cluster_id)
     resolved = broker.resolve_jars(nodes[0], progress)
     logger.debug("Kafka jars for the cluster dir=%s", resolved)
-    procs = []
+    procs, spawned = [], []
     try:
         for node in nodes:
+            running = broker.status(node, timeout=2.0).running
             procs.append(broker.launch(node, cluster_id=cluster_id, progress=progress))
+            if not running:
+                spawned.append(node)
         if progress is not None:
             progress(f"Waiting for {len(nodes)} nodes to elect a controller and register")
         for node, proc in zip(nodes, procs, strict=True):
@@ -202,7 +205,7 @@ def start_cluster(
                 )
             time.sleep(0.5)
     except BrokerError:
-        stop_cluster(nodes[: len(procs)], timeout=10.0)
+        stop_cluster(spawned, timeout=10.0)  # the nodes that ran before are left running
         raise
     logger.info("Kafka cluster up nodes=%s bootstrap=%s seconds=%.1f",
                 len(nodes), bootstrap(nodes), time.monotonic() - began)
