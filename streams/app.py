@@ -48,7 +48,8 @@ def create_app(settings: Settings) -> faust.App:
         store=settings.store,
         datadir=str(settings.data_dir),
         topic_partitions=settings.topic_partitions,
-        topic_replication_factor=settings.topic_replication,
+        # Decided from the cluster by ensure_topics, which `wiredesk worker` runs first.
+        topic_replication_factor=settings.topic_replication or 1,
         topic_allow_declare=True,
         topic_disable_leader=True,
         table_standby_replicas=settings.standby_replicas,

@@ -9,18 +9,23 @@ Public API (``streams/cli.py`` calls these; there is no CLI here)::
 
     BrokerConfig(data_dir, cache_dir, host="127.0.0.1", port=9092, controller_port=9093,
                  kafka_version="4.4.0", heap="512m", jvm_flags=DEFAULT_JVM_FLAGS,
-                 deploy_dir=<project>/deploy/kafka)
+                 deploy_dir=<project>/deploy/kafka, node_id=1, voters="", replication=1)
     BrokerStatus(address, pid, answers, kafka_version, cluster_id, data_dir)
     BrokerError                                   # every failure, with what to do about it
     resolve_jars(cfg, progress=None) -> Path      # runs Maven once; cached afterwards
     render_properties(cfg) -> str                 # server.properties for this config
     start(cfg, timeout=120.0, progress=None) -> BrokerStatus   # idempotent
+    launch(cfg, cluster_id=None, progress=None) -> Process      # spawn without waiting
+    wait_until_ready(cfg, proc, deadline) -> BrokerStatus
     stop(cfg, timeout=60.0) -> bool               # True if it stopped our broker
     status(cfg, timeout=5.0) -> BrokerStatus      # answers=True only on a metadata reply
 
 Files in ``data_dir``: ``server.properties`` (rendered on every start), ``data/`` (the
 Kafka log dirs, ``meta.properties`` included), ``broker.pid``, ``broker.log`` (the JVM's
 stdout/stderr: WARN and up, crashes), ``server.log`` (log4j2, INFO, rolled by size).
+A node of a multi-node cluster (``streams/cluster.py``) is a BrokerConfig with its own
+``node_id``, the shared ``voters`` and ``replication``; its nodes are launched first and
+waited for together, since no node answers before a quorum of controllers is up.
 Environment variables are not read here (settings.py owns them); PATH is consulted only
 through ``shutil.which`` to find ``java`` and ``mvn``. POSIX only (fcntl, /bin/sh).
 """
@@ -54,11 +59,14 @@ __all__ = [
     "BrokerConfig",
     "BrokerError",
     "BrokerStatus",
+    "describe_cluster",
+    "launch",
     "render_properties",
     "resolve_jars",
     "start",
     "status",
     "stop",
+    "wait_until_ready",
 ]
 
 logger = logging.getLogger(__name__)
@@ -104,6 +112,12 @@ class BrokerConfig:
     heap: str = "512m"
     jvm_flags: tuple[str, ...] = DEFAULT_JVM_FLAGS
     deploy_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "deploy" / "kafka")
+    #: This node's KRaft id; 1 for the single-node broker.
+    node_id: int = 1
+    #: ``controller.quorum.voters`` of a cluster (``1@h:p,2@h:p,...``); empty: this node alone.
+    voters: str = ""
+    #: Replication of the internal topics and the broker's default for new topics.
+    replication: int = 1
 
     def __post_init__(self) -> None:
         """Make paths absolute and reject values the broker would fail on later, less clearly."""
@@ -124,6 +138,21 @@ class BrokerConfig:
             raise BrokerError(f"port and controller_port must differ (both {self.port})")
         if self.host in ("", "0.0.0.0", "::"):
             raise BrokerError("host must be an address clients can reach, e.g. 127.0.0.1")
+        if self.node_id < 0 or self.replication < 1:
+            raise BrokerError("node_id must be >= 0 and replication >= 1")
+        if self.voters and not re.fullmatch(r"\d+@[^,@\s]+:\d+(,\d+@[^,@\s]+:\d+)*",
+                                            self.voters):
+            raise BrokerError(f"voters must read like 1@host:9093,2@host:9095, not {self.voters!r}")
+
+    @property
+    def quorum_voters(self) -> str:
+        """``controller.quorum.voters``: the cluster's, else this node as the only voter."""
+        return self.voters or f"{self.node_id}@{self.host}:{self.controller_port}"
+
+    @property
+    def min_insync_replicas(self) -> int:
+        """2 once there are 3 replicas (one broker may be down, none lost), else 1."""
+        return 2 if self.replication >= 3 else 1
 
     @property
     def address(self) -> str:
@@ -315,6 +344,10 @@ def render_properties(cfg: BrokerConfig) -> str:
         "host": cfg.host,
         "port": str(cfg.port),
         "controller_port": str(cfg.controller_port),
+        "node_id": str(cfg.node_id),
+        "quorum_voters": cfg.quorum_voters,
+        "replication": str(cfg.replication),
+        "min_insync": str(cfg.min_insync_replicas),
         # Backslashes are escapes in a .properties file.
         "log_dirs": str(cfg.log_dirs).replace("\\", "\\\\"),
     }
@@ -348,11 +381,14 @@ def _java_command(
     return [java, *jvm, "-cp", f"{libs}/*", main, *args]
 
 
-def _format_storage(java: str, cfg: BrokerConfig, libs: Path) -> None:
-    """Format the log dirs once; a formatted dir keeps its cluster id and topics."""
+def _format_storage(java: str, cfg: BrokerConfig, libs: Path, cluster_id: str | None) -> None:
+    """Format the log dirs once; a formatted dir keeps its cluster id and topics.
+
+    The nodes of one cluster must be formatted with the same ``cluster_id``.
+    """
     if (cfg.log_dirs / "meta.properties").is_file():
         return
-    cluster_id = _new_cluster_id()
+    cluster_id = cluster_id or _new_cluster_id()
     # No --standalone: the config names a static voter set (controller.quorum.voters),
     # which the 4.x tool refuses to combine with a dynamic-quorum flag.
     args = ["format", "--cluster-id", cluster_id, "--config", str(cfg.properties_file)]
@@ -490,7 +526,8 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-async def _describe_cluster(address: str, timeout: float) -> str | None:
+async def describe_cluster(address: str, timeout: float) -> tuple[str | None, int]:
+    """The cluster id and the number of live brokers, as the broker at ``address`` sees them."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=address,
         request_timeout_ms=int(timeout * 1000),
@@ -501,7 +538,12 @@ async def _describe_cluster(address: str, timeout: float) -> str | None:
         info = await asyncio.wait_for(admin.describe_cluster(), timeout)
     finally:
         await admin.close()
-    return str(info.get("cluster_id")) if info.get("brokers") else None
+    brokers = info.get("brokers") or []
+    return (str(info.get("cluster_id")) if brokers else None), len(brokers)
+
+
+async def _describe_cluster(address: str, timeout: float) -> str | None:
+    return (await describe_cluster(address, timeout))[0]
 
 
 def _probe(cfg: BrokerConfig, timeout: float) -> tuple[bool, str | None]:
@@ -558,7 +600,12 @@ def status(cfg: BrokerConfig, timeout: float = 5.0) -> BrokerStatus:
 # --------------------------------------------------------------------------- lifecycle
 
 
-def _wait_until_ready(cfg: BrokerConfig, proc: psutil.Process, deadline: float) -> BrokerStatus:
+def wait_until_ready(cfg: BrokerConfig, proc: psutil.Process, deadline: float) -> BrokerStatus:
+    """Wait until the broker of ``cfg`` answers a metadata request (``deadline``: monotonic).
+
+    Raises:
+        BrokerError: It exited, or did not answer by the deadline (it is then stopped).
+    """
     # The shell prints the pid before the fork has exec'd java: give it a moment to
     # become recognisably ours before calling it dead.
     exec_grace = time.monotonic() + 10.0
@@ -599,6 +646,55 @@ def _check_ports(cfg: BrokerConfig) -> None:
             )
 
 
+def launch(
+    cfg: BrokerConfig,
+    cluster_id: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> psutil.Process:
+    """Spawn the broker of ``cfg`` unless ours already runs; do not wait for it to answer.
+
+    A node of a cluster cannot answer before a quorum of its controllers runs, so the
+    cluster launches every node first and then waits (:func:`wait_until_ready`).
+
+    Args:
+        cfg: Where and how to run it.
+        cluster_id: The id to format fresh storage with (a cluster's nodes share one);
+            None: a new random id. Storage formatted before keeps its id.
+        progress: One-line messages for a CLI.
+
+    Returns:
+        The broker's process (the running one when it was already up).
+
+    Raises:
+        BrokerError: java/mvn missing, a port in use by something else, or the process
+            exited at once.
+    """
+    java = _find_java()
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(cfg.data_dir / "broker.lock"):
+        proc = _our_process(cfg)
+        if proc is not None:
+            logger.info("Kafka broker already running pid=%s address=%s", proc.pid, cfg.address)
+            return proc
+        cfg.pid_file.unlink(missing_ok=True)  # stale: that process is gone or not ours
+        _check_ports(cfg)
+        libs = resolve_jars(cfg, progress)
+        cfg.properties_file.write_text(render_properties(cfg))
+        _format_storage(java, cfg, libs, cluster_id)
+        if progress is not None:
+            progress(f"Starting Kafka {cfg.kafka_version} on {cfg.address}")
+        pid = _spawn(_java_command(java, cfg, libs, _MAIN_CLASS, str(cfg.properties_file)), cfg)
+        cfg.pid_file.write_text(f"{pid}\n")
+        try:
+            return psutil.Process(pid)
+        except psutil.Error as exc:
+            cfg.pid_file.unlink(missing_ok=True)
+            raise BrokerError(
+                f"The Kafka broker exited at once. Last lines of {cfg.log_file}:\n"
+                f"{_tail(cfg.log_file)}"
+            ) from exc
+
+
 def start(
     cfg: BrokerConfig, timeout: float = 120.0, progress: Callable[[str], None] | None = None
 ) -> BrokerStatus:
@@ -617,40 +713,17 @@ def start(
         BrokerError: java/mvn missing, a port in use by something else, or the broker
             died or hung during start-up (the tail of broker.log is in the message).
     """
-    java = _find_java()
     deadline = time.monotonic() + timeout
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(cfg.data_dir / "broker.lock"):
-        proc = _our_process(cfg)
-        if proc is not None:
-            logger.info("Kafka broker already running pid=%s address=%s", proc.pid, cfg.address)
-            return _wait_until_ready(cfg, proc, deadline)
-        cfg.pid_file.unlink(missing_ok=True)  # stale: that process is gone or not ours
-        _check_ports(cfg)
-        libs = resolve_jars(cfg, progress)
-        cfg.properties_file.write_text(render_properties(cfg))
-        _format_storage(java, cfg, libs)
-        if progress is not None:
-            progress(f"Starting Kafka {cfg.kafka_version} on {cfg.address}")
-        began = time.monotonic()
-        pid = _spawn(_java_command(java, cfg, libs, _MAIN_CLASS, str(cfg.properties_file)), cfg)
-        cfg.pid_file.write_text(f"{pid}\n")
-        try:
-            proc = psutil.Process(pid)
-        except psutil.Error as exc:
-            cfg.pid_file.unlink(missing_ok=True)
-            raise BrokerError(
-                f"The Kafka broker exited at once. Last lines of {cfg.log_file}:\n"
-                f"{_tail(cfg.log_file)}"
-            ) from exc
-        result = _wait_until_ready(cfg, proc, deadline)
-        logger.info(
-            "Kafka broker started pid=%s address=%s seconds=%.1f",
-            pid,
-            cfg.address,
-            time.monotonic() - began,
-        )
-        return result
+    began = time.monotonic()
+    proc = launch(cfg, progress=progress)
+    result = wait_until_ready(cfg, proc, deadline)
+    logger.info(
+        "Kafka broker up pid=%s address=%s seconds=%.1f",
+        proc.pid,
+        cfg.address,
+        time.monotonic() - began,
+    )
+    return result
 
 
 def stop(cfg: BrokerConfig, timeout: float = 60.0) -> bool:

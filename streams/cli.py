@@ -31,7 +31,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-broker_app = typer.Typer(help="Run the local single-node Apache Kafka broker (KRaft).",
+broker_app = typer.Typer(help="Run the local Apache Kafka broker (KRaft): one node, or a "
+                         "cluster of three with --nodes 3.",
                          no_args_is_help=True)
 topics_app = typer.Typer(help="Create and list the pipeline's topics.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Look at dead letters: messages a stage rejected, with why.",
@@ -94,43 +95,128 @@ def _broker_config():  # type: ignore[no-untyped-def]
                         kafka_version=s.kafka_version, heap=s.broker_heap)
 
 
+def _cluster_nodes(cfg):  # type: ignore[no-untyped-def]
+    """The nodes of the local cluster (cluster.json), or a clear error when unreadable."""
+    from streams.broker import BrokerError
+    from streams.cluster import load
+
+    try:
+        return load(cfg)
+    except BrokerError as exc:
+        raise _fail(str(exc)) from None
+
+
 @broker_app.command("start")
 def broker_start(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the broker.")] = 180.0,
+    nodes: Annotated[int, typer.Option(
+        help="1: one broker. 3: a cluster of three broker+controller nodes (ports "
+             "WIREDESK_BROKER_PORT+0/+2/+4, controllers WIREDESK_CONTROLLER_PORT+0/+2/+4); "
+             "topics then get replication 3 and min.insync.replicas=2.")] = 1,
 ) -> None:
     """Start the local broker (resolving Kafka with Maven the first time); idempotent."""
     from streams.broker import BrokerError, start
 
     cfg = _broker_config()
+    if nodes > 1:
+        _cluster_start(cfg, nodes, timeout)
+        return
+    known = _cluster_nodes(cfg)
+    if known and any(st.running for st in _statuses(known)):
+        raise _fail(f"a {len(known)}-node cluster of ours runs from {cfg.data_dir}; "
+                    "`wiredesk broker stop` it first, or start it with "
+                    f"`wiredesk broker start --nodes {len(known)}`")
     try:
         with err.status(f"Starting Apache Kafka {cfg.kafka_version} on "
                         f"{cfg.host}:{cfg.port} ..."):
-            status = start(cfg, timeout=timeout)
+            st = start(cfg, timeout=timeout)
     except BrokerError as exc:
         raise _fail(str(exc)) from None
     out.print(f"Kafka {cfg.kafka_version} answers on [bold]{cfg.host}:{cfg.port}[/] "
-              f"(pid {status.pid}); data in {cfg.data_dir}")
+              f"(pid {st.pid}); data in {cfg.data_dir}")
+
+
+def _statuses(nodes):  # type: ignore[no-untyped-def]
+    from streams.cluster import cluster_status
+
+    return cluster_status(nodes)
+
+
+#: Heap of each node of a local cluster unless WIREDESK_BROKER_HEAP says otherwise.
+CLUSTER_NODE_HEAP = "384m"
+
+
+def _cluster_start(cfg, nodes: int, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import time
+
+    from streams.broker import BrokerError, status
+    from streams.cluster import bootstrap, plan, start_cluster
+
+    if "broker_heap" not in get_settings().model_fields_set:
+        cfg = dataclasses.replace(cfg, heap=CLUSTER_NODE_HEAP)  # N JVMs on one machine
+    try:
+        configs = plan(cfg, nodes)
+        if status(cfg).running:
+            raise BrokerError(f"the single-node broker of ours runs from {cfg.data_dir}; "
+                              "`wiredesk broker stop` it first")
+        began = time.monotonic()
+        with err.status(f"Starting a {nodes}-node Apache Kafka {cfg.kafka_version} cluster "
+                        f"on {bootstrap(configs)} ..."):
+            statuses = start_cluster(configs, timeout=timeout)
+    except BrokerError as exc:
+        raise _fail(str(exc)) from None
+    for node, st in zip(configs, statuses, strict=True):
+        out.print(f"node {node.node_id}: answers on [bold]{node.address}[/] (pid {st.pid}, "
+                  f"controller port {node.controller_port}); data in {node.data_dir}")
+    out.print(f"{nodes} nodes up in {time.monotonic() - began:.0f} s. Topics created now get "
+              f"replication {configs[0].replication} and min.insync.replicas="
+              f"{configs[0].min_insync_replicas}. So that clients start while any node is "
+              f"down:\n  export WIREDESK_BROKER_URL={bootstrap(configs)}")
 
 
 @broker_app.command("stop")
 def broker_stop(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a clean shutdown.")] = 60.0,
 ) -> None:
-    """Stop the local broker this project started (by its pid file)."""
+    """Stop the local broker this project started (by its pid file), every node of a cluster."""
     from streams.broker import stop
+    from streams.cluster import stop_cluster
 
-    stopped = stop(_broker_config(), timeout=timeout)
-    out.print("Broker stopped." if stopped else "No broker of ours was running.")
+    cfg = _broker_config()
+    stopped = int(stop(cfg, timeout=timeout))
+    nodes = _cluster_nodes(cfg)
+    if nodes:
+        stopped += stop_cluster(nodes, timeout=timeout)
+    if not stopped:
+        out.print("No broker of ours was running.")
+    elif nodes:
+        out.print(f"Stopped {stopped} broker(s).")
+    else:
+        out.print("Broker stopped.")
 
 
 @broker_app.command("status")
 def broker_status() -> None:
-    """Exit 0 only if the local broker answers a metadata request."""
+    """Exit 0 only if the local broker (every node of a local cluster) answers."""
     from streams.broker import status
 
-    st = status(_broker_config())
-    out.print(st)
-    raise typer.Exit(0 if st.answers else 1)
+    cfg = _broker_config()
+    nodes = _cluster_nodes(cfg)
+    if not nodes:
+        st = status(cfg)
+        out.print(st)
+        raise typer.Exit(0 if st.answers else 1)
+    statuses = _statuses(nodes)
+    for node, st in zip(nodes, statuses, strict=True):
+        state = "answers" if st.answers else ("running, not answering" if st.running
+                                              else "down")
+        pid = f"pid {st.pid}" if st.pid else "no process"
+        out.print(f"node {node.node_id} {node.address}: {state} ({pid}); data in "
+                  f"{node.data_dir}")
+    up = sum(st.answers for st in statuses)
+    out.print(f"{up} of {len(nodes)} nodes answer")
+    raise typer.Exit(0 if up == len(nodes) else 1)
 
 
 # --------------------------------------------------------------------------- topics

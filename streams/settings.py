@@ -47,7 +47,15 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(
         4, ge=1, le=256, description="WIREDESK_TOPIC_PARTITIONS: partitions of every topic."
     )
-    topic_replication: int = Field(1, ge=1, description="WIREDESK_TOPIC_REPLICATION.")
+    topic_replication: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "WIREDESK_TOPIC_REPLICATION: replicas of every topic, changelogs included; unset: "
+            "decided when the topics are created, 3 on a cluster of 3 or more brokers (with "
+            "min.insync.replicas=2), else the number of brokers."
+        ),
+    )
     derived_retention_days: float = Field(
         30.0,
         gt=0,

@@ -17,6 +17,7 @@ import faust
 
 from agents.kinds import KINDS
 from streams.app import app, settings
+from streams.topics import replication_configs
 
 __all__ = [
     "VIEW_TABLES",
@@ -72,6 +73,7 @@ def make_table(name: str, help_text: str, *, everywhere: bool = False) -> Any:
     """
     kind = app.GlobalTable if everywhere else app.Table
     return _raw_keys(kind(name, schema=_schema(), partitions=_parts, options=_store_options(),
+                          extra_topic_configs=replication_configs(settings.topic_replication or 1),
                           help=help_text))
 
 

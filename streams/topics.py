@@ -36,6 +36,7 @@ __all__ = [
     "dlq",
     "ensure_topics",
     "full_name",
+    "replication_configs",
     "topic_specs",
 ]
 
@@ -101,22 +102,49 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     ] + [TopicSpec(full_name(settings, RULES), parts, -1, "compact")]
 
 
+def replication_configs(replication: int) -> dict[str, str]:
+    """Topic configs that go with a replication factor: ``min.insync.replicas=2`` from 3.
+
+    With three replicas and acks=all (every producer of wiredesk, faust's included), a
+    write is then stored on two brokers before it counts, and one broker can be down
+    without stopping writes. Below 3 the broker's own default is left alone.
+    """
+    return {"min.insync.replicas": "2"} if replication >= 3 else {}
+
+
+async def _resolve_replication(settings: Settings, admin: AIOKafkaAdminClient) -> int:
+    """``settings.topic_replication``, decided from the live brokers when it is unset.
+
+    Stored back on ``settings``: the worker's Faust app (built after this, from the same
+    cached Settings) creates the table changelogs with it.
+    """
+    if settings.topic_replication is None:
+        brokers = len((await admin.describe_cluster()).get("brokers") or [])
+        settings.topic_replication = max(1, min(3, brokers))
+        logger.info("Topic replication from the cluster brokers=%s replication=%s",
+                    brokers, settings.topic_replication)
+    return settings.topic_replication
+
+
 async def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
     """Create every missing topic of :func:`topic_specs`; return the names created.
 
     Idempotent: topics that exist are left as they are (a partition count that
     differs from the settings is logged, never changed behind the user's back).
+    An unset ``topic_replication`` is decided here (:func:`_resolve_replication`).
     """
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers,
                                 request_timeout_ms=int(timeout * 1000))
     await asyncio.wait_for(admin.start(), timeout)
     try:
+        replication = await _resolve_replication(settings, admin)
         existing = set(await admin.list_topics())
         wanted = [s for s in topic_specs(settings) if s.name not in existing]
         created: list[str] = []
         if wanted:
-            new = [NewTopic(s.name, s.partitions, settings.topic_replication,
-                            topic_configs=s.config) for s in wanted]
+            extra = replication_configs(replication)
+            new = [NewTopic(s.name, s.partitions, replication,
+                            topic_configs={**s.config, **extra}) for s in wanted]
             with contextlib.suppress(TopicAlreadyExistsError):  # another worker was first
                 await admin.create_topics(new, timeout_ms=int(timeout * 1000))
             created = [s.name for s in wanted]
