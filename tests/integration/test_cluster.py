@@ -38,7 +38,7 @@ from tests.integration.http_helpers import get
 from tests.integration.kafka_helpers import send
 from tests.integration.workers import ROOT, Deployment, new_deployment, running_worker
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
 COPIES = 16
 SOURCES = [p for p in [SEED, *sorted((FIXTURES / "articles").glob("*.txt"))] if p.exists()]
