@@ -45,7 +45,10 @@ out = Console()
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    """Print ``error: message`` on one line (never wrapped, no markup in it); the exit."""
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -124,12 +127,18 @@ def broker_stop(
 
 
 @broker_app.command("status")
-def broker_status() -> None:
-    """Exit 0 only if the local broker answers a metadata request."""
+def broker_status(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Say whether the local broker answers (exit 0) or not (exit 1), in one line."""
     from streams.broker import status
+    from streams.brokertext import status_json, status_line
 
     st = status(_broker_config())
-    out.print(st)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(status_json(st)) + b"\n")
+    else:
+        out.print(status_line(st), highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(0 if st.answers else 1)
 
 
@@ -260,7 +269,12 @@ def ingest(
     source_id: Annotated[str | None, typer.Option(
         "--source-id", help=_SOURCE_ID_HELP, show_default=False)] = None,
 ) -> None:
-    """Send articles to the raw topic (the event store), keyed by stable article id."""
+    """Send articles to the raw topic (the event store), keyed by stable article id.
+
+    Each input is parsed here as the normalize stage will parse it; one it will
+    refuse is still sent (the raw topic keeps every input) and listed with the
+    reason, and the exit status is then 1.
+    """
 
     from agents.errors import StageError
     from streams.ingest import raw_articles, stdin_name
@@ -303,8 +317,16 @@ def ingest(
     except Exception as exc:
         raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
     for art in articles:
-        out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False)
+        refused = f"  -> dead letter (normalize): {art.refused}" if art.refused else ""
+        out.print(f"{art.key}  {art.format:5}  {art.source_id}{refused}", highlight=False,
+                  markup=False, soft_wrap=True)
     err.print(f"Sent {sent} article(s) to {topic}.")
+    bad = sum(1 for art in articles if art.refused)
+    if bad:
+        err.print(f"{bad} of them will be dead letters of the normalize stage (marked "
+                  "above; `wiredesk dlq list --stage normalize` lists them).",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
@@ -334,8 +356,9 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
             err.print(f"{stamp} not modified (304)")
         else:
             for art in result.sent:
-                out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False,
-                          soft_wrap=True)
+                refused = f"  -> dead letter (normalize): {art.refused}" if art.refused else ""
+                out.print(f"{art.key}  {art.format:5}  {art.source_id}{refused}",
+                          highlight=False, markup=False, soft_wrap=True)
             err.print(f"{stamp} {result.items} item(s), sent {len(result.sent)} new or "
                       f"changed to {topic}")
 
@@ -426,8 +449,11 @@ def tail(
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Wait for more.")] = False,
     headers: Annotated[bool, typer.Option(help="Show headers.")] = False,
 ) -> None:
-    """Print a topic's messages from the beginning, one JSON line each."""
-    from streams.kafka_io import read_topic
+    """Print a topic's messages from the beginning, one JSON line each.
+
+    An unknown topic is an error (exit status 2) naming the topics that exist.
+    """
+    from streams.kafka_io import UnknownTopicError, read_topic
 
     s = get_settings()
     name = topic if topic.startswith(f"{s.topic_prefix}.") else f"{s.topic_prefix}.{topic}"
@@ -449,6 +475,8 @@ def tail(
 
     try:
         count = asyncio.run(run())
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
     except Exception as exc:
         raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     err.print(f"{count} message(s) in {name}")
@@ -458,12 +486,19 @@ def tail(
 def dlq_list(
     stage: Annotated[str | None, typer.Option(help="Only this stage's dead letters.")] = None,
 ) -> None:
-    """List dead letters with their stage, source offset, error type and reason."""
-    from streams.kafka_io import read_topic
+    """List dead letters with their stage, source offset, error type and reason.
+
+    An unknown stage, or a dead-letter topic that does not exist, is an error (exit 2).
+    """
+    from streams.dlqcmd import ReplayError, check_stage
+    from streams.kafka_io import UnknownTopicError, read_topic
     from streams.topics import DLQ_STAGES, dlq, full_name
 
     s = get_settings()
-    stages = [stage] if stage else list(DLQ_STAGES)
+    try:
+        stages = [check_stage(stage, DLQ_STAGES)] if stage else list(DLQ_STAGES)
+    except ReplayError as exc:
+        raise _fail(str(exc), code=2) from None
 
     async def run() -> int:
         n = 0
@@ -478,7 +513,12 @@ def dlq_list(
                 n += 1
         return n
 
-    count = asyncio.run(run())
+    try:
+        count = asyncio.run(run())
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
+    except Exception as exc:
+        raise _fail(f"cannot read dead letters from {s.broker_url}: {exc}") from None
     err.print(f"{count} dead letter(s)")
 
 
@@ -508,6 +548,7 @@ def dlq_replay(
         select_letters,
         summarize,
     )
+    from streams.kafka_io import UnknownTopicError
     from streams.topics import DLQ_STAGES, dlq, full_name
 
     s = get_settings()
@@ -522,6 +563,8 @@ def dlq_replay(
         targets = [replay_target(m) for m in letters]
     except ReplayError as exc:
         raise _fail(str(exc)) from None
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
     except Exception as exc:
         raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     foreign = sorted({t[0] for t in targets if not t[0].startswith(f"{s.topic_prefix}.")})
@@ -671,7 +714,7 @@ def alerts_tail(
 ) -> None:
     """Print alerts as they arrive, one readable line each (Ctrl-C stops)."""
     from agents.rules import alert_line
-    from streams.kafka_io import read_topic
+    from streams.kafka_io import UnknownTopicError, read_topic
     from streams.topics import ALERTS, full_name
 
     s = get_settings()
@@ -699,6 +742,8 @@ def alerts_tail(
         count = asyncio.run(run())
     except KeyboardInterrupt:
         return
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
     except Exception as exc:
         raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     err.print(f"{count} alert(s)")

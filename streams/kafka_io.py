@@ -21,6 +21,7 @@ __all__ = [
     "Outgoing",
     "RawArticle",
     "TopicMessage",
+    "UnknownTopicError",
     "read_topic",
     "send_messages",
     "send_raw_articles",
@@ -36,11 +37,17 @@ class RawArticle:
     source_id: str
     format: str = "text"
     published: datetime | None = None  # a story date given from outside (--published)
+    #: Why the normalize stage will dead-letter it ("EmptyArticle: ..."), None if it parses.
+    refused: str | None = None
 
     @property
     def key(self) -> str:
         """The stable article id, used as the Kafka key."""
         return article_id(self.source, self.source_id)
+
+
+class UnknownTopicError(Exception):
+    """The topic to read does not exist on the cluster (checked before subscribing)."""
 
 
 @dataclass(frozen=True)
@@ -135,13 +142,23 @@ async def read_topic(
     """Yield a topic's messages without joining a consumer group.
 
     Stops after ``idle_timeout`` seconds without a message unless ``follow``.
+
+    Raises:
+        UnknownTopicError: the cluster has no such topic. Checked with one metadata
+            request before subscribing: a consumer subscribed to a missing topic
+            retries its metadata for as long as it runs, logging "Topic ... not found
+            in cluster metadata" each time (~450 lines for ``dlq list --stage bogus``).
     """
-    # Subscribing without a group id makes aiokafka assign every partition itself.
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
                                 enable_auto_commit=False,
                                 auto_offset_reset="earliest" if from_beginning else "latest")
-    await consumer.start()
     try:
+        await consumer.start()
+        known = await consumer.topics()
+        if topic not in known:
+            raise UnknownTopicError(_unknown(topic, known))
+        # Subscribing without a group id makes aiokafka assign every partition itself.
+        consumer.subscribe([topic])
         count = 0
         while True:
             batch = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
@@ -159,3 +176,12 @@ async def read_topic(
             await asyncio.sleep(0)
     finally:
         await consumer.stop()
+
+
+def _unknown(topic: str, known: Iterable[str]) -> str:
+    """One line: the topic is missing, and the ones of its prefix that exist."""
+    prefix = topic.split(".", 1)[0] + "."
+    near = sorted(t[len(prefix):] for t in known if t.startswith(prefix))
+    hint = (f"; {prefix}* topics: {', '.join(near)}" if near else
+            f"; no {prefix}* topics exist (run `wiredesk topics create`)")
+    return f"no topic {topic!r} on the cluster{hint}"
