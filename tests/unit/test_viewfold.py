@@ -10,7 +10,7 @@ from agents.kinds import MAX_TEXT, by_name
 from agents.viewfold import (
     MAX_SEEN,
     Op,
-    aliases_to_learn,
+    alias_forms,
     day_key,
     fold,
     group_prefix,
@@ -158,18 +158,14 @@ def test_group_keys_fold_case_and_spacing_and_keep_the_name_as_written() -> None
     assert len(t.items_of(group_prefix("al-shabab"))) == 2
 
 
-def test_only_aliases_a_lookup_needs_are_learned_and_the_first_name_stays() -> None:
+def test_only_aliases_a_lookup_needs_are_learned() -> None:
     gazetteer = {"Burma": "Myanmar", "IS": "Islamic State", "Daesh": "Islamic State"}.get
-    held = {"bali": "Mustafa Bali"}.get
     # the name itself, and the gazetteer's own aliases, need no entry ...
-    assert aliases_to_learn("Islamic State", ["IS", "Daesh", "islamic state"], gazetteer,
-                            held) == {}
-    # ... a learned acronym does, and a name the gazetteer would send elsewhere
-    assert aliases_to_learn("Syrian Democratic Forces", ["SDF"], gazetteer, held) == {
-        "sdf": "Syrian Democratic Forces"}
-    assert aliases_to_learn("Burma", [], gazetteer, held) == {"burma": "Burma"}
-    # an alias held for someone else keeps its first name
-    assert aliases_to_learn("Ahmed Bali", ["Bali"], gazetteer, held) == {}
+    assert alias_forms("Islamic State", ["IS", "Daesh", "islamic state"], gazetteer) == []
+    # ... a learned acronym or surname does, and a name the gazetteer would send elsewhere
+    assert alias_forms("Syrian Democratic Forces", ["SDF", "sdf"], gazetteer) == ["sdf"]
+    assert alias_forms("Burma", [], gazetteer) == ["burma"]
+    assert alias_forms("Ahmed Bali", ["Bali"], gazetteer) == ["bali"]
 
 
 def test_a_crash_anywhere_in_an_ops_writes_then_folding_it_again_counts_it_once() -> None:
