@@ -29,6 +29,15 @@ alive() {
 }
 worker_alive() { local pid; pid=$(worker_pid) && [[ -n $pid ]] && alive "$pid"; }
 
+# Still a wiredesk process: a stale pid file's number may belong to another program by
+# now, which must never be signalled. (No /proc: trusted, as before.)
+is_worker() {
+  local cmd
+  [[ -r /proc/$1/cmdline ]] || return 0
+  cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)
+  [[ $cmd == *wiredesk* ]]
+}
+
 # Something accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no ss/lsof needed).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -53,7 +62,9 @@ rotate_log() {
 stop_worker() {
   local pid
   pid=$(worker_pid) || pid=""
-  if [[ -n $pid ]] && alive "$pid"; then
+  if [[ -n $pid ]] && alive "$pid" && ! is_worker "$pid"; then
+    echo "pid $pid (from $PIDFILE) is not a wiredesk worker any more: left alone"
+  elif [[ -n $pid ]] && alive "$pid"; then
     echo "stopping the worker (pid $pid; SIGKILL after ${STOP_WAIT}s)"
     kill -TERM "$pid" 2>/dev/null || true
     if ! wait_gone "$pid" "$STOP_WAIT"; then

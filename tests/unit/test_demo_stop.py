@@ -19,7 +19,8 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "demo.sh"
 
-# Listens on the port it is given; with "stubborn", SIGTERM does nothing.
+# Listens on the port it is given; with "stubborn", SIGTERM does nothing. Its command
+# line says "wiredesk" (as a real worker's does) unless it is started as a stranger.
 DUMMY = """
 import signal, socket, sys, time
 if sys.argv[2] == "stubborn":
@@ -50,9 +51,9 @@ def dummies() -> Iterator[list[subprocess.Popen[str]]]:
             p.stdout.close()
 
 
-def start_dummy(dummies: list[subprocess.Popen[str]], port: int,
-                mode: str) -> subprocess.Popen[str]:
-    p = subprocess.Popen([sys.executable, "-c", DUMMY, str(port), mode],
+def start_dummy(dummies: list[subprocess.Popen[str]], port: int, mode: str,
+                name: str = "wiredesk-dummy-worker") -> subprocess.Popen[str]:
+    p = subprocess.Popen([sys.executable, "-c", DUMMY, str(port), mode, name],
                          stdout=subprocess.PIPE, text=True)
     assert p.stdout is not None and p.stdout.readline().strip() == "ready"
     dummies.append(p)
@@ -96,7 +97,7 @@ def test_a_polite_worker_gets_sigterm_only(
 def test_a_port_held_by_another_process_is_reported_and_that_process_left_alone(
         tmp_path: Path, dummies: list[subprocess.Popen[str]]) -> None:
     port = free_port()
-    stranger = start_dummy(dummies, port, "polite")  # not in the pid file
+    stranger = start_dummy(dummies, port, "polite", "stranger")  # not in the pid file
     result = stop(tmp_path, port)
     assert result.returncode == 1
     assert f"port {port} is still in use" in result.stderr
@@ -113,3 +114,15 @@ def test_each_demo_keeps_the_previous_worker_logs(tmp_path: Path) -> None:
     assert not log.exists()
     kept = {p.name: p.read_text() for p in tmp_path.glob("worker.log.*")}
     assert kept == {f"worker.log.{i}": f"run {7 - i}\n" for i in range(1, 6)}
+
+
+def test_a_stale_pid_file_naming_another_program_leaves_it_alone(
+        tmp_path: Path, dummies: list[subprocess.Popen[str]]) -> None:
+    port = free_port()
+    other = start_dummy(dummies, port, "polite", "someone-else")
+    (tmp_path / "worker.pid").write_text(f"{other.pid}\n")
+    result = stop(tmp_path, port)
+    assert "not a wiredesk worker any more: left alone" in result.stdout
+    assert result.returncode == 1  # and it still holds the port, which is said
+    assert other.poll() is None
+    assert not (tmp_path / "worker.pid").exists()
