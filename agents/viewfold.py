@@ -240,8 +240,8 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
         # written again as they are, so a changelog that missed them gets them now.
         return {head_key(g): read(head_key(g)),
                 **{day_key(g, d): read(day_key(g, d)) for d in days},
-                **{alias_count_key(g, f): read(alias_count_key(g, f))
-                   for f in new_c.get("al", ())}}
+                **{key: count for key in (alias_count_key(g, f) for f in new_c.get("al", ()))
+                   if (count := read(key)) is not None}}
     writes: dict[str, Value | None] = {}
     head, changed = _count(read(head_key(g)), here, new_c["n"] - before["n"],
                            new_c["m"] - before["m"], {"group": g, "n": 0, "m": 0})
