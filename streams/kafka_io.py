@@ -2,7 +2,9 @@
 
 The CLI needs no Faust worker to ingest or to look at a topic, so these use
 aiokafka directly (faster to start, and no consumer group is joined when
-reading: ``tail`` never moves the pipeline's offsets).
+reading: ``tail`` never moves the pipeline's offsets). Nothing here imports faust
+(``agents.parse`` does, so it is imported where it is used): ``tail`` and ``dlq``
+answer in about the time Python takes to start.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
-from agents.parse import RawMeta, article_id
 
 __all__ = [
     "Outgoing",
@@ -43,6 +43,8 @@ class RawArticle:
     @property
     def key(self) -> str:
         """The stable article id, used as the Kafka key."""
+        from agents.parse import article_id  # imported here: it loads faust (~1 s)
+
         return article_id(self.source, self.source_id)
 
 
@@ -120,6 +122,7 @@ async def send_raw_articles(
     on_sent: Callable[[RawArticle], None] | None = None,
 ) -> int:
     """Send raw articles to the raw topic, keyed by article id; return how many."""
+    from agents.parse import RawMeta
 
     def outgoing() -> Iterator[Outgoing]:
         for art in articles:
