@@ -116,3 +116,12 @@ def test_broker_status_command_exits_0_only_when_it_answers(
     assert result.stdout.strip() == status_line(status(None, answers))
     result = runner.invoke(app, ["broker", "status", "--json"])
     assert orjson.loads(result.stdout) == status_json(status(None, answers))
+
+
+def test_the_unknown_topic_line_names_the_topics_of_its_prefix() -> None:
+    line = kafka_io._unknown("wiredesk.bogus.v1", ["wiredesk.quotes.v1", "other.x",
+                                                   "wiredesk.events.v1"])
+    assert line == ("no topic 'wiredesk.bogus.v1' on the cluster; wiredesk.* topics: "
+                    "events.v1, quotes.v1")
+    assert kafka_io._unknown("t1.quotes.v1", ["wiredesk.quotes.v1"]).endswith(
+        "no t1.* topics exist (run `wiredesk topics create`)")
