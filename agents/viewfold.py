@@ -272,16 +272,23 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
 
 def _alias_counts(group: str, here: list[int], read: Callable[[str], Any],
                   before: Iterable[str], after: Iterable[str]) -> dict[str, Value | None]:
-    """The alias counts an article changes: +1 for a form it now uses, -1 for one it
-    dropped (a new revision, a retraction); each remembers the places it counted."""
+    """The alias counts of the forms an article used before or uses now.
+
+    +1 for a form it now uses, -1 for one it dropped (a new revision, a retraction),
+    each remembering the places it counted. Every such count is written, changed or
+    not: the ``entity-aliases`` mirror of a count can miss its last change (a crash
+    after the view table's changelog message was sent and before the alias table's
+    was), and the redelivered message, counted already, must still send it.
+    """
     writes: dict[str, Value | None] = {}
     was, now = set(before), set(after)
-    for form in sorted(was ^ now):
+    for form in sorted(was | now):
         key = alias_count_key(group, form)
-        total, changed = _count(read(key), here, 1 if form in now else -1, 0,
+        if form in was and form in now:
+            writes[key] = read(key)
+            continue
+        writes[key], _ = _count(read(key), here, 1 if form in now else -1, 0,
                                 {"n": 0, "m": 0})
-        if changed:
-            writes[key] = total
     return writes
 
 
