@@ -43,6 +43,19 @@ app.add_typer(dlq_app, name="dlq")
 err = Console(stderr=True)
 out = Console()
 
+#: Short-lived client commands: each says what went wrong in its own one line, so
+#: aiokafka's own log lines (retries, "Unable connect to ...") are only noise there.
+#: The worker (and what runs workers) keeps them: that is where they are looked for.
+_QUIET = {"tail", "dlq", "ingest", "alerts", "topics", "rules", "broker"}
+
+
+@app.callback()
+def _main(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand in _QUIET:
+        import logging
+
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``error: message`` on one line (never wrapped, no markup in it); the exit."""

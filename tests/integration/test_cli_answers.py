@@ -7,6 +7,7 @@ stderr, exit status 2, fast, and none of aiokafka's retry logging.
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 import time
@@ -35,9 +36,9 @@ def dep(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Deplo
     return dep
 
 
-def cli(dep: Deployment, *args: str, prefix: str | None = None
+def cli(dep: Deployment, *args: str, prefix: str | None = None, **env: str
         ) -> tuple[subprocess.CompletedProcess[str], float]:
-    extra = {"WIREDESK_TOPIC_PREFIX": prefix} if prefix else {}
+    extra = {"WIREDESK_TOPIC_PREFIX": prefix, **env} if prefix else env
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "streams.cli", *args], cwd=ROOT,
                           env=dep.env(COLUMNS="80", **extra), capture_output=True, text=True,
@@ -79,6 +80,20 @@ def test_commands_on_a_prefix_whose_topics_do_not_exist(dep: Deployment,
     prefix = f"t{uuid.uuid4().hex[:10]}"
     line = one_line_exit_2(*cli(dep, *args, prefix=prefix))
     assert f"no topic '{prefix}." in line and "wiredesk topics create" in line
+
+
+@pytest.mark.parametrize("args", [("tail", "quotes.v1"), ("dlq", "list"),
+                                  ("ingest", "tests/fixtures/articles")])
+def test_a_broker_that_is_not_there_is_one_line_too(dep: Deployment,
+                                                    args: tuple[str, ...]) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        nowhere = f"127.0.0.1:{s.getsockname()[1]}"
+    proc, elapsed = cli(dep, *args, WIREDESK_BROKER_URL=nowhere)
+    print(f"{args}: {elapsed:.2f}s exit {proc.returncode}: {proc.stderr!r}")
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: "), proc.stderr
+    assert nowhere in proc.stderr and "Unable connect" not in proc.stderr
 
 
 def test_existing_topics_still_read(dep: Deployment) -> None:
