@@ -361,7 +361,10 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
     async def send(articles: list) -> int:  # type: ignore[type-arg]
         return await send_raw_articles(s.bootstrap_servers, topic, articles)
 
+    refused = 0
+
     def report(result: PollResult | Exception) -> None:
+        nonlocal refused
         stamp = datetime.now(UTC).strftime("%H:%M:%S")
         if isinstance(result, Exception):
             err.print(f"{stamp} [yellow]poll failed:[/] {result}", highlight=False)
@@ -369,8 +372,9 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
             err.print(f"{stamp} not modified (304)")
         else:
             for art in result.sent:
-                refused = f"  -> dead letter (normalize): {art.refused}" if art.refused else ""
-                out.print(f"{art.key}  {art.format:5}  {art.source_id}{refused}",
+                why = f"  -> dead letter (normalize): {art.refused}" if art.refused else ""
+                refused += bool(art.refused)
+                out.print(f"{art.key}  {art.format:5}  {art.source_id}{why}",
                           highlight=False, markup=False, soft_wrap=True)
             err.print(f"{stamp} {result.items} item(s), sent {len(result.sent)} new or "
                       f"changed to {topic}")
@@ -387,7 +391,10 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
     except KeyboardInterrupt:
         err.print("Stopped.")
         return
-    if failures:
+    if refused:
+        err.print(f"{refused} item(s) will be dead letters of the normalize stage (marked "
+                  "above).", highlight=False, soft_wrap=True)
+    if failures or refused:
         raise typer.Exit(1)
 
 

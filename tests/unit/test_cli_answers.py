@@ -125,3 +125,25 @@ def test_the_unknown_topic_line_names_the_topics_of_its_prefix() -> None:
                     "events.v1, quotes.v1")
     assert kafka_io._unknown("t1.quotes.v1", ["wiredesk.quotes.v1"]).endswith(
         "no t1.* topics exist (run `wiredesk topics create`)")
+
+
+def test_a_feed_poll_marks_refused_items_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streams import feedpoll
+
+    good = kafka_io.RawArticle(GOOD, "feed", "item-1", "rss")
+    bad = kafka_io.RawArticle(b"", "feed", "item-2", "rss", refused="EmptyArticle: empty")
+
+    async def poll_forever(url: str, state: Any, source: str, max_bytes: int, send: Any,
+                           every: float, report: Any) -> int:
+        report(feedpoll.PollResult(items=2, sent=[good, bad]))
+        return 0
+
+    async def ensure(settings: Any) -> None:
+        return None
+
+    monkeypatch.setattr(feedpoll, "poll_forever", poll_forever)
+    monkeypatch.setattr(topics, "ensure_topics", ensure)
+    result = runner.invoke(app, ["ingest", "--feed", "http://127.0.0.1:9/feed.xml"])
+    assert result.exit_code == 1, result.output
+    assert "item-2  -> dead letter (normalize): EmptyArticle" in result.stdout
+    assert "dead letter" not in result.stdout.splitlines()[0]
