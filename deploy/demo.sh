@@ -27,7 +27,6 @@ alive() {
   stat=${stat##*) }
   [[ ${stat:0:1} != Z ]]
 }
-worker_alive() { local pid; pid=$(worker_pid) && [[ -n $pid ]] && alive "$pid"; }
 
 # Still a wiredesk process: a stale pid file's number may belong to another program by
 # now, which must never be signalled. (No /proc: trusted, as before.)
@@ -37,6 +36,8 @@ is_worker() {
   cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)
   [[ $cmd == *wiredesk* ]]
 }
+
+worker_alive() { local pid; pid=$(worker_pid) && [[ -n $pid ]] && alive "$pid" && is_worker "$pid"; }
 
 # Something accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no ss/lsof needed).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
