@@ -12,7 +12,10 @@ place, a subject, an entity):
 - ``i␟G␟S␟ID``: one item per record, where ``S`` sorts newest first (the
   story's time, or the item's day for events), so a range scan over the prefix
   ``i␟G␟`` pages through the group in order (``streams/faust_private.scan``);
-- ``d␟G␟DAY``: the group's count on a day (events and entities).
+- ``d␟G␟DAY``: the group's count on a day (events and entities);
+- ``l␟G␟F``: in how many articles entity ``G`` went by the form ``F`` (an alias a
+  lookup needs: :func:`alias_forms`); mirrored into the ``entity-aliases`` global
+  table as ``F␟G`` (:func:`alias_table_writes`, :func:`choose_alias`).
 
 Group keys fold case and spacing (``kinds.fold_name``: "mustafa bali" finds
 "Mustafa Bali" without an alias entry); the head keeps the name as written.
@@ -42,8 +45,13 @@ __all__ = [
     "MAX_ALIASES",
     "MAX_SEEN",
     "SEP",
+    "Learn",
     "Op",
-    "aliases_to_learn",
+    "alias_count_key",
+    "alias_forms",
+    "alias_prefix",
+    "alias_table_writes",
+    "choose_alias",
     "day_key",
     "fold",
     "group_prefix",
@@ -58,6 +66,8 @@ SEP = "\x1f"
 #: An entity's head keeps at most this many aliases (a bounded value).
 MAX_ALIASES = 64
 Value = dict[str, Any]
+#: The folded forms of an entity (its name and aliases) that need an alias entry.
+Learn = Callable[[str, Iterable[str]], Iterable[str]]
 _INV = str.maketrans("0123456789", "9876543210")
 
 
@@ -130,8 +140,9 @@ class Op:
                    int(data["revision"]), list(data["items"]))
 
 
-def _contribution(kind: Kind, items: list[Value]) -> Value:
-    """What an article adds to its group's totals and daily counts."""
+def _contribution(kind: Kind, items: list[Value], group: str = "",
+                  learn: Learn | None = None) -> Value:
+    """What an article adds to its group's totals and daily counts (and alias counts)."""
     days: dict[str, int] = {}
     if kind.view.listed:
         for item in items:
@@ -143,7 +154,10 @@ def _contribution(kind: Kind, items: list[Value]) -> Value:
     day = next((item_day(i) for i in items if item_day(i)), None)
     if items and day:
         days[day] = mentions
-    return {"n": 1 if items else 0, "m": mentions, "days": days}
+    out: Value = {"n": 1 if items else 0, "m": mentions, "days": days}
+    if learn is not None and items:
+        out["al"] = sorted(set(learn(group, [a for i in items for a in i.get("aliases") or ()])))
+    return out
 
 
 _ZERO: Value = {"n": 0, "m": 0, "days": {}}
@@ -175,7 +189,7 @@ def _count(total: Value | None, at: list[int], n: int, m: int,
 
 
 def fold(kind: Kind, op: Op, read: Callable[[str], Any],
-         at: tuple[int, int]) -> dict[str, Value | None]:
+         at: tuple[int, int], learn: Learn | None = None) -> dict[str, Value | None]:
     """The table writes that fold ``op`` into ``kind``'s view (``None`` deletes a key).
 
     Redelivery is at least once, in two ways, and both are harmless:
@@ -197,6 +211,9 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
         op: One article's items in one group.
         read: The table's current value of a key (``None`` when absent).
         at: The op's place: (view-update message offset, index of the op in it).
+        learn: For entities: the forms of the entity that need an alias entry
+            (:func:`alias_forms` with the gazetteer); each gets a count of the
+            articles that used it (``l␟G␟F``), kept like the daily counts.
 
     Returns:
         Key to new value; empty when nothing changes (a stale revision).
@@ -207,7 +224,7 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
     if held is not None and held["rev"] > op.revision:
         return {}  # a stale revision: the newer one stands
     items = {item_key(kind, g, i): i for i in op.items} if kind.view.listed else {}
-    new_c = _contribution(kind, op.items)
+    new_c = _contribution(kind, op.items, g, learn)
     if held is None:
         before, before_keys = _ZERO, []
     elif held["rev"] < op.revision:
@@ -222,7 +239,9 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
         # The same op in a new message: folded before, to the end. Its totals are
         # written again as they are, so a changelog that missed them gets them now.
         return {head_key(g): read(head_key(g)),
-                **{day_key(g, d): read(day_key(g, d)) for d in days}}
+                **{day_key(g, d): read(day_key(g, d)) for d in days},
+                **{key: count for key in (alias_count_key(g, f) for f in new_c.get("al", ()))
+                   if (count := read(key)) is not None}}
     writes: dict[str, Value | None] = {}
     head, changed = _count(read(head_key(g)), here, new_c["n"] - before["n"],
                            new_c["m"] - before["m"], {"group": g, "n": 0, "m": 0})
@@ -244,39 +263,129 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
                                  {"n": 0, "m": 0})
         if changed:
             writes[day_key(g, day)] = bucket
+    writes.update(_alias_counts(g, here, read, before.get("al", ()), new_c.get("al", ())))
     writes.update({k: None for k in before_keys if k not in items})
     writes.update(items)
     writes[idx] = {**entry, "at": here}  # last: once written, so was every other write
     return writes
 
 
-def aliases_to_learn(group: str, aliases: Iterable[str], gazetteer: Callable[[str], str | None],
-                     held: Callable[[str], Any]) -> dict[str, str]:
-    """The alias entries (folded alias -> name) an entity adds to the alias table.
+def _alias_counts(group: str, here: list[int], read: Callable[[str], Any],
+                  before: Iterable[str], after: Iterable[str]) -> dict[str, Value | None]:
+    """The alias counts of the forms an article used before or uses now.
+
+    +1 for a form it now uses, -1 for one it dropped (a new revision, a retraction),
+    each remembering the places it counted. Every such count is written, changed or
+    not: the ``entity-aliases`` mirror of a count can miss its last change (a crash
+    after the view table's changelog message was sent and before the alias table's
+    was), and the redelivered message, counted already, must still send it.
+    """
+    writes: dict[str, Value | None] = {}
+    was, now = set(before), set(after)
+    for form in sorted(was | now):
+        key = alias_count_key(group, form)
+        if form in was and form in now:
+            writes[key] = read(key)
+            continue
+        writes[key], _ = _count(read(key), here, 1 if form in now else -1, 0,
+                                {"n": 0, "m": 0})
+    return writes
+
+
+def alias_count_key(group: str, form: str) -> str:
+    """The key of the count of articles in which entity ``group`` went by ``form``."""
+    return f"l{SEP}{fold_name(group)}{SEP}{fold_name(form)}"
+
+
+def alias_prefix(form: str) -> str:
+    """The prefix of every candidate of ``form`` in the ``entity-aliases`` table."""
+    return f"{fold_name(form)}{SEP}"
+
+
+def alias_forms(group: str, aliases: Iterable[str],
+                gazetteer: Callable[[str], str | None]) -> list[str]:
+    """The folded forms of an entity that need an entry in the alias table.
 
     Only what the lookups need: an alias the gazetteer does not already resolve to
     this name ("SDF" learned from "Syrian Democratic Forces (SDF)", a surname), and
     the name itself when the gazetteer would send it elsewhere ("Burma" as written,
-    which the gazetteer calls "Myanmar"). An alias keeps the first name it was seen
-    with (``held``): rewriting it whenever two entities shared an alias made every
-    worker consume ~7 alias messages per article in the benchmark (the table is
-    global); with these rules it is ~0.4.
+    which the gazetteer calls "Myanmar").
 
     Args:
         group: The entity's name.
         aliases: Its other forms in the article.
         gazetteer: The gazetteer's canonical name for a form, or None.
-        held: The alias table's current value for a folded alias.
     """
     name = fold_name(group)
-    out: dict[str, str] = {}
+    out: list[str] = []
     for alias in (group, *aliases):
         key = fold_name(alias)
         known = gazetteer(alias)
         found = fold_name(known) if known else key  # where a lookup of the form lands
-        if key not in out and found != name and held(key) is None:
-            out[key] = group
+        if key and key not in out and found != name:
+            out.append(key)
     return out
+
+
+def alias_table_writes(writes: dict[str, Value | None]) -> dict[str, Value | None]:
+    """The ``entity-aliases`` writes that mirror a fold's alias counts.
+
+    ``l␟G␟F`` (count ``n``) becomes ``F␟G`` -> ``{"n": n}``; a count that fell to
+    zero deletes the entry. Why this shape, and not "alias ->
+    the first name it was seen with" (as before):
+
+    The alias table is a GlobalTable: every worker holds all of it, restored from a
+    changelog of several partitions, and faust writes an entry to the changelog
+    partition of the view update being processed. When several partitions wrote the
+    same alias with different names, the answer was whichever partition was read
+    last: after a restart "Nasser" could move from "Ahmed Nasser" to a place (23 of
+    644 keys in the issue's run), and it differed with the number of workers.
+
+    Here every key has exactly one writer: ``F␟G`` is written only where the group
+    ``G``'s view updates arrive (one partition, in offset order), and its value, a
+    count of articles, is a sum of per-article contributions (each counted once, a
+    new revision replacing its old one), so it does not depend on the order the
+    articles came in. The answer for ``F`` is then chosen when it is read, over all
+    of its candidates (:func:`choose_alias`): a function of the set of entries, not
+    of the order any partition, restore or worker delivered them. The answer is the
+    folded name ``G`` (the key's, so no spelling depends on which article came first);
+    the view page shows the group's head as written.
+
+    The price is traffic on a table every worker reads: each article writes one entry
+    per (alias, entity) it uses, where "first wins" wrote only new aliases (on 200
+    articles of the benchmark corpus: 4.6 alias changelog messages per article
+    against 0.14; the changelog is compacted, so a restore reads one per key: 329).
+    A repartition by alias key (a votes topic and table owned by the alias's
+    partition, writing the global entry only when the choice changes) would give the
+    same answers with about the old global traffic, for a topic, a table and an agent
+    more; worth it if the global table's traffic ever shows in the benchmark.
+    """
+    out: dict[str, Value | None] = {}
+    for key, value in writes.items():
+        if not key.startswith(f"l{SEP}"):
+            continue
+        _, group, form = key.split(SEP, 2)
+        out[f"{form}{SEP}{group}"] = None if value is None else {"n": int(value.get("n", 0))}
+    return out
+
+
+def choose_alias(candidates: Iterable[tuple[str, Any]]) -> str | None:
+    """The (folded) name a form resolves to: the entity most articles used it for.
+
+    Ties go to the smallest folded name, so the answer never depends on the order
+    the candidates were written or restored in.
+
+    Args:
+        candidates: ``(F␟G, {"n": count})`` entries of the alias table for one form.
+    """
+    best: tuple[int, str] | None = None
+    for key, value in candidates:
+        if not isinstance(value, dict) or int(value.get("n") or 0) <= 0:
+            continue
+        rank = (-int(value["n"]), key.rsplit(SEP, 1)[-1])
+        if best is None or rank < best:
+            best = rank
+    return best[1] if best else None
 
 
 def ops_for(kind: Kind, article_id: str, revision: int, records: Iterable[Value],

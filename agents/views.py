@@ -19,7 +19,7 @@ bad input. (Alerts are not raised here but in the enrich stage: ``agents.alerts`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
@@ -28,7 +28,7 @@ import orjson
 from agents.errors import InvalidRecord
 from agents.kinds import by_name
 from agents.runner import Out, run_stage
-from agents.viewfold import Op, aliases_to_learn, fold
+from agents.viewfold import Op, alias_forms, alias_table_writes, fold
 from streams.app import app, channels, lexicon
 from streams.faust_private import table_put
 from streams.tables import aliases, view_tables
@@ -60,20 +60,34 @@ def _gazetteer(name: str) -> str | None:
     return str(known[0]) if known else None
 
 
-def _learn_aliases(op: Op) -> None:
-    """Every worker resolves an entity's aliases (the ``entity-aliases`` global table)."""
-    forms = [a for item in op.items for a in item.get("aliases") or ()]
-    for key, name in aliases_to_learn(op.group, forms, _gazetteer, aliases.get).items():
-        aliases[key] = name
+def _learn(group: str, aliases: Iterable[str]) -> list[str]:
+    return alias_forms(group, aliases, _gazetteer)
+
+
+def _mirror_aliases(writes: dict[str, Any]) -> None:
+    """Every worker resolves an entity's aliases (the ``entity-aliases`` global table).
+
+    Written through faust (``table[key] = ...``), so the changelog message goes to this
+    view update's partition: the one partition that owns the entity, hence the entry's
+    only writer (see :func:`agents.viewfold.alias_table_writes`).
+    """
+    for key, value in alias_table_writes(writes).items():
+        if value is not None:
+            aliases[key] = value
+        elif key in aliases:
+            del aliases[key]
 
 
 def _fold(event: Any) -> Iterator[Out]:
     partition, offset = event.message.partition, event.message.offset
     for i, op in enumerate(decode_ops(event.message.value)):
         table = view_tables[op.kind]
-        yield from _write(table, partition, fold(by_name(op.kind), op, table.get, (offset, i)))
-        if op.kind == "entities":
-            _learn_aliases(op)
+        entities = op.kind == "entities"
+        writes = fold(by_name(op.kind), op, table.get, (offset, i),
+                      learn=_learn if entities else None)
+        yield from _write(table, partition, writes)
+        if entities:
+            _mirror_aliases(writes)
 
 
 @app.agent(channels.views, concurrency=1)

@@ -44,9 +44,25 @@ app.add_typer(dlq_app, name="dlq")
 err = Console(stderr=True)
 out = Console()
 
+#: Short-lived client commands: each says what went wrong in its own one line, so
+#: aiokafka's own log lines (retries, "Unable connect to ...") are only noise there.
+#: The worker (and what runs workers) keeps them: that is where they are looked for.
+_QUIET = {"tail", "dlq", "ingest", "alerts", "topics", "rules", "broker"}
+
+
+@app.callback()
+def _main(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand in _QUIET:
+        import logging
+
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    """Print ``error: message`` on one line (never wrapped, no markup in it); the exit."""
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -197,24 +213,37 @@ def broker_stop(
 
 
 @broker_app.command("status")
-def broker_status() -> None:
-    """Exit 0 only if the local broker (every node of a local cluster) answers."""
+def broker_status(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Say whether the local broker (every node of a local cluster) answers: exit 0 or 1."""
     from streams.broker import status
+    from streams.brokertext import status_json, status_line
 
     cfg = _broker_config()
     nodes = _cluster_nodes(cfg)
     if not nodes:
         st = status(cfg)
-        out.print(st)
+        if as_json:
+            sys.stdout.buffer.write(orjson.dumps(status_json(st)) + b"\n")
+        else:
+            out.print(status_line(st), highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(0 if st.answers else 1)
     statuses = _statuses(nodes)
+    up = sum(st.answers for st in statuses)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps({
+            "state": "up" if up == len(nodes) else ("degraded" if up else "down"),
+            "nodes_answering": up, "nodes": [{"node_id": node.node_id, **status_json(st)}
+                                             for node, st in zip(nodes, statuses, strict=True)],
+        }) + b"\n")
+        raise typer.Exit(0 if up == len(nodes) else 1)
     for node, st in zip(nodes, statuses, strict=True):
         state = "answers" if st.answers else ("running, not answering" if st.running
                                               else "down")
         pid = f"pid {st.pid}" if st.pid else "no process"
         out.print(f"node {node.node_id} {node.address}: {state} ({pid}); data in "
-                  f"{node.data_dir}")
-    up = sum(st.answers for st in statuses)
+                  f"{node.data_dir}", highlight=False, markup=False, soft_wrap=True)
     out.print(f"{up} of {len(nodes)} nodes answer")
     raise typer.Exit(0 if up == len(nodes) else 1)
 
@@ -346,7 +375,12 @@ def ingest(
     source_id: Annotated[str | None, typer.Option(
         "--source-id", help=_SOURCE_ID_HELP, show_default=False)] = None,
 ) -> None:
-    """Send articles to the raw topic (the event store), keyed by stable article id."""
+    """Send articles to the raw topic (the event store), keyed by stable article id.
+
+    Each input is parsed here as the normalize stage will parse it; one it will
+    refuse is still sent (the raw topic keeps every input) and listed with the
+    reason, and the exit status is then 1.
+    """
 
     from agents.errors import StageError
     from streams.ingest import raw_articles, stdin_name
@@ -389,8 +423,16 @@ def ingest(
     except Exception as exc:
         raise _fail(f"cannot send to Kafka at {s.broker_url}: {exc}") from None
     for art in articles:
-        out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False)
+        refused = f"  -> dead letter (normalize): {art.refused}" if art.refused else ""
+        out.print(f"{art.key}  {art.format:5}  {art.source_id}{refused}", highlight=False,
+                  markup=False, soft_wrap=True)
     err.print(f"Sent {sent} article(s) to {topic}.")
+    bad = sum(1 for art in articles if art.refused)
+    if bad:
+        err.print(f"{bad} of them will be dead letters of the normalize stage (marked "
+                  "above; `wiredesk dlq list --stage normalize` lists them).",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
@@ -412,7 +454,10 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
     async def send(articles: list) -> int:  # type: ignore[type-arg]
         return await send_raw_articles(s.bootstrap_servers, topic, articles)
 
+    refused = 0
+
     def report(result: PollResult | Exception) -> None:
+        nonlocal refused
         stamp = datetime.now(UTC).strftime("%H:%M:%S")
         if isinstance(result, Exception):
             err.print(f"{stamp} [yellow]poll failed:[/] {result}", highlight=False)
@@ -420,8 +465,10 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
             err.print(f"{stamp} not modified (304)")
         else:
             for art in result.sent:
-                out.print(f"{art.key}  {art.format:5}  {art.source_id}", highlight=False,
-                          soft_wrap=True)
+                why = f"  -> dead letter (normalize): {art.refused}" if art.refused else ""
+                refused += bool(art.refused)
+                out.print(f"{art.key}  {art.format:5}  {art.source_id}{why}",
+                          highlight=False, markup=False, soft_wrap=True)
             err.print(f"{stamp} {result.items} item(s), sent {len(result.sent)} new or "
                       f"changed to {topic}")
 
@@ -437,7 +484,10 @@ def _ingest_feed(url: str, every_text: str, source: str | None) -> None:
     except KeyboardInterrupt:
         err.print("Stopped.")
         return
-    if failures:
+    if refused:
+        err.print(f"{refused} item(s) will be dead letters of the normalize stage (marked "
+                  "above).", highlight=False, soft_wrap=True)
+    if failures or refused:
         raise typer.Exit(1)
 
 
@@ -513,8 +563,11 @@ def tail(
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Wait for more.")] = False,
     headers: Annotated[bool, typer.Option(help="Show headers.")] = False,
 ) -> None:
-    """Print a topic's messages from the beginning, one JSON line each."""
-    from streams.kafka_io import read_topic
+    """Print a topic's messages from the beginning, one JSON line each.
+
+    An unknown topic is an error (exit status 2) naming the topics that exist.
+    """
+    from streams.kafka_io import UnknownTopicError, read_topic
 
     s = get_settings()
     name = topic if topic.startswith(f"{s.topic_prefix}.") else f"{s.topic_prefix}.{topic}"
@@ -536,6 +589,8 @@ def tail(
 
     try:
         count = asyncio.run(run())
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
     except Exception as exc:
         raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     err.print(f"{count} message(s) in {name}")
@@ -545,12 +600,19 @@ def tail(
 def dlq_list(
     stage: Annotated[str | None, typer.Option(help="Only this stage's dead letters.")] = None,
 ) -> None:
-    """List dead letters with their stage, source offset, error type and reason."""
-    from streams.kafka_io import read_topic
+    """List dead letters with their stage, source offset, error type and reason.
+
+    An unknown stage, or a dead-letter topic that does not exist, is an error (exit 2).
+    """
+    from streams.dlqcmd import ReplayError, check_stage
+    from streams.kafka_io import UnknownTopicError, read_topic
     from streams.topics import DLQ_STAGES, dlq, full_name
 
     s = get_settings()
-    stages = [stage] if stage else list(DLQ_STAGES)
+    try:
+        stages = [check_stage(stage, DLQ_STAGES)] if stage else list(DLQ_STAGES)
+    except ReplayError as exc:
+        raise _fail(str(exc), code=2) from None
 
     async def run() -> int:
         n = 0
@@ -565,7 +627,12 @@ def dlq_list(
                 n += 1
         return n
 
-    count = asyncio.run(run())
+    try:
+        count = asyncio.run(run())
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
+    except Exception as exc:
+        raise _fail(f"cannot read dead letters from {s.broker_url}: {exc}") from None
     err.print(f"{count} dead letter(s)")
 
 
@@ -595,6 +662,7 @@ def dlq_replay(
         select_letters,
         summarize,
     )
+    from streams.kafka_io import UnknownTopicError
     from streams.topics import DLQ_STAGES, dlq, full_name
 
     s = get_settings()
@@ -609,6 +677,8 @@ def dlq_replay(
         targets = [replay_target(m) for m in letters]
     except ReplayError as exc:
         raise _fail(str(exc)) from None
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
     except Exception as exc:
         raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     foreign = sorted({t[0] for t in targets if not t[0].startswith(f"{s.topic_prefix}.")})
@@ -759,7 +829,7 @@ def alerts_tail(
 ) -> None:
     """Print alerts as they arrive, one readable line each (Ctrl-C stops)."""
     from agents.rules import alert_line
-    from streams.kafka_io import read_topic
+    from streams.kafka_io import UnknownTopicError, read_topic
     from streams.topics import ALERTS, full_name
 
     s = get_settings()
@@ -787,6 +857,8 @@ def alerts_tail(
         count = asyncio.run(run())
     except KeyboardInterrupt:
         return
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
     except Exception as exc:
         raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     err.print(f"{count} alert(s)")

@@ -6,7 +6,9 @@ that parses alone (the raw topic stays replayable piece by piece). Each piece is
 parsed once to learn its stable article id, which becomes the message key: every
 topic is then keyed by the same id, whatever name the file had. A piece that does
 not parse is still sent (keyed by its file name) so that it lands in the dead
-letters with its reason, like bad input from any feed.
+letters with its reason, like bad input from any feed; its ``refused`` says that
+reason up front (the same ``parse_article`` call the normalize stage makes, so
+``wiredesk ingest`` can tell the person now, not in ``dlq list`` later).
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ def raw_articles(raw: bytes, name: str, fmt: str, source: str,
             itself (ninjs uri, feed guid, JSON id) wins over it.
         published: The story date given from outside (``--published``), sent in
             the ``wiredesk.published`` header.
+
+    Returns:
+        One ``RawArticle`` per piece; ``refused`` is set on a piece the normalize
+        stage will dead-letter, with the error type and reason.
     """
     fmt, pieces = split_payload(raw, fmt)
     now = datetime.now(UTC)
@@ -68,8 +74,9 @@ def raw_articles(raw: bytes, name: str, fmt: str, source: str,
         meta = RawMeta(source=source, source_id=source_id, format=fmt, published=published)
         try:
             article = parse_article(piece, meta, now=now, max_bytes=max_bytes)
-        except StageError:
-            out.append(RawArticle(piece, source, source_id, fmt, published))
+        except StageError as exc:  # sent all the same: the raw topic keeps every input
+            out.append(RawArticle(piece, source, source_id, fmt, published,
+                                  refused=f"{type(exc).__name__}: {exc}"))
             continue
         out.append(RawArticle(piece, article.source, article.source_id, fmt, published))
     return out

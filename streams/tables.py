@@ -102,8 +102,13 @@ view_tables = {kind.name: make_table(kind.view.table, f"The {kind.name} view: on
                                      "item, totals per group key.")
                for kind in KINDS}
 
-#: lower-cased alias -> canonical name, on every worker (a GlobalTable), so any
-#: worker can resolve "IS" or "Daesh" before routing a lookup to the owner.
+#: ``<folded alias>␟<folded entity name>`` -> ``{"n": articles}``, on every worker (a
+#: GlobalTable), so any worker can resolve "IS" or a surname before routing a lookup to
+#: the owner: the answer is the entity most articles used the alias for
+#: (``agents.viewfold.choose_alias``). Each key has one writer, the partition that owns
+#: the entity, so the answers are the same after any restart, restore order or number
+#: of workers (``agents.viewfold.alias_table_writes`` says why). Entries of the old shape
+#: (``alias -> name``, no ␟) are never read. ``<app>-entity-aliases-changelog``.
 aliases = make_table("entity-aliases", "Aliases of entities and speakers, lower-cased.",
                      everywhere=True)
 

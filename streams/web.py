@@ -25,7 +25,7 @@ from faust.web import Request, Response, View
 
 from agents.annotate import annotated_view
 from agents.kinds import fold_name, subject_key
-from agents.viewfold import day_key, group_prefix, head_key
+from agents.viewfold import alias_prefix, choose_alias, day_key, group_prefix, head_key
 from streams import faust_private as fp
 from streams import metrics, skips
 from streams.app import app, lexicon, settings
@@ -118,14 +118,16 @@ async def stall_watchdog() -> None:
 def resolve_name(name: str) -> str:
     """The canonical name for a name or alias, as every worker sees it.
 
-    Looks in the aliases learned from articles, then the gazetteer; an unknown
+    Looks in the aliases learned from articles (the name most articles used the
+    form for: ``agents.viewfold.choose_alias``, the same answer after any restart
+    and with any number of workers), then the gazetteer; an unknown
     name is returned as given (speakers such as "U.S. defense officials" are
     not entities).
     """
     wanted = " ".join(name.split())
-    learned = aliases.get(fold_name(wanted))
+    learned = choose_alias(fp.scan(aliases, alias_prefix(wanted)))
     if learned:
-        return str(learned)
+        return learned
     known = lexicon().gazetteer.lookup(wanted)
     return str(known[0]) if known else wanted
 

@@ -6,7 +6,13 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from streams.kafka_io import RawArticle, TopicMessage, read_topic, send_raw_articles
+from streams.kafka_io import (
+    RawArticle,
+    TopicMessage,
+    UnknownTopicError,
+    read_topic,
+    send_raw_articles,
+)
 from tests.integration.workers import Deployment
 
 __all__ = ["collect", "send"]
@@ -26,7 +32,11 @@ def collect(
     """Read a topic from the start until ``until(messages)`` holds, or fail after timeout."""
 
     async def read_all() -> list[TopicMessage]:
-        return [m async for m in read_topic(dep.bootstrap, dep.topic(suffix), idle_timeout=1.0)]
+        try:
+            return [m async for m in read_topic(dep.bootstrap, dep.topic(suffix),
+                                                idle_timeout=1.0)]
+        except UnknownTopicError:  # a worker that creates it has not started yet
+            return []
 
     deadline = time.monotonic() + timeout
     while True:

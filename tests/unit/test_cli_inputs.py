@@ -12,7 +12,7 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from agents.parse import article_id
+from agents.parse import RawMeta, article_id
 from streams import kafka_io, topics
 from streams.cli import app
 
@@ -103,8 +103,8 @@ def test_ingest_takes_a_source_id_and_a_published_date(
     (art,) = sent
     assert art.key == article_id("file", "desk-42")
     assert art.published is not None and art.published.date().isoformat() == "2008-05-07"
-    headers = dict(kafka_io.RawMeta(source=art.source, source_id=art.source_id,
-                                    published=art.published).to_headers())
+    headers = dict(RawMeta(source=art.source, source_id=art.source_id,
+                           published=art.published).to_headers())
     assert headers["wiredesk.published"].startswith(b"2008-05-07")
 
 

@@ -9,8 +9,12 @@ import orjson
 from agents.kinds import MAX_TEXT, by_name
 from agents.viewfold import (
     MAX_SEEN,
+    SEP,
     Op,
-    aliases_to_learn,
+    alias_count_key,
+    alias_forms,
+    alias_table_writes,
+    choose_alias,
     day_key,
     fold,
     group_prefix,
@@ -158,18 +162,14 @@ def test_group_keys_fold_case_and_spacing_and_keep_the_name_as_written() -> None
     assert len(t.items_of(group_prefix("al-shabab"))) == 2
 
 
-def test_only_aliases_a_lookup_needs_are_learned_and_the_first_name_stays() -> None:
+def test_only_aliases_a_lookup_needs_are_learned() -> None:
     gazetteer = {"Burma": "Myanmar", "IS": "Islamic State", "Daesh": "Islamic State"}.get
-    held = {"bali": "Mustafa Bali"}.get
     # the name itself, and the gazetteer's own aliases, need no entry ...
-    assert aliases_to_learn("Islamic State", ["IS", "Daesh", "islamic state"], gazetteer,
-                            held) == {}
-    # ... a learned acronym does, and a name the gazetteer would send elsewhere
-    assert aliases_to_learn("Syrian Democratic Forces", ["SDF"], gazetteer, held) == {
-        "sdf": "Syrian Democratic Forces"}
-    assert aliases_to_learn("Burma", [], gazetteer, held) == {"burma": "Burma"}
-    # an alias held for someone else keeps its first name
-    assert aliases_to_learn("Ahmed Bali", ["Bali"], gazetteer, held) == {}
+    assert alias_forms("Islamic State", ["IS", "Daesh", "islamic state"], gazetteer) == []
+    # ... a learned acronym or surname does, and a name the gazetteer would send elsewhere
+    assert alias_forms("Syrian Democratic Forces", ["SDF", "sdf"], gazetteer) == ["sdf"]
+    assert alias_forms("Burma", [], gazetteer) == ["burma"]
+    assert alias_forms("Ahmed Bali", ["Bali"], gazetteer) == ["bali"]
 
 
 def test_a_crash_anywhere_in_an_ops_writes_then_folding_it_again_counts_it_once() -> None:
@@ -231,3 +231,39 @@ def test_a_total_remembers_a_bounded_number_of_places() -> None:
     (op,) = ops_for(QUOTES, "a0", 1, [quote("q0", article="a0")])
     t.fold(QUOTES, op, (0, 0))  # older than all it remembers: counted long ago
     assert t[head_key("Mustafa Bali")]["n"] == MAX_SEEN + 10
+
+
+def test_alias_counts_follow_articles_revisions_and_redeliveries() -> None:
+    t = Table()
+
+    def learn(group: str, forms: Any) -> list[str]:
+        return alias_forms(group, forms, lambda name: None)
+
+    def fold_at(op: Op, at: tuple[int, int]) -> dict[str, Any]:
+        writes = fold(ENTITIES, op, t.get, at, learn=learn)
+        t.apply(writes)
+        return writes
+
+    a1 = ops_for(ENTITIES, "a1", 1, [entity("a1", 1, "2019-03-13", aliases=("Daesh",))])[0]
+    a2 = ops_for(ENTITIES, "a2", 1, [entity("a2", 1, "2019-03-13", aliases=("Daesh",))])[0]
+    writes = fold_at(a1, (0, 0))
+    assert alias_table_writes(writes) == {f"daesh{SEP}islamic state": {"n": 1}}
+    fold_at(a2, (1, 0))
+    fold_at(a2, (1, 0))  # redelivered: counted once
+    assert t[alias_count_key("Islamic State", "Daesh")]["n"] == 2
+    a1v2 = ops_for(ENTITIES, "a1", 2, [entity("a1", 1, "2019-03-13", 2, aliases=())])[0]
+    fold_at(a1v2, (2, 0))  # the new revision no longer says "Daesh"
+    assert t[alias_count_key("Islamic State", "Daesh")]["n"] == 1
+    retract = ops_for(ENTITIES, "a2", 2, [], retract=["Islamic State"])[0]
+    writes = fold_at(retract, (3, 0))
+    assert alias_table_writes(writes)[f"daesh{SEP}islamic state"] is None
+    assert alias_count_key("Islamic State", "Daesh") not in t
+
+
+def test_an_alias_resolves_to_the_most_articles_then_the_smallest_name() -> None:
+    assert choose_alias([(f"nasser{SEP}lake nasser", {"n": 3}),
+                         (f"nasser{SEP}ahmed nasser", {"n": 5})]) == "ahmed nasser"
+    assert choose_alias([(f"nasser{SEP}lake nasser", {"n": 5}),
+                         (f"nasser{SEP}ahmed nasser", {"n": 5})]) == "ahmed nasser"
+    assert choose_alias([(f"nasser{SEP}ahmed nasser", {"n": 0}), ("nasser", "Old Shape")]) \
+        is None
