@@ -64,14 +64,14 @@ def _learn(group: str, aliases: Iterable[str]) -> list[str]:
     return alias_forms(group, aliases, _gazetteer)
 
 
-def _mirror_aliases(writes: dict[str, Any]) -> None:
+def _mirror_aliases(writes: dict[str, Any], read: Any) -> None:
     """Every worker resolves an entity's aliases (the ``entity-aliases`` global table).
 
     Written through faust (``table[key] = ...``), so the changelog message goes to this
     view update's partition: the one partition that owns the entity, hence the entry's
     only writer (see :func:`agents.viewfold.alias_table_writes`).
     """
-    for key, value in alias_table_writes(writes).items():
+    for key, value in alias_table_writes(writes, read).items():
         if value is not None:
             aliases[key] = value
         elif key in aliases:
@@ -85,9 +85,9 @@ def _fold(event: Any) -> Iterator[Out]:
         entities = op.kind == "entities"
         writes = fold(by_name(op.kind), op, table.get, (offset, i),
                       learn=_learn if entities else None)
+        if entities:  # before the writes: the mirror compares with the counts they replace
+            _mirror_aliases(writes, table.get)
         yield from _write(table, partition, writes)
-        if entities:
-            _mirror_aliases(writes)
 
 
 @app.agent(channels.views, concurrency=1)

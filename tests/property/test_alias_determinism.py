@@ -26,6 +26,7 @@ from agents.viewfold import (
     SEP,
     Op,
     alias_forms,
+    alias_level,
     alias_table_writes,
     choose_alias,
     fold,
@@ -72,7 +73,8 @@ def article_ops(corpus: list[list[Any]]) -> list[tuple[str, int, list[Op]]]:
 
 def expected(corpus: list[list[Any]]) -> dict[str, str | None]:
     """The answers from the articles alone: per form, the entity most articles
-    (at their last revision) used it for; ties to the smallest folded name."""
+    (at their last revision) used it for, counted in levels (``alias_level``); ties
+    to the smallest folded name."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for revisions in corpus:
         used: dict[str, set[str]] = defaultdict(set)
@@ -83,7 +85,7 @@ def expected(corpus: list[list[Any]]) -> dict[str, str | None]:
                 counts[form][group] += 1
     answers: dict[str, str | None] = {}
     for form in {fold_name(f) for f in FORMS + NAMES}:
-        ranked = sorted((-n, group) for group, n in counts[form].items())
+        ranked = sorted((-alias_level(n), group) for group, n in counts[form].items() if n)
         answers[form] = ranked[0][1] if ranked else None
     return answers
 
@@ -124,11 +126,12 @@ def run(corpus: list[list[Any]], rnd: random.Random) -> tuple[dict[str, Any], di
         for attempt in range(2 if crash else 1):  # a crash, then the message again
             table = views[p]
             writes = fold(ENTITIES, logs[p][offset], table.get, (offset, 0), learn=learn)
+            mirror = alias_table_writes(writes, table.get)
             for key, value in writes.items():
                 table.pop(key, None) if value is None else table.__setitem__(key, value)
             if crash and attempt == 0 and rnd.random() < 0.5:
                 continue  # the view table's writes were kept, the alias table's lost
-            for key, value in alias_table_writes(writes).items():
+            for key, value in mirror.items():
                 changelog[p].append((key, value))
                 live.pop(key, None) if value is None else live.__setitem__(key, value)
         cursor[p] += 1
