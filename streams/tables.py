@@ -102,7 +102,8 @@ view_tables = {kind.name: make_table(kind.view.table, f"The {kind.name} view: on
                                      "item, totals per group key.")
                for kind in KINDS}
 
-#: ``<folded alias>␟<folded entity name>`` -> ``{"n": articles}``, on every worker (a
+#: ``<folded alias>␟<folded entity name>`` -> ``{"n": level}`` (the entity's articles
+#: with that alias, rounded down to 1, 2, 3, 4, 6, 8, ...), on every worker (a
 #: GlobalTable), so any worker can resolve "IS" or a surname before routing a lookup to
 #: the owner: the answer is the entity most articles used the alias for
 #: (``agents.viewfold.choose_alias``). Each key has one writer, the partition that owns
