@@ -20,6 +20,7 @@ from streams.faust_private import (
     check_versions,
     install_commit_guard,
     install_skip_guard,
+    share_rocksdb_memory,
     speed_up_aiokafka,
 )
 from streams.http_errors import json_errors
@@ -124,6 +125,8 @@ def declare_channels(app: faust.App, settings: Settings) -> Channels:
 check_versions()
 settings = get_settings()
 configure_logging(settings)
+if settings.store.startswith("rocksdb"):
+    share_rocksdb_memory(settings.rocksdb_memory_mb * 2**20, settings.rocksdb_memory_mb * 2**19)
 app = create_app(settings)
 channels = declare_channels(app, settings)
 # The two guards of faust's commit path (streams/skips.py, streams/sends.py). Topics whose

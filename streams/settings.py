@@ -75,10 +75,11 @@ class Settings(BaseSettings):
         8, ge=1, le=1024,
         description="WIREDESK_ROCKSDB_WRITE_BUFFER_MB: memtable size of each table partition "
         "(RocksDB keeps up to 2 per partition; faust's default is 3 x 64 MB).")
-    rocksdb_block_cache_mb: int = Field(
-        8, ge=1, le=8192,
-        description="WIREDESK_ROCKSDB_BLOCK_CACHE_MB: read cache of each table partition "
-        "(faust's default is 2 GB each).")
+    rocksdb_memory_mb: int = Field(
+        128, ge=16, le=65536,
+        description="WIREDESK_ROCKSDB_MEMORY_MB: one block cache for every table partition, "
+        "which the memtables are charged to (they flush past half of it): the worker's "
+        "RocksDB memory stays near this whatever has been ingested.")
     standby_replicas: int = Field(
         1, ge=0, description="WIREDESK_STANDBY_REPLICAS: standby copies of each table "
         "partition kept warm on other workers, for fast fail-over.")

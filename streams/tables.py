@@ -33,18 +33,18 @@ _parts = settings.topic_partitions
 
 
 def _store_options() -> dict[str, Any]:
-    """RocksDB options for one table: bounded memory per table partition.
+    """RocksDB options for one table partition (the memory is shared: see below).
 
     Faust's defaults are sized for one big table: 3 memtables of 64 MB and a 2 GB
     block cache for *each* RocksDB database, and wiredesk has 12 tables of 4
-    partitions (48 databases). The benchmark's worker grew past 400 MB RSS while
-    the list-valued views rewrote their keys. Memory per partition is now
-    ``2 x write buffer + block cache`` (24 MB by default, of which only what is
-    used is allocated). A fresh dict per table: faust's store pops keys from it.
+    partitions (48 databases). Memtables here are ``WIREDESK_ROCKSDB_WRITE_BUFFER_MB``
+    (2 at most per partition), and every partition's block cache and memtables come
+    out of one budget, ``WIREDESK_ROCKSDB_MEMORY_MB``
+    (``streams.faust_private.share_rocksdb_memory``, installed by ``streams/app.py``).
+    A fresh dict per table: faust's store pops keys from it.
     """
     return {"write_buffer_size": settings.rocksdb_write_buffer_mb * 2**20,
-            "max_write_buffer_number": 2,
-            "block_cache_size": settings.rocksdb_block_cache_mb * 2**20}
+            "max_write_buffer_number": 2}
 
 
 def _schema() -> faust.Schema:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
+from streams import faust_private as fp
 from streams.faust_private import (
     PINNED,
     VersionMismatch,
@@ -47,3 +49,25 @@ def test_no_other_module_reads_framework_private_state() -> None:
             continue
         code = re.sub(r"``[^`]*``", "", path.read_text())  # names in docs are fine
         assert not private.search(code), rel
+
+
+def test_every_rocksdb_database_shares_one_cache_and_memtable_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faust.stores.rocksdb import RocksDBOptions
+
+    monkeypatch.setattr(RocksDBOptions, "as_options", RocksDBOptions.as_options)
+    cache, manager = fp.share_rocksdb_memory(64 * 2**20, 32 * 2**20)
+    dbs = [RocksDBOptions(write_buffer_size=4 * 2**20, max_write_buffer_number=2,
+                          use_rocksdict=True).open(tmp_path / f"p{i}") for i in range(3)]
+    try:
+        for db in dbs:
+            for k in range(2_000):
+                db.put(b"key%05d" % k, b"v" * 200)
+        # Three databases' memtables, one manager counting them all, charged to one cache.
+        assert manager.get_usage() >= 3 * 2_000 * 200
+        assert cache.get_usage() >= manager.get_usage()
+    finally:
+        for db in dbs:
+            db.close()
+        with contextlib.suppress(AttributeError):
+            del RocksDBOptions._wiredesk_as_options
