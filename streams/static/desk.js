@@ -76,9 +76,9 @@
   let lastFresh = null; // when the column was last known to be live (a Date)
 
   function showStale() {
-    // Stale: the worker lost the broker, or the article stream dropped after it was live.
+    // Stale: the worker lost the broker, or the article stream failed after it was live.
     // The column keeps what it showed; a note says since when it is not live.
-    const stale = lastFresh !== null && (brokerLost || streams.articles !== "open");
+    const stale = lastFresh !== null && (brokerLost || streams.articles === "retrying");
     const section = $("feed-section");
     if (!stale) {
       delete section.dataset.stale;
@@ -128,6 +128,46 @@
       $("broker-error-text").textContent = text;
     }
     showStatus();
+    saveSoon(); // lastFresh moved on
+  }
+
+  // ---------------------------------------------------------------- kept across a reload
+  // The column's items (the newest MAX_ITEMS) and when it was last live are kept in this
+  // tab's sessionStorage, so a reload while the broker is lost still shows them, marked
+  // stale. Once the streams answer they send the recent items again; the seen-set drops
+  // the doubles. The streams stay the source: this is only what the tab already showed.
+  const KEPT = "wiredesk.desk.feed";
+  const kept = new Map(); // seen-key -> [kind, data, when (ms)]
+  let saveTimer = null;
+
+  function keep(key, kind, data, when) {
+    kept.set(key, [kind, data, Date.parse(when || "") || 0]);
+    saveSoon();
+  }
+
+  function saveSoon() {
+    if (saveTimer === null) saveTimer = setTimeout(save, 500);
+  }
+
+  function save() {
+    saveTimer = null;
+    const newest = Array.from(kept).sort((a, b) => b[1][2] - a[1][2]).slice(0, MAX_ITEMS);
+    kept.clear();
+    for (const [key, value] of newest) kept.set(key, value);
+    const state = { fresh: lastFresh && lastFresh.toISOString(), items: newest.map(([, v]) => v) };
+    try { sessionStorage.setItem(KEPT, JSON.stringify(state)); } catch (e) { /* full or off: keep nothing */ }
+  }
+
+  function restore() {
+    let state = null;
+    try { state = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (e) { state = null; }
+    if (!state || !Array.isArray(state.items)) return;
+    const fresh = state.fresh ? new Date(state.fresh) : null;
+    if (fresh && !isNaN(fresh)) lastFresh = fresh;
+    for (const [kind, data] of state.items.slice().reverse()) {  // oldest first
+      if (kind === "article") addArticle(data, false);
+      else if (kind === "alert") addAlert(data, false);
+    }
   }
 
   // ---------------------------------------------------------------- live column
@@ -154,6 +194,7 @@
     const key = `a:${a.id}:${a.revision}`;
     if (feed.seen.has(key)) return;
     feed.seen.add(key);
+    keep(key, "article", a, a.processed_at);
     feed.sources.set(a.id, a.source);
     feed.articles += 1;
     const li = h("li", { class: "item article" + (live ? " new" : ""), "data-article": a.id },
@@ -186,6 +227,7 @@
     const key = `x:${alert.id}`;
     if (feed.seen.has(key)) return;
     feed.seen.add(key);
+    keep(key, "alert", alert, alert.emitted_at);
     feed.alerts += 1;
     const source = h("span", { class: "source", title: "source" }, feed.sources.get(alert.article_id) || "…");
     const li = h("li", { class: "item alert" + (live ? " new" : ""), "data-article": alert.article_id },
@@ -223,7 +265,8 @@
     const section = $("results");
     section.hidden = false;
     $("results-title").textContent = title;
-    $("results-body").replaceChildren(...content.flat());
+    // replaceChildren() would print a null (a note left out) as the text "null".
+    $("results-body").replaceChildren(...content.flat().filter((c) => c !== null && c !== undefined));
   }
 
   function notFound(code, body, what) {
@@ -485,6 +528,7 @@
   });
   window.addEventListener("hashchange", route);
 
+  restore();
   connect("articles", "/desk/stream", {
     article: (a) => addArticle(a, feed.ready),
     ready: () => { feed.ready = true; showEmpty(); },

@@ -328,24 +328,36 @@ def test_recent_alerts_come_back_after_a_reload_newest_first(browser: Any, worke
     from playwright.sync_api import expect
 
     _, port = worker
+    wait_for(port, "/speakers/Joseph Votel/quotes", lambda s, b: s == 200, timeout=ARRIVAL_S)
+    raised = [e for e in _feed_until_ready(port, "?recent=25", path="/alerts/stream")
+              if e[0] == "alert"]
+    assert raised
     opened = _open(browser, port)
-    page = opened.page
+    fresh = None
     try:
+        page = opened.page
         alerts = page.locator("#feed li.alert")
         votel = alerts.filter(has_text="votel-quotes")
-        expect(votel.first).to_be_visible(timeout=ARRIVAL_S * 1000)
+        expect(alerts).to_have_count(len(raised), timeout=ARRIVAL_S * 1000)
         # They were raised before this page opened: recent, not new.
         expect(votel.first).not_to_have_class(re.compile(r"\bnew\b"))
-        shown = alerts.count()
         page.reload()
-        expect(votel.first).to_be_visible()
-        expect(alerts).to_have_count(shown)
+        expect(alerts).to_have_count(len(raised))
         expect(page.locator("#feed li.article", has_text=HEADLINE)).to_be_visible()
         whens = _whens(page)
         assert whens == sorted(whens, reverse=True), whens
         assert opened.errors == []
+        # A new tab keeps nothing of the first one's: the alerts come from the topic.
+        fresh = _open(browser, port)
+        expect(fresh.page.locator("#feed li.alert")).to_have_count(len(raised))
+        expect(fresh.page.locator("#feed li.alert", has_text="votel-quotes").first) \
+            .to_be_visible()
+        assert _whens(fresh.page) == sorted(_whens(fresh.page), reverse=True)
+        assert fresh.errors == []
     finally:
         opened.context.close()
+        if fresh is not None:
+            fresh.context.close()
 
 
 def test_the_alert_stream_sends_recent_alerts_then_ready(worker: Any) -> None:
@@ -426,6 +438,11 @@ def test_a_stopped_broker_leaves_the_column_stale_until_it_is_back(
             page.wait_for_timeout(8_000)  # some health checks and stream retries later
             assert items.all_inner_texts() == before  # nothing emptied
             shots(page, "desk-stale.png")
+            # A reload while the broker is away still shows the column, marked stale.
+            page.reload()
+            expect(page.locator("#stale")).to_be_visible(timeout=30_000)
+            expect(items).to_have_count(len(before))
+            assert items.all_inner_texts() == before
         finally:
             start(local_broker, timeout=180)
         expect(page.locator("#stale")).to_be_hidden(timeout=ARRIVAL_S * 1000)
