@@ -137,11 +137,11 @@
   // stale. Once the streams answer they send the recent items again; the seen-set drops
   // the doubles. The streams stay the source: this is only what the tab already showed.
   const KEPT = "wiredesk.desk.feed";
-  const kept = new Map(); // seen-key -> [kind, data, when (ms)]
+  const kept = new Map(); // seen-key -> [kind, data]
   let saveTimer = null;
 
-  function keep(key, kind, data, when) {
-    kept.set(key, [kind, data, Date.parse(when || "") || 0]);
+  function keep(key, kind, data) {
+    kept.set(key, [kind, data]);
     saveSoon();
   }
 
@@ -151,10 +151,12 @@
 
   function save() {
     saveTimer = null;
-    const newest = Array.from(kept).sort((a, b) => b[1][2] - a[1][2]).slice(0, MAX_ITEMS);
-    kept.clear();
-    for (const [key, value] of newest) kept.set(key, value);
-    const state = { fresh: lastFresh && lastFresh.toISOString(), items: newest.map(([, v]) => v) };
+    // In the column's order (ties in time keep their place), only what it still shows.
+    const order = Array.from(feed.list.children, (li) => li.dataset.key).filter((k) => kept.has(k));
+    const items = order.map((k) => kept.get(k));
+    const showing = new Set(order);
+    for (const key of Array.from(kept.keys())) if (!showing.has(key)) kept.delete(key);
+    const state = { fresh: lastFresh && lastFresh.toISOString(), items };
     try { sessionStorage.setItem(KEPT, JSON.stringify(state)); } catch (e) { /* full or off: keep nothing */ }
   }
 
@@ -164,7 +166,7 @@
     if (!state || !Array.isArray(state.items)) return;
     const fresh = state.fresh ? new Date(state.fresh) : null;
     if (fresh && !isNaN(fresh)) lastFresh = fresh;
-    for (const [kind, data] of state.items.slice().reverse()) {  // oldest first
+    for (const [kind, data] of state.items) {  // newest first: each goes below the last
       if (kind === "article") addArticle(data, false);
       else if (kind === "alert") addAlert(data, false);
     }
@@ -194,10 +196,10 @@
     const key = `a:${a.id}:${a.revision}`;
     if (feed.seen.has(key)) return;
     feed.seen.add(key);
-    keep(key, "article", a, a.processed_at);
+    keep(key, "article", a);
     feed.sources.set(a.id, a.source);
     feed.articles += 1;
-    const li = h("li", { class: "item article" + (live ? " new" : ""), "data-article": a.id },
+    const li = h("li", { class: "item article" + (live ? " new" : ""), "data-article": a.id, "data-key": key },
       h("a", { href: articleHref(a.id) },
         h("span", { class: "badge", text: "article" }), a.headline || a.id),
       h("p", { class: "meta" },
@@ -227,10 +229,11 @@
     const key = `x:${alert.id}`;
     if (feed.seen.has(key)) return;
     feed.seen.add(key);
-    keep(key, "alert", alert, alert.emitted_at);
+    keep(key, "alert", alert);
     feed.alerts += 1;
     const source = h("span", { class: "source", title: "source" }, feed.sources.get(alert.article_id) || "…");
-    const li = h("li", { class: "item alert" + (live ? " new" : ""), "data-article": alert.article_id },
+    const li = h("li", { class: "item alert" + (live ? " new" : ""), "data-article": alert.article_id,
+                         "data-key": key },
       h("a", { href: articleHref(alert.article_id, KIND_OF_ALERT[alert.kind], alert.record_id) },
         h("span", { class: "badge", text: `alert · ${alert.rule_id}` }), alert.headline || alert.article_id,
         h("span", { class: "what", text: alertSummary(alert) })),
