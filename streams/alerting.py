@@ -95,10 +95,16 @@ class AlertStream(View):
             return self.json({"error": "bad_request",
                               "message": "from is latest or beginning"}, status=400)
         topic = full_name(settings, ALERTS)
+        # With ?recent= the partitions are sought before the first fetch counts; a first
+        # fetch from the end would wait out fetch_max_wait_ms (~1 s before the recent
+        # alerts showed), one from the beginning answers at once and is thrown away, so
+        # it starts there and reads at most 64 KiB a partition (alerts are ~1 KiB).
+        early = start == "beginning" or recent is not None
         consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers,
                                     group_id=None, enable_auto_commit=False,
-                                    auto_offset_reset="earliest" if start == "beginning"
-                                    else "latest")
+                                    auto_offset_reset="earliest" if early else "latest",
+                                    max_partition_fetch_bytes=64 * 1024 if recent is not None
+                                    else 1024 * 1024)
         await consumer.start()
         response = aioweb.StreamResponse(headers={
             "Content-Type": "text/event-stream", "Cache-Control": "no-cache",
