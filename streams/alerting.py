@@ -4,7 +4,11 @@ Both read ``wiredesk.alerts.v1`` with aiokafka consumers of their own, so a
 slow client or a dead webhook never slows the agents. The stream joins no
 consumer group: it starts at the end of the topic (``?from=beginning`` for
 all that is kept), or where a ``Last-Event-ID`` says (every event id is the
-next offset of each partition). The webhook dispatcher joins the group
+next offset of each partition). ``?recent=N`` starts at the ``N`` newest
+alerts of each partition instead and sends ``event: ready`` once it has
+caught up with what the topic held: this is how the desk page gets its
+recent alerts back after a reload (see :class:`AlertStream`). The webhook
+dispatcher joins the group
 ``<app id>-webhooks`` (each alert to one worker) and hands each alert whose
 rule has a ``webhook`` to :class:`~streams.alert_delivery.WebhookSender`.
 """
@@ -23,6 +27,7 @@ from faust.web import Request, Response, View
 from agents.alerts import alert_rules
 from streams.alert_delivery import WebhookSender, format_event_id, resume_positions, sse_event
 from streams.app import app, settings
+from streams.desk_feed import READY, caught_up, start_positions
 from streams.metrics import ALERTS_DELIVERED, ALERTS_FAILED, labelled
 from streams.topics import ALERTS, full_name
 
@@ -30,6 +35,8 @@ __all__ = ["ActiveRules", "AlertStream", "WebhookStatus", "sender", "webhook_dis
 
 logger = logging.getLogger(__name__)
 KEEPALIVE_S = 15.0
+#: Most alerts per partition ``?recent=`` may ask for.
+RECENT_MAX = 1000
 sender = WebhookSender()
 _webhook_state: dict[str, Any] = {"assigned": 0}
 
@@ -44,14 +51,44 @@ async def _assigned(consumer: AIOKafkaConsumer, timeout: float = 10.0) -> set[An
     return set(consumer.assignment())
 
 
+def _recent(query: Any) -> tuple[int | None, str | None]:
+    """``?recent=`` as ``(count, None)``, ``(None, None)`` when absent, else ``(None, problem)``."""
+    text = query.get("recent")
+    if text is None:
+        return None, None
+    try:
+        recent = int(text)
+    except ValueError:
+        recent = -1
+    if not 0 <= recent <= RECENT_MAX:
+        return None, f"recent is a whole number from 0 to {RECENT_MAX}"
+    return recent, None
+
+
 @app.page("/alerts/stream")
 class AlertStream(View):
-    """Alerts as server-sent events; ``?rule=a,b`` filters, ``Last-Event-ID`` resumes."""
+    """Alerts as server-sent events; ``?rule=a,b`` filters, ``Last-Event-ID`` resumes.
+
+    ``?recent=N`` first sends the ``N`` newest alerts of each partition (before the
+    ``rule`` filter), then ``event: ready``, then each new alert; the desk page
+    uses it to show the recent alerts again after a reload and sorts them newest
+    first by ``emitted_at``. Why read them back from the topic and not keep a
+    table of recent alerts: the topic already holds every worker's alerts in
+    order, and seeking each partition to ``end - N`` reads at most ``N`` messages
+    a partition however long the history grows (flat cost), while nothing is held
+    in the worker's memory between requests (a table would add a changelog, a
+    write per alert and state to restore, for the same answer). And why in the
+    stream and not a separate JSON endpoint: one consumer reads the recent
+    alerts and then the new ones from the same positions, so an alert raised
+    between a page's two requests is neither lost nor shown twice.
+    """
 
     async def get(self, request: Request) -> Response:
         raw: Any = request  # faust's aiohttp driver hands us aiohttp's request
         rules = {r for value in raw.query.getall("rule", []) for r in value.split(",") if r}
         positions, problem = resume_positions(raw.headers, raw.query)
+        recent, bad_recent = _recent(raw.query)
+        problem = problem or bad_recent
         if problem:
             return self.json({"error": "bad_request", "message": problem}, status=400)
         start = raw.query.get("from", "latest")
@@ -59,10 +96,16 @@ class AlertStream(View):
             return self.json({"error": "bad_request",
                               "message": "from is latest or beginning"}, status=400)
         topic = full_name(settings, ALERTS)
+        # With ?recent= the partitions are sought before the first fetch counts; a first
+        # fetch from the end would wait out fetch_max_wait_ms (~1 s before the recent
+        # alerts showed), one from the beginning answers at once and is thrown away, so
+        # it starts there and reads at most 64 KiB a partition (alerts are ~1 KiB).
+        early = start == "beginning" or recent is not None
         consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers,
                                     group_id=None, enable_auto_commit=False,
-                                    auto_offset_reset="earliest" if start == "beginning"
-                                    else "latest")
+                                    auto_offset_reset="earliest" if early else "latest",
+                                    max_partition_fetch_bytes=64 * 1024 if recent is not None
+                                    else 1024 * 1024)
         await consumer.start()
         response = aioweb.StreamResponse(headers={
             "Content-Type": "text/event-stream", "Cache-Control": "no-cache",
@@ -70,16 +113,31 @@ class AlertStream(View):
         writing = False  # an alert was being written when the client went away
         try:
             offsets: dict[int, int] = {}
-            for tp in await _assigned(consumer):
+            tps = await _assigned(consumer)
+            ends: dict[int, int] | None = None
+            if recent is not None:
+                ends = {tp.partition: o for tp, o in (await consumer.end_offsets(tps)).items()}
+            if positions is None and recent is not None and ends is not None:
+                firsts = {tp.partition: o
+                          for tp, o in (await consumer.beginning_offsets(tps)).items()}
+                positions = start_positions(firsts, ends, recent)
+            for tp in tps:
                 if positions is not None:  # a partition new since the id: from its start
                     consumer.seek(tp, positions.get(tp.partition, 0))
                 offsets[tp.partition] = await consumer.position(tp)  # fixed before we answer
             await response.prepare(raw)
             await response.write(b"retry: 2000\n: streaming " + topic.encode() + b"\n\n")
+            ready = ends is None  # no ready event unless ?recent= asked for one
             while True:
-                batch = await consumer.getmany(timeout_ms=int(KEEPALIVE_S * 1000))
+                if not ready and ends is not None and caught_up(
+                        {tp.partition: await consumer.position(tp) for tp in tps}, ends):
+                    ready = True
+                    await response.write(READY)
+                wait = KEEPALIVE_S if ready else 1.0
+                batch = await consumer.getmany(timeout_ms=int(wait * 1000))
                 if not batch:
-                    await response.write(b": keep-alive\n\n")
+                    if ready:
+                        await response.write(b": keep-alive\n\n")
                     continue
                 for tp, messages in batch.items():
                     for m in messages:

@@ -2,10 +2,12 @@
 
 The page is plain HTML, CSS and JavaScript shipped in ``streams/static/``
 (package data, no build step) and talks only to this worker: ``/desk/stream``
-and ``/alerts/stream`` (server-sent events) for the live column, the table
-API (``/speakers/…``, ``/entities/…``, ``/places/…``,
-``/articles/{id}/annotated``) for searches and the article view, and
-``/health`` for the broker-lost state. A Content-Security-Policy of
+and ``/alerts/stream?recent=`` (server-sent events, each starting with its
+recent items, so a reload shows them again) for the live column, the table
+API (``/speakers/…``, ``/entities/…`` and ``/entities/…/daily`` for the chart,
+``/places/…``, ``/articles/{id}/annotated``) for searches and the article
+view, and ``/health`` for the broker-lost state (the column then stays, marked
+stale). A Content-Security-Policy of
 ``'self'`` makes the browser refuse anything from elsewhere.
 """
 

@@ -134,6 +134,10 @@ OPENAPI: dict[str, Any] = {
             "parameters": [
                 _param("rule", "query", "Only these rule ids (comma-separated or repeated)",
                        required=False),
+                {"name": "recent", "in": "query", "required": False,
+                 "description": "First the N newest alerts of each partition (0-1000), then "
+                                "`event: ready`, then each new alert (the desk page's reload).",
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 1000}},
                 {"name": "from", "in": "query", "required": False,
                  "description": "latest (default) or beginning.",
                  "schema": {"type": "string", "enum": ["latest", "beginning"]}},

@@ -1,12 +1,16 @@
 // wiredesk desk page: plain JavaScript, no library, no build step.
-// Data: /desk/stream and /alerts/stream (server-sent events) feed the live column;
+// Data: /desk/stream and /alerts/stream?recent= (server-sent events) feed the live
+// column, each first with its recent items (so a reload shows them again);
 // the table API answers the searches and /articles/{id}/annotated the article view;
-// /health tells whether the worker still reaches the broker. Every text from the
-// worker goes into the page through textContent, never as HTML.
+// /health tells whether the worker still reaches the broker (while it does not, the
+// column keeps what it showed, marked stale). Every text from the worker goes into
+// the page through textContent, never as HTML; a missing value shows as "–".
 "use strict";
 
 (function () {
   const MAX_ITEMS = 200;
+  const RECENT_ALERTS = 25; // per partition of the alerts topic, on (re)load
+  const CHART_DAYS = 60; // the entity chart's window, ending on its last day
   const HEALTH_EVERY_MS = 5000;
   const KIND_OF_ALERT = { quotes: "quote", figures: "figure", entities: "entity", events: "event" };
   const $ = (id) => document.getElementById(id);
@@ -62,13 +66,33 @@
   }
 
   const seg = (text) => encodeURIComponent(text.trim());
+  // What the page prints for a value: never "null" or "undefined".
+  const shown = (v) => (v === null || v === undefined || v === "" ? "–" : String(v));
 
   // ---------------------------------------------------------------- status and health
   const status = $("status");
   const streams = { articles: "connecting", alerts: "connecting" };
   let brokerLost = false;
+  let lastFresh = null; // when the column was last known to be live (a Date)
+
+  function showStale() {
+    // Stale: the worker lost the broker, or the article stream failed after it was live.
+    // The column keeps what it showed; a note says since when it is not live.
+    const stale = lastFresh !== null && (brokerLost || streams.articles === "retrying");
+    const section = $("feed-section");
+    if (!stale) {
+      delete section.dataset.stale;
+      $("stale").hidden = true;
+      return;
+    }
+    section.dataset.stale = "true";
+    $("stale").hidden = false;
+    $("stale-since").replaceChildren(clock(lastFresh.toISOString()));
+  }
 
   function showStatus() {
+    if (!brokerLost && streams.articles === "open") lastFresh = new Date();
+    showStale();
     const counts = `${feed.articles} article${feed.articles === 1 ? "" : "s"}, ` +
                    `${feed.alerts} alert${feed.alerts === 1 ? "" : "s"}`;
     if (brokerLost) {
@@ -104,10 +128,53 @@
       $("broker-error-text").textContent = text;
     }
     showStatus();
+    saveSoon(); // lastFresh moved on
+  }
+
+  // ---------------------------------------------------------------- kept across a reload
+  // The column's items (the newest MAX_ITEMS) and when it was last live are kept in this
+  // tab's sessionStorage, so a reload while the broker is lost still shows them, marked
+  // stale. Once the streams answer they send the recent items again; the seen-set drops
+  // the doubles. The streams stay the source: this is only what the tab already showed.
+  const KEPT = "wiredesk.desk.feed";
+  const kept = new Map(); // seen-key -> [kind, data]
+  let saveTimer = null;
+
+  function keep(key, kind, data) {
+    kept.set(key, [kind, data]);
+    saveSoon();
+  }
+
+  function saveSoon() {
+    if (saveTimer === null) saveTimer = setTimeout(save, 500);
+  }
+
+  function save() {
+    saveTimer = null;
+    // In the column's order (ties in time keep their place), only what it still shows.
+    const order = Array.from(feed.list.children, (li) => li.dataset.key).filter((k) => kept.has(k));
+    const items = order.map((k) => kept.get(k));
+    const showing = new Set(order);
+    for (const key of Array.from(kept.keys())) if (!showing.has(key)) kept.delete(key);
+    const state = { fresh: lastFresh && lastFresh.toISOString(), items };
+    try { sessionStorage.setItem(KEPT, JSON.stringify(state)); } catch (e) { /* full or off: keep nothing */ }
+  }
+
+  function restore() {
+    let state = null;
+    try { state = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (e) { state = null; }
+    if (!state || !Array.isArray(state.items)) return;
+    const fresh = state.fresh ? new Date(state.fresh) : null;
+    if (fresh && !isNaN(fresh)) lastFresh = fresh;
+    for (const [kind, data] of state.items) {  // newest first: each goes below the last
+      if (kind === "article") addArticle(data, false);
+      else if (kind === "alert") addAlert(data, false);
+    }
   }
 
   // ---------------------------------------------------------------- live column
-  const feed = { list: $("feed"), seen: new Set(), sources: new Map(), articles: 0, alerts: 0, ready: false };
+  const feed = { list: $("feed"), seen: new Set(), sources: new Map(), articles: 0, alerts: 0,
+                 ready: false, alertsReady: false };
 
   function showEmpty() {
     $("empty").hidden = !(feed.ready && feed.list.children.length === 0);
@@ -129,9 +196,10 @@
     const key = `a:${a.id}:${a.revision}`;
     if (feed.seen.has(key)) return;
     feed.seen.add(key);
+    keep(key, "article", a);
     feed.sources.set(a.id, a.source);
     feed.articles += 1;
-    const li = h("li", { class: "item article" + (live ? " new" : ""), "data-article": a.id },
+    const li = h("li", { class: "item article" + (live ? " new" : ""), "data-article": a.id, "data-key": key },
       h("a", { href: articleHref(a.id) },
         h("span", { class: "badge", text: "article" }), a.headline || a.id),
       h("p", { class: "meta" },
@@ -151,7 +219,7 @@
     switch (alert.kind) {
       case "quotes": return `${r.speaker || "unattributed"}: “${r.text || ""}”`;
       case "figures": return `${r.text || ""}${r.unit ? ` (${r.unit})` : ""}`;
-      case "entities": return `${r.name || ""} (${r.type || ""})`;
+      case "entities": return `${r.name || ""}${r.type ? ` (${r.type})` : ""}`;
       case "events": return `${r.type || ""}: ${r.trigger || ""}${r.place ? ` at ${r.place}` : ""}`;
       default: return alert.kind || "";
     }
@@ -161,9 +229,11 @@
     const key = `x:${alert.id}`;
     if (feed.seen.has(key)) return;
     feed.seen.add(key);
+    keep(key, "alert", alert);
     feed.alerts += 1;
     const source = h("span", { class: "source", title: "source" }, feed.sources.get(alert.article_id) || "…");
-    const li = h("li", { class: "item alert" + (live ? " new" : ""), "data-article": alert.article_id },
+    const li = h("li", { class: "item alert" + (live ? " new" : ""), "data-article": alert.article_id,
+                         "data-key": key },
       h("a", { href: articleHref(alert.article_id, KIND_OF_ALERT[alert.kind], alert.record_id) },
         h("span", { class: "badge", text: `alert · ${alert.rule_id}` }), alert.headline || alert.article_id,
         h("span", { class: "what", text: alertSummary(alert) })),
@@ -198,7 +268,8 @@
     const section = $("results");
     section.hidden = false;
     $("results-title").textContent = title;
-    $("results-body").replaceChildren(...content.flat());
+    // replaceChildren() would print a null (a note left out) as the text "null".
+    $("results-body").replaceChildren(...content.flat().filter((c) => c !== null && c !== undefined));
   }
 
   function notFound(code, body, what) {
@@ -207,6 +278,8 @@
   }
 
   function resolvedNote(asked, got) {
+    // Only when the worker answered with another name than the one typed.
+    if (got === null || got === undefined || got === "") return null;
     return asked.trim().toLowerCase() !== String(got).toLowerCase()
       ? h("p", { class: "hint", text: `“${asked.trim()}” is ${got}.` }) : null;
   }
@@ -214,7 +287,7 @@
   async function searchSpeaker(name) {
     const { status: code, body } = await getJson(`/speakers/${seg(name)}/quotes?limit=100`);
     if (code !== 200) return showResults(`Quotes by ${name.trim()}`, notFound(code, body, "quotes"));
-    showResults(`Quotes by ${body.speaker} (${body.total})`, resolvedNote(name, body.speaker),
+    showResults(`Quotes by ${body.speaker || name.trim()} (${body.total})`, resolvedNote(name, body.speaker),
       h("ul", { class: "quotes" }, body.items.map((q) => h("li", {},
         h("a", { href: articleHref(q.article_id, "quote", q.id) }, h("q", { text: q.text })),
         " ", h("span", { class: "hint", text: [q.kind, q.cue, q.day].filter(Boolean).join(" · ") })))));
@@ -223,14 +296,72 @@
   async function searchEntity(name) {
     const { status: code, body } = await getJson(`/entities/${seg(name)}`);
     if (code !== 200) return showResults(`Entity ${name.trim()}`, notFound(code, body, "entity"));
-    const rows = [["type", body.type], ["also called", (body.aliases || []).join(", ") || "–"],
+    const entity = body.name || name.trim();
+    const rows = [["type", body.type], ["also called", (body.aliases || []).join(", ")],
                   ["mentions", body.mentions], ["articles", body.articles],
-                  ["first seen", body.first_seen || "–"], ["last seen", body.last_seen || "–"]];
-    showResults(body.name, resolvedNote(name, body.name),
-      h("dl", { class: "entity" }, rows.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: String(v) })])),
+                  ["first seen", body.first_seen], ["last seen", body.last_seen]];
+    const chart = h("figure", { class: "daily", "aria-busy": "true" },
+      h("figcaption", { text: "Mentions per day" }));
+    showResults(entity, resolvedNote(name, entity),
+      h("dl", { class: "entity" }, rows.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: shown(v) })])),
+      chart,
       h("p", {}, h("button", { type: "button",
-        onclick: () => { $("speaker").value = body.name; searchSpeaker(body.name); } },
-        `Quotes by ${body.name}`)));
+        onclick: () => { $("speaker").value = entity; searchSpeaker(entity); } },
+        `Quotes by ${entity}`)));
+    const daily = await getJson(`/entities/${seg(entity)}/daily`).catch(() => ({}));
+    chart.removeAttribute("aria-busy");
+    if (daily.status === 200 && daily.body && daily.body.daily) {
+      chart.append(...[dailyChart(entity, daily.body.daily)].flat());
+    } else {
+      chart.append(h("p", { class: "hint", text: "No daily counts." }));
+    }
+  }
+
+  // ---------------------------------------------------------------- entity chart
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+    el.append(...children);
+    return el;
+  }
+
+  function dailyChart(entity, daily) {
+    // Bars for the CHART_DAYS days ending on the entity's last day (days without a
+    // mention are zero), drawn as inline SVG: no chart library, nothing from elsewhere.
+    const counts = new Map(Object.entries(daily).filter(([d]) => /^\d{4}-\d{2}-\d{2}$/.test(d)));
+    const known = Array.from(counts.keys()).sort();
+    if (!known.length) return h("p", { class: "hint", text: "No dated mentions." });
+    const DAY = 86400000;
+    const last = Date.parse(`${known[known.length - 1]}T00:00:00Z`);
+    const first = Math.max(Date.parse(`${known[0]}T00:00:00Z`), last - (CHART_DAYS - 1) * DAY);
+    const days = [];
+    for (let t = first; t <= last; t += DAY) {
+      const d = new Date(t).toISOString().slice(0, 10);
+      days.push([d, Number(counts.get(d)) || 0]);
+    }
+    const peak = days.reduce((best, day) => (day[1] > best[1] ? day : best), days[0]);
+    const width = 320, height = 64, gap = 1;
+    const bar = Math.max(2, Math.min(24, Math.floor(width / days.length) - gap));
+    const total = days.reduce((sum, [, n]) => sum + n, 0);
+    const label = `${entity}: ${total} mention${total === 1 ? "" : "s"} over ${days.length} ` +
+                  `day${days.length === 1 ? "" : "s"} to ${days[days.length - 1][0]}, ` +
+                  `most on ${peak[0]} (${peak[1]})`;
+    const chart = svg("svg", { class: "bars", role: "img", "aria-label": label,
+                               viewBox: `0 0 ${days.length * (bar + gap)} ${height}`,
+                               width: Math.min(width, days.length * (bar + gap)), height,
+                               preserveAspectRatio: "none" },
+      svg("title", {}, label),
+      ...days.map(([d, n], i) => {
+        const tall = n ? Math.max(2, Math.round((n / peak[1]) * (height - 2))) : 1;
+        return svg("rect", { class: n ? "bar" : "bar zero", x: i * (bar + gap), y: height - tall,
+                             width: bar, height: tall, "data-day": d, "data-count": n },
+          svg("title", {}, `${d}: ${n} mention${n === 1 ? "" : "s"}`));
+      }));
+    return [chart, h("p", { class: "hint axis" },
+      h("span", { text: days[0][0] }), h("span", { text: `peak ${peak[1]}` }),
+      h("span", { text: days[days.length - 1][0] }))];
   }
 
   async function searchPlace(place, when) {
@@ -400,11 +531,15 @@
   });
   window.addEventListener("hashchange", route);
 
+  restore();
   connect("articles", "/desk/stream", {
     article: (a) => addArticle(a, feed.ready),
     ready: () => { feed.ready = true; showEmpty(); },
   });
-  connect("alerts", "/alerts/stream", { alert: (a) => addAlert(a, true) });
+  connect("alerts", `/alerts/stream?recent=${RECENT_ALERTS}`, {
+    alert: (a) => addAlert(a, feed.alertsReady),
+    ready: () => { feed.alertsReady = true; },
+  });
   checkHealth();
   setInterval(checkHealth, HEALTH_EVERY_MS);
   route();

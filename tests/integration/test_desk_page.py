@@ -6,7 +6,12 @@ with ``wiredesk ingest``, as the empty state says. The page must show the
 article arriving live, open it with Mustafa Bali's two direct quotes marked in
 the text, answer "Daesh" with the Islamic State, work by keyboard and at phone
 width, show the broker-lost state, and fetch nothing from anywhere but the
-worker; the feed behind it must resume from an event id. Screenshots go to
+worker; the feed behind it must resume from an event id. The page keeps what
+it showed: the recent alerts come back after a reload (read from the alerts
+topic), an entity search prints no "null" and draws the entity's daily
+mentions, and when the session's broker is really stopped (the module's last
+test) the live column stays, marked stale, and comes back live when the broker
+is started again. Screenshots go to
 ``test-output/desk/`` (git-ignored) and the test's tmp dir; the README's
 ``docs/desk.png`` is a copy of ``desk-1280.png``. Playwright is imported inside
 the tests, so a machine without it skips (or, under CI, fails) in the
@@ -29,6 +34,7 @@ from typing import Any
 import orjson
 import pytest
 
+from streams.broker import BrokerConfig, start, stop
 from streams.settings import Settings
 from streams.topics import ensure_topics
 from tests.conftest import SEED
@@ -39,6 +45,8 @@ from tests.integration.workers import ROOT, new_deployment, running_worker
 pytestmark = pytest.mark.integration
 
 HEADLINE = "Islamic State Strikes Back in Last Stand at Baghuz"
+LATER = ROOT / "tests" / "fixtures" / "articles" / "geneva_talks.txt"
+LATER_HEADLINE = "Sudan Talks Resume in Geneva as Fighting Rages in Darfur"
 OUTPUT = ROOT / "test-output" / "desk"
 ARRIVAL_S = 120  # ingest to the page, on a busy 2-core machine
 RULES = """
@@ -274,9 +282,10 @@ def test_a_lost_broker_and_a_silent_worker_are_shown(browser: Any, worker: Any) 
         opened.context.close()
 
 
-def _feed_until_ready(port: int, query: str = "", **headers: str) -> list[tuple[str, str, Any]]:
-    """(event, id, data) of /desk/stream up to and including its ``ready`` event."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/desk/stream{query}",
+def _feed_until_ready(port: int, query: str = "", path: str = "/desk/stream",
+                      **headers: str) -> list[tuple[str, str, Any]]:
+    """(event, id, data) of an event stream up to and including its ``ready`` event."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}{query}",
                                      headers=headers)
     events: list[tuple[str, str, Any]] = []
     fields: dict[str, str] = {}
@@ -308,3 +317,146 @@ def test_the_feed_sends_recent_articles_then_ready_and_resumes(worker: Any) -> N
     assert _feed_until_ready(port, "?recent=0") == [("ready", "", {})]
     assert get(port, "/desk/stream", recent="many")[0] == 400
     assert get(port, "/desk/stream", last_event_id="x")[0] == 400
+
+
+def _whens(page: Any) -> list[int]:
+    return [int(w) for w in page.eval_on_selector_all(
+        "#feed li", "items => items.map((li) => li.dataset.when)")]
+
+
+def test_recent_alerts_come_back_after_a_reload_newest_first(browser: Any, worker: Any) -> None:
+    from playwright.sync_api import expect
+
+    _, port = worker
+    wait_for(port, "/speakers/Joseph Votel/quotes", lambda s, b: s == 200, timeout=ARRIVAL_S)
+    raised = [e for e in _feed_until_ready(port, "?recent=25", path="/alerts/stream")
+              if e[0] == "alert"]
+    assert raised
+    opened = _open(browser, port)
+    fresh = None
+    try:
+        page = opened.page
+        alerts = page.locator("#feed li.alert")
+        votel = alerts.filter(has_text="votel-quotes")
+        expect(alerts).to_have_count(len(raised), timeout=ARRIVAL_S * 1000)
+        # They were raised before this page opened: recent, not new.
+        expect(votel.first).not_to_have_class(re.compile(r"\bnew\b"))
+        page.reload()
+        expect(alerts).to_have_count(len(raised))
+        expect(page.locator("#feed li.article", has_text=HEADLINE)).to_be_visible()
+        whens = _whens(page)
+        assert whens == sorted(whens, reverse=True), whens
+        assert opened.errors == []
+        # A new tab keeps nothing of the first one's: the alerts come from the topic.
+        fresh = _open(browser, port)
+        expect(fresh.page.locator("#feed li.alert")).to_have_count(len(raised))
+        expect(fresh.page.locator("#feed li.alert", has_text="votel-quotes").first) \
+            .to_be_visible()
+        assert _whens(fresh.page) == sorted(_whens(fresh.page), reverse=True)
+        assert fresh.errors == []
+    finally:
+        opened.context.close()
+        if fresh is not None:
+            fresh.context.close()
+
+
+def test_the_alert_stream_sends_recent_alerts_then_ready(worker: Any) -> None:
+    _, port = worker
+    first = _feed_until_ready(port, "?recent=3", path="/alerts/stream")
+    assert first[-1] == ("ready", "", {})
+    alerts = [e for e in first if e[0] == "alert"]
+    assert alerts and all(e[2]["rule_id"] in ("votel-quotes", "syria-explosions")
+                          for e in alerts)
+    assert len(alerts) <= 3 * 2  # at most three of each of the two partitions
+    filtered = _feed_until_ready(port, "?recent=1000&rule=votel-quotes", path="/alerts/stream")
+    assert {e[2]["rule_id"] for e in filtered if e[0] == "alert"} == {"votel-quotes"}
+    assert _feed_until_ready(port, "?recent=5", path="/alerts/stream",
+                             **{"Last-Event-ID": alerts[-1][1]})[-1][0] == "ready"
+    assert get(port, "/alerts/stream", recent="many")[0] == 400
+    assert get(port, "/alerts/stream", recent="5000")[0] == 400
+
+
+def test_an_entity_search_shows_its_daily_mentions_and_no_null(browser: Any, worker: Any,
+                                                                shots: Any) -> None:
+    from playwright.sync_api import expect
+
+    _, port = worker
+    wait_for(port, "/entities/Islamic State", lambda s, b: s == 200, timeout=ARRIVAL_S)
+    daily = get(port, "/entities/Islamic State/daily")[1]["daily"]
+    opened = _open(browser, port)
+    page = opened.page
+    try:
+        for typed in ("Islamic State", "islamic state", "Daesh"):  # canonical, case, alias
+            page.fill("#entity", typed)
+            page.press("#entity", "Enter")
+            expect(page.locator("#results-title")).to_have_text("Islamic State")
+            bars = page.locator("#results-body svg.bars rect.bar:not(.zero)")
+            expect(bars).to_have_count(len(daily))
+            for day, count in daily.items():
+                bar = page.locator(f'#results-body rect[data-day="{day}"]')
+                expect(bar).to_have_attribute("data-count", str(count))
+            expect(page.locator("#results-body svg.bars")).to_have_attribute(
+                "aria-label", re.compile(r"^Islamic State: \d+ mentions? over \d+ days?"))
+            hint = page.locator("#results-body > p.hint")
+            if typed == "Daesh":
+                expect(hint).to_have_text("“Daesh” is Islamic State.")
+            else:
+                expect(hint).to_have_count(0)
+            text = page.locator("body").inner_text()
+            assert not re.search(r"\b(null|undefined|NaN)\b", text), text
+        shots(page, "desk-entity-chart.png", full_page=True)
+        assert opened.errors == []
+    finally:
+        opened.context.close()
+
+
+def test_a_stopped_broker_leaves_the_column_stale_until_it_is_back(
+        browser: Any, worker: Any, local_broker: BrokerConfig | None, shots: Any) -> None:
+    """Stops the session's real broker: the module's last test, it starts it again."""
+    from playwright.sync_api import expect
+
+    if local_broker is None:
+        pytest.skip("the broker is WIREDESK_BROKER_URL's, not this session's to stop")
+    dep, port = worker
+    opened = _open(browser, port)
+    page = opened.page
+    try:
+        items = page.locator("#feed li")
+        expect(page.locator("#feed li.article", has_text=HEADLINE)).to_be_visible()
+        expect(page.locator("#feed li.alert").first).to_be_visible()
+        expect(page.locator("#status")).to_have_attribute("data-state", "live")
+        expect(page.locator("#stale")).to_be_hidden()
+        before = items.all_inner_texts()
+        assert stop(local_broker)
+        try:
+            stale = page.locator("#stale")
+            expect(stale).to_be_visible(timeout=60_000)
+            expect(page.locator("#feed-section")).to_have_attribute("data-stale", "true")
+            expect(stale.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-"))
+            expect(page.locator("#status")).to_have_attribute("data-state", "error")
+            expect(page.locator("#broker-error")).to_be_visible()
+            page.wait_for_timeout(8_000)  # some health checks and stream retries later
+            assert items.all_inner_texts() == before  # nothing emptied
+            shots(page, "desk-stale.png")
+            # A reload while the broker is away still shows the column, marked stale.
+            page.reload()
+            expect(page.locator("#stale")).to_be_visible(timeout=30_000)
+            expect(items).to_have_count(len(before))
+            assert items.all_inner_texts() == before
+        finally:
+            start(local_broker, timeout=180)
+        expect(page.locator("#stale")).to_be_hidden(timeout=ARRIVAL_S * 1000)
+        expect(page.locator("#feed-section")).not_to_have_attribute("data-stale", "true")
+        expect(page.locator("#status")).to_have_attribute("data-state", "live")
+        assert items.all_inner_texts()[-len(before):] == before
+        # Live again: an article ingested now arrives in the same page.
+        ingest = subprocess.run([sys.executable, "-m", "streams.cli", "ingest", str(LATER)],
+                                cwd=ROOT, env=dep.env(), capture_output=True, text=True,
+                                timeout=120)
+        assert ingest.returncode == 0, ingest.stderr
+        later = page.locator("#feed li.article", has_text=LATER_HEADLINE)
+        expect(later).to_be_visible(timeout=ARRIVAL_S * 1000)
+        expect(later).to_have_class(re.compile(r"\bnew\b"))
+        assert opened.errors == []
+    finally:
+        opened.context.close()
