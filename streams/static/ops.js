@@ -54,7 +54,11 @@ function draw(panelId, t, lines, unit, emptyText) {
     const color = COLORS[i % COLORS.length];
     let points = [];
     const flush = () => {
-      if (points.length) svg.append(el("polyline", {points: points.join(" "), stroke: color}));
+      if (points.length > 1) svg.append(el("polyline", {points: points.join(" "), stroke: color}));
+      else if (points.length) {  // one sample between gaps: a dot, not an invisible line
+        const [cx, cy] = points[0].split(",");
+        svg.append(el("circle", {cx, cy, r: 3, fill: color}));
+      }
       points = [];
     };
     lines[name].forEach((v, k) => {

@@ -97,7 +97,7 @@ def test_the_throughput_and_lag_panels_move_as_articles_flow(worker: Any, tmp_pa
                 "enrich", 0) >= n, timeout=FLOW_S)
             expect(page.locator("#throughput .legend li[data-name='enrich']")).to_be_attached()
             expect(page.locator("#lag .legend li[data-name$='articles.raw.v1']")).to_be_attached()
-            expect(page.locator("#throughput polyline").first).to_be_attached()
+            expect(page.locator("#throughput :is(polyline, circle)").first).to_be_attached()
             expect(page.locator("#latency .legend li[data-name='p50']")).to_be_attached()
             page.wait_for_function(
                 "() => Number(document.querySelector('#latency').dataset.peak) > 0",
@@ -108,6 +108,8 @@ def test_the_throughput_and_lag_panels_move_as_articles_flow(worker: Any, tmp_pa
             scraped = sum(float(line.rsplit(" ", 1)[1]) for line in _scrape(port)
                           if line.startswith('wiredesk_stage_processed_total{stage="enrich"'))
             assert status == 200 and scraped >= data["totals"]["processed"]["enrich"] >= n
+            # Caught up: the page says so (and the screenshot shows the whole burst).
+            expect(page.locator("#totals")).to_contain_text("lag now 0.", timeout=FLOW_S * 1000)
             OUTPUT.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(OUTPUT / "ops-1280.png"), full_page=True)
             (tmp_path / "ops-1280.png").write_bytes((OUTPUT / "ops-1280.png").read_bytes())
