@@ -117,6 +117,19 @@ def test_the_throughput_and_lag_panels_move_as_articles_flow(worker: Any, tmp_pa
             assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in asked), asked
         finally:
             context.close()
+        # At phone width: one column, nothing wider than the screen.
+        phone = browser.new_context(viewport={"width": 375, "height": 800},
+                                    reduced_motion="reduce")
+        try:
+            small = phone.new_page()
+            small.goto(f"http://127.0.0.1:{port}/ops")
+            expect(small.locator("#status")).to_have_attribute("data-state", "live",
+                                                               timeout=20_000)
+            expect(small.locator("#throughput polyline").first).to_be_attached(timeout=20_000)
+            assert small.evaluate("document.documentElement.scrollWidth") <= 375
+            small.screenshot(path=str(OUTPUT / "ops-375.png"), full_page=True)
+        finally:
+            phone.close()
 
 
 
