@@ -169,6 +169,7 @@ demo() {
   the desk page:    http://127.0.0.1:$PORT/      (live column, articles marked up, searches)
   health and lag:   curl http://127.0.0.1:$PORT/health
   metrics:          curl http://127.0.0.1:$PORT/metrics   (Prometheus)
+  operations:       http://127.0.0.1:$PORT/ops   (throughput, lag, latency, dead letters)
   alerts:           $BIN/wiredesk alerts tail --from-beginning   (rules: $RULES)
   any topic:        $BIN/wiredesk tail quotes.v1      (events.v1, figures.v1, entities.v1, articles.v1)
   dead letters:     $BIN/wiredesk dlq list

@@ -69,7 +69,8 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         producer_linger_ms=1,
         autodiscover=["agents.streaming", "agents.views", "agents.alerts",
-                      "streams.web", "streams.http_ingest", "streams.alerting", "streams.desk"],
+                      "streams.web", "streams.http_ingest", "streams.alerting", "streams.desk",
+                      "streams.ops"],
         origin="streams.app",
     )
 

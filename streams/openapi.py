@@ -154,6 +154,30 @@ OPENAPI: dict[str, Any] = {
                               [], {"type": "object", "properties": {
                                   "total": {"type": "integer"}, "rules": {"type": "array"}}},
                               not_found=False),
+        "/ops": {"get": {"summary": "The operations view (HTML): throughput, lag, latency "
+                                    "percentiles and dead letters, drawn from /ops/data",
+                         "responses": {"200": {"description": "The page", "content": {
+                             "text/html": {"schema": {"type": "string"}}}}}}},
+        "/ops/assets/{name}": {"get": {
+            "summary": "The operations view's stylesheet and script",
+            "parameters": [_param("name", "path", "ops.css or ops.js")],
+            "responses": {"200": {"description": "The file"},
+                          "404": {"description": "No such asset", "content": {
+                              "application/json": {"schema": _ERROR}}}}}},
+        "/ops/data": _get(
+            "The operations view's series: samples of this worker's own /metrics objects "
+            "(every 2 s, the last 10 minutes): t (seconds before now), throughput per stage "
+            "(messages/s over 10 s), lag per topic, received-to-output latency p50/p95/p99 "
+            "(seconds over 60 s, null when nothing was observed), dead letters per "
+            "stage/reason (new since the first sample) and the newest totals",
+            [], {"type": "object", "required": ["t", "throughput", "lag", "latency",
+                                                "dead_letters", "totals"],
+                 "properties": {"t": {"type": "array", "items": {"type": "number"}},
+                                "throughput": {"type": "object"}, "lag": {"type": "object"},
+                                "latency": {"type": "object"},
+                                "dead_letters": {"type": "object"},
+                                "totals": {"type": "object"}}},
+            not_found=False),
         "/": {"get": {"summary": "The desk page (HTML)", "responses": {"200": {
             "description": "The page", "content": {"text/html": {"schema": {
                 "type": "string"}}}}}}},

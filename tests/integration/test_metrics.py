@@ -101,23 +101,27 @@ class Prometheus:
 
 
 @pytest.fixture
-def prometheus_for(tmp_path: Path) -> Iterator[Callable[[int], Prometheus]]:
+def prometheus_for(tmp_path: Path) -> Iterator[Callable[..., Prometheus]]:
     """Start a Prometheus that scrapes a worker's port every second (stopped at the end)."""
     binary = _prometheus_binary()
     procs: list[subprocess.Popen[bytes]] = []
     logs: list[BinaryIO] = []
 
-    def start(worker_port: int) -> Prometheus:
+    def start(worker_port: int, config: dict[str, object] | None = None) -> Prometheus:
+        """``config``: a whole Prometheus config (default: scrape the worker every second)."""
         port = free_port()
-        config = tmp_path / "prometheus.yml"
-        config.write_text(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
-            "scrape_configs:\n  - job_name: wiredesk\n    metrics_path: /metrics\n"
-            f"    static_configs:\n      - targets: ['127.0.0.1:{worker_port}']\n")
+        path = tmp_path / "prometheus.yml"
+        if config is not None:
+            path.write_text(orjson.dumps(config).decode())  # JSON is YAML
+        else:
+            path.write_text(
+                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                "scrape_configs:\n  - job_name: wiredesk\n    metrics_path: /metrics\n"
+                f"    static_configs:\n      - targets: ['127.0.0.1:{worker_port}']\n")
         log = (tmp_path / "prometheus.log").open("ab")
         logs.append(log)
         procs.append(subprocess.Popen(
-            [binary, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+            [binary, f"--config.file={path}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
              f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
             stdout=log, stderr=subprocess.STDOUT))
         server = Prometheus(port)

@@ -118,3 +118,19 @@ async def test_faust_error_bodies_are_reshaped() -> None:
     assert isinstance(response, web.Response) and response.status == 503
     assert orjson.loads(response.body) == {  # type: ignore[arg-type]
         "error": "service_unavailable", "message": "Service unavailable. Try again later."}
+
+
+@module_loop
+async def test_the_ops_page_its_assets_and_its_data(client: TestClient) -> None:  # type: ignore[type-arg]
+    page = await client.get("/ops")
+    assert page.status == 200 and page.content_type == "text/html"
+    assert "'self'" in page.headers["Content-Security-Policy"]
+    html = await page.text()
+    for name in ("ops.css", "ops.js"):
+        assert f"/ops/assets/{name}" in html
+        assert (await client.get(f"/ops/assets/{name}")).status == 200
+    assert (await client.get("/ops/assets/desk.html")).status == 404
+    data = await client.get("/ops/data")
+    assert data.status == 200
+    body = await data.json()
+    assert {"t", "throughput", "lag", "latency", "dead_letters", "totals"} <= body.keys()
