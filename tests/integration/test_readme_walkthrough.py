@@ -71,8 +71,9 @@ def after_demo(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -
         ingested = _wiredesk(dep, "ingest", *(str(p) for p in samples))
         assert ingested.returncode == 0, ingested.stderr
         n = sum(1 for d in samples for p in Path(d).iterdir() if p.is_file())
-        wait_for(port, "/ops/data", lambda s, b: s == 200 and b["totals"]["processed"].get(
-            "enrich", 0) >= n, timeout=180)
+        # The first samples may have no totals yet: the sampler runs every 2 s.
+        wait_for(port, "/ops/data", lambda s, b: s == 200 and (b.get("totals") or {}).get(
+            "processed", {}).get("enrich", 0) >= n, timeout=180)
         # Alerts settle: the same count twice, 3 s apart.
         count = -1
         deadline = time.monotonic() + 120
