@@ -1,0 +1,142 @@
+"""``GET /health``: a truthful, fast answer about this worker and its group.
+
+Why it answers from state kept by timers rather than asking the broker per
+request: a request that waits on the broker answered in 3 s while the broker
+was down (the client was busy retrying). Now a 1 s probe (``streams/outage.py``,
+started by the worker before the app, so it runs during start-up and recovery
+too) says whether the broker is reachable, a 3 s timer describes the consumer group
+(which member holds which partition), and the request itself asks only for the
+high-water marks, with a 0.8 s limit, so ``/health`` answers within a second
+whatever the broker does.
+
+``status`` is ``ok`` only for a worker that is connected, holds partitions and
+moves them (not stalled) while every partition of its group has an owner:
+
+=================== ===== ================================================================
+status              HTTP  when
+=================== ===== ================================================================
+ok                  200   holds partitions, none stalled, the group leaves none unowned
+degraded            200   this worker is fine, but partitions of its group have no owner
+                          (``unowned_partitions``): another worker is gone or joining
+no_partitions       503   this worker holds none (a rebalance, or more workers than
+                          partitions)
+stalled             503   a partition with lag has not moved (``streams/stall.py``)
+broker_unreachable  503   the probe gets no TCP answer from any bootstrap server
+unavailable         503   the broker is reachable but did not answer within 0.8 s
+=================== ===== ================================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient
+from faust.web import Request, Response, View
+
+from streams import outage
+from streams.app import app, settings
+from streams.health_status import GroupView, assess, owned_partitions
+from streams.replay import consumed_topics, group_id
+from streams.web import positions, stall_watch
+
+__all__ = ["Health", "describe_group", "group_watch"]
+
+logger = logging.getLogger(__name__)
+GROUP_S = 3.0
+HIGHWATER_TIMEOUT_S = 0.8
+
+
+class _Admin:
+    """One admin client for the worker's life (started on first use, again after a failure)."""
+
+    def __init__(self) -> None:
+        self.client: AIOKafkaAdminClient | None = None
+
+    async def get(self) -> AIOKafkaAdminClient:
+        if self.client is None:
+            client = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers,
+                                         request_timeout_ms=5_000)
+            await client.start()
+            self.client = client
+        return self.client
+
+    async def reset(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            with contextlib.suppress(Exception):  # a broken client is dropped either way
+                await client.close()
+
+
+_admin = _Admin()
+_group: dict[str, GroupView] = {}
+
+
+async def describe_group() -> GroupView:
+    """Ask the broker who holds which partition of this worker's group."""
+    admin = await _admin.get()
+    group = group_id(settings.app_id, settings.pipeline_version)
+    topics = consumed_topics(settings)
+    described = await admin.describe_topics(topics)
+    expected = {f"{d['topic']}:{p['partition']}" for d in described for p in d["partitions"]}
+    owned: set[str] = set()
+    state, members = "unknown", 0
+    for response in await admin.describe_consumer_groups([group]):
+        for entry in response.groups:
+            if entry[1] != group:
+                continue
+            state, members = str(entry[2]), len(entry[5])
+            for member in entry[5]:
+                owned |= owned_partitions(member[-1])  # member_assignment is the last field
+    return GroupView(state, members, frozenset(owned), frozenset(expected))
+
+
+@app.timer(interval=GROUP_S)
+async def group_watch() -> None:
+    """Every 3 s: the group's members and owned partitions, for ``/health``."""
+    if not outage.gate.reachable:
+        return
+    try:
+        _group["view"] = await asyncio.wait_for(describe_group(), GROUP_S)
+    except Exception as exc:  # the broker went away meanwhile: the probe reports that
+        logger.debug("Group not described error=%r", exc)
+        _group.pop("view", None)
+        await _admin.reset()
+
+
+@app.page("/health")
+class Health(View):
+    """This worker's status, lag per partition and its group's unowned partitions."""
+
+    async def get(self, request: Request) -> Response:
+        body: dict[str, Any] = {"app": settings.app_id,
+                                "pipeline_version": settings.pipeline_version,
+                                "broker": settings.broker_url}
+        down = outage.gate.unreachable_for()
+        if down is not None:
+            body.update(status="broker_unreachable", broker_connected=False,
+                        unreachable_for_s=round(down, 1),
+                        error=f"no answer from {settings.broker_url} for {down:.0f}s")
+            return self.json(body, status=503)
+        try:
+            where = await positions(timeout=HIGHWATER_TIMEOUT_S)
+        except Exception as exc:  # reachable, but not answering: "unavailable"
+            body.update(status="unavailable", broker_connected=False,
+                        error=str(exc) or type(exc).__name__)
+            return self.json(body, status=503)
+        lag = {tp: pos.lag for tp, pos in where.items()}
+        stalled = stall_watch.update(where, time.monotonic())
+        view = _group.get("view")
+        unowned = view.unowned if view is not None else []
+        status, code = assess(reachable=True, assigned=len(lag), stalled=stalled,
+                              unowned=unowned)
+        body.update(status=status, broker_connected=True, assigned_partitions=len(lag),
+                    total_lag=sum(lag.values()), lag=lag, stalled=stalled,
+                    group={"state": view.state if view else "unknown",
+                           "members": view.members if view else None,
+                           "unowned_partitions": unowned,
+                           "age_s": round(time.monotonic() - view.at, 1) if view else None})
+        return self.json(body, status=code)
