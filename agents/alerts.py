@@ -46,6 +46,7 @@ from agents.rules import (
 )
 from agents.runner import Out, run_stage
 from streams import topics as t
+from streams.alert_tail import read_sent_alerts
 from streams.app import app, channels, settings
 from streams.tables import make_table
 
@@ -55,6 +56,7 @@ __all__ = [
     "alert_rules",
     "alerts_topic",
     "forget_rules",
+    "read_back_alerts",
     "record_alerts",
     "rules_agent",
     "rules_topic",
@@ -155,8 +157,10 @@ class AlertLedger:
     The enrich stage fills it while it makes the article's records; the agent
     calls ``commit`` once the alerts are with the producer, so an alert a crash
     kept from being sent is raised again on redelivery, and one that was sent
-    is not (unless the crash fell between the send and the commit: then the
-    same alert id arrives twice, and consumers drop ids they have seen).
+    is not. "Sent before" is the ``alerts-sent`` table plus the alerts read back
+    from the alerts topic when this worker was given its partitions
+    (``streams/alert_tail.py``): a crash between an alert reaching the broker and
+    its mark in the table no longer sends it twice.
     """
 
     article_id: str = ""
@@ -166,7 +170,8 @@ class AlertLedger:
     def open(self, article_id: str) -> None:
         """Start on an article: read the ids already sent for it."""
         self.article_id = article_id
-        self.seen = frozenset(alerts_sent.get(article_id) or ())
+        self.seen = frozenset(alerts_sent.get(article_id) or ()).union(
+            _on_topic.get(article_id, ()))
 
     def __contains__(self, aid: str) -> bool:
         return aid in self.seen or aid in self.sent
@@ -175,6 +180,31 @@ class AlertLedger:
         """Remember the alerts raised now as sent (one table write for the article)."""
         if self.sent:
             alerts_sent[self.article_id] = sorted(self.seen.union(self.sent))
+
+
+#: article id -> alert ids found on the alerts topic at the last partition assignment.
+_on_topic: dict[str, set[str]] = {}
+
+
+@app.on_partitions_assigned.connect
+async def read_back_alerts(sender: Any, assigned: Any, **kwargs: Any) -> None:
+    """Before any message of a new assignment is processed: the alerts already sent.
+
+    faust awaits this receiver inside the rebalance, before the streams resume.
+    A failure is logged and the worker goes on with the table alone (an alert may
+    then repeat after a crash, as before), rather than stopping the pipeline.
+    """
+    started = time.monotonic()
+    try:
+        found = await read_sent_alerts(settings.bootstrap_servers, alerts_topic.get_topic_name())
+    except Exception as exc:
+        logger.error("Alerts topic not read back error=%r: an alert sent just before a crash "
+                     "may be sent again", exc)
+        return
+    _on_topic.clear()
+    _on_topic.update(found)
+    logger.info("Alerts read back articles=%s alerts=%s seconds=%.2f", len(found),
+                sum(map(len, found.values())), time.monotonic() - started)
 
 
 def record_alerts(kind: str, record: Mapping[str, Any], *, partition: int,

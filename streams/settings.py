@@ -177,14 +177,20 @@ class Settings(BaseSettings):
         """The consumer's ``group_instance_id`` (None: dynamic membership).
 
         Derived by default from what makes a worker itself: its group (app id and
-        version), its host and its data folder (two workers never share one: RocksDB
-        locks it), so a restarted worker presents the same id and nobody else does.
+        version), its host, its data folder (two workers never share one: RocksDB
+        locks it) and its web address, so a restarted worker presents the same id and
+        nobody else does. The web address is in it because faust writes each member's
+        URL into its assignment, and the broker hands a returning static member its
+        previous assignment: a worker restarted on another port would get its old URL
+        back and faust's assignor fails on it (seen in the SIGKILL test); with the
+        address in the id, such a worker joins as a new member instead.
         """
         if self.group_instance_id.lower() == "off":
             return None
         if self.group_instance_id:
             return self.group_instance_id
-        folder = hashlib.sha1(str(self.data_dir.resolve()).encode()).hexdigest()[:10]
+        where = f"{self.data_dir.resolve()}|{self.web_host}:{self.web_port}"
+        folder = hashlib.sha1(where.encode()).hexdigest()[:10]
         return f"{self.app_id}-v{self.pipeline_version}-{socket.gethostname()}-{folder}"
 
     @property
