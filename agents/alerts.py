@@ -23,6 +23,7 @@ article's own aliases before the shared table has them.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -56,6 +57,7 @@ __all__ = [
     "alert_rules",
     "alerts_topic",
     "forget_rules",
+    "on_assigned",
     "read_back_alerts",
     "record_alerts",
     "rules_agent",
@@ -184,27 +186,41 @@ class AlertLedger:
 
 #: article id -> alert ids found on the alerts topic at the last partition assignment.
 _on_topic: dict[str, set[str]] = {}
+_read_back = {"pending": True}
 
 
 @app.on_partitions_assigned.connect
-async def read_back_alerts(sender: Any, assigned: Any, **kwargs: Any) -> None:
-    """Before any message of a new assignment is processed: the alerts already sent.
+async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+    """New partitions: read the alerts topic back before the next article (``read_back``)."""
+    _read_back["pending"] = True
 
-    faust awaits this receiver inside the rebalance, before the streams resume.
-    A failure is logged and the worker goes on with the table alone (an alert may
-    then repeat after a crash, as before), rather than stopping the pipeline.
+
+async def read_back_alerts(retry_s: float = 1.0) -> None:
+    """After an assignment, before the enrich stage goes on: the alerts already on the topic.
+
+    The enrich agent awaits this before each article; it costs nothing until the next
+    assignment. It waits for the broker as long as it must (retrying every ``retry_s``):
+    without the broker no article is processed anyway, and an article processed without
+    the read-back could send an alert twice.
     """
-    started = time.monotonic()
-    try:
-        found = await read_sent_alerts(settings.bootstrap_servers, alerts_topic.get_topic_name())
-    except Exception as exc:
-        logger.error("Alerts topic not read back error=%r: an alert sent just before a crash "
-                     "may be sent again", exc)
-        return
-    _on_topic.clear()
-    _on_topic.update(found)
-    logger.info("Alerts read back articles=%s alerts=%s seconds=%.2f", len(found),
-                sum(map(len, found.values())), time.monotonic() - started)
+    started, tries = time.monotonic(), 0
+    while _read_back["pending"]:
+        _read_back["pending"] = False  # an assignment during the read sets it again
+        tries += 1
+        try:
+            found = await read_sent_alerts(settings.bootstrap_servers,
+                                           alerts_topic.get_topic_name())
+        except Exception as exc:
+            _read_back["pending"] = True
+            if tries == 1:  # once: the broker probe reports the outage itself
+                logger.warning("Alerts topic not read back error=%r: retrying until it is",
+                               exc)
+            await asyncio.sleep(retry_s)
+            continue
+        _on_topic.clear()
+        _on_topic.update(found)
+        logger.info("Alerts read back articles=%s alerts=%s tries=%s seconds=%.2f", len(found),
+                    sum(map(len, found.values())), tries, time.monotonic() - started)
 
 
 def record_alerts(kind: str, record: Mapping[str, Any], *, partition: int,

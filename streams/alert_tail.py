@@ -17,6 +17,7 @@ this worker's crash and its partitions' new owner starting, which takes seconds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 
@@ -39,9 +40,9 @@ async def read_sent_alerts(bootstrap: str, topic: str, tail: int = TAIL,
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
                                 enable_auto_commit=False, auto_offset_reset="earliest")
-    await consumer.start()
     sent: dict[str, set[str]] = defaultdict(set)
     try:
+        await consumer.start()
         partitions = consumer.partitions_for_topic(topic) or set()
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         if not tps:
@@ -68,5 +69,6 @@ async def read_sent_alerts(bootstrap: str, topic: str, tail: int = TAIL,
                 if messages and messages[-1].offset + 1 >= left.get(tp, 0):
                     left.pop(tp, None)
     finally:
-        await consumer.stop()
+        with contextlib.suppress(Exception):  # a consumer that never started
+            await consumer.stop()
     return dict(sent)

@@ -6,7 +6,7 @@ was down (the client was busy retrying). Now a 1 s probe (``streams/outage.py``,
 started by the worker before the app, so it runs during start-up and recovery
 too) says whether the broker is reachable, a 3 s timer describes the consumer group
 (which member holds which partition), and the request itself asks only for the
-high-water marks, with a 0.8 s limit, so ``/health`` answers within a second
+high-water marks, with a 0.5 s limit, so ``/health`` answers within a second
 whatever the broker does.
 
 ``status`` is ``ok`` only for a worker that is connected, holds partitions and
@@ -22,7 +22,7 @@ no_partitions       503   this worker holds none (a rebalance, or more workers t
                           partitions)
 stalled             503   a partition with lag has not moved (``streams/stall.py``)
 broker_unreachable  503   the probe gets no TCP answer from any bootstrap server
-unavailable         503   the broker is reachable but did not answer within 0.8 s
+unavailable         503   the broker is reachable but did not answer within 0.5 s
 =================== ===== ================================================================
 """
 
@@ -47,7 +47,7 @@ __all__ = ["Health", "describe_group", "group_watch"]
 
 logger = logging.getLogger(__name__)
 GROUP_S = 3.0
-HIGHWATER_TIMEOUT_S = 0.8
+HIGHWATER_TIMEOUT_S = 0.5
 
 
 class _Admin:

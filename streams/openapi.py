@@ -42,7 +42,8 @@ OPENAPI: dict[str, Any] = {
              "description": "Read-only views over wiredesk's materialized tables. Names and "
                             "aliases resolve to canonical entities (IS -> Islamic State)."},
     "paths": {
-        "/health": _get("Broker connectivity, consumer lag and stalled partitions (503)", [],
+        "/health": _get("Status (ok, degraded; 503: no_partitions, broker_unreachable, "
+                        "unavailable, stalled), lag, the group's unowned partitions", [],
                         {"type": "object"}, not_found=False),
         "/speakers/{name}/quotes": _get(
             "Newest quotes of a speaker", [_param("name", "path", "Speaker or alias"),
