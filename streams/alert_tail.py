@@ -22,7 +22,7 @@ import logging
 from collections import defaultdict
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 __all__ = ["TAIL", "read_sent_alerts"]
 
@@ -38,23 +38,25 @@ async def read_sent_alerts(bootstrap: str, topic: str, tail: int = TAIL,
 
     Joins no group and commits nothing. A value that is not an alert is skipped.
     """
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+    # Subscribed without a group id: aiokafka assigns every partition itself, once it has
+    # the topic's metadata (a bare client knows no topic).
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
                                 enable_auto_commit=False, auto_offset_reset="earliest")
     sent: dict[str, set[str]] = defaultdict(set)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     try:
         await consumer.start()
-        partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        if not tps:
-            return {}
-        consumer.assign(tps)
+        while not consumer.assignment():
+            if loop.time() > deadline:
+                raise TimeoutError(f"no partitions of {topic} were assigned in {timeout}s")
+            await asyncio.sleep(0.05)
+        tps = sorted(consumer.assignment())
         ends = await consumer.end_offsets(tps)
         starts = await consumer.beginning_offsets(tps)
         left = {tp: ends[tp] for tp in tps if ends[tp] > starts[tp]}
         for tp in tps:
             consumer.seek(tp, max(starts[tp], ends[tp] - tail))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
         while left:
             if loop.time() > deadline:
                 raise TimeoutError(f"the alerts topic {topic} was not read back in {timeout}s")
