@@ -55,8 +55,16 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
     assigned = sorted(tp for tp in consumer.assignment() if not tp.topic.endswith("-changelog"))
     if not assigned:
         return {}
+    # Not asyncio.wait_for: it waits for the cancelled call to finish, and faust's call
+    # into its consumer thread took ~3 s to give up once the broker was gone. A late
+    # answer is dropped instead.
+    asking = asyncio.ensure_future(consumer.highwaters(*assigned))
+    finished, _ = await asyncio.wait({asking}, timeout=timeout)
     try:
-        highwaters = await asyncio.wait_for(consumer.highwaters(*assigned), timeout)
+        if not finished:
+            asking.add_done_callback(lambda f: f.cancelled() or f.exception())
+            raise TimeoutError(f"no high-water marks from the broker in {timeout}s")
+        highwaters = asking.result()
     except TimeoutError:
         # A loaded worker or broker can take longer than a health check may wait: the
         # marks of the last answer, if recent, are better than "unavailable".
