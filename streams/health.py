@@ -6,8 +6,8 @@ was down (the client was busy retrying). Now a 1 s probe (``streams/outage.py``,
 started by the worker before the app, so it runs during start-up and recovery
 too) says whether the broker is reachable, a 3 s timer describes the consumer group
 (which member holds which partition), and the request itself asks only for the
-high-water marks, with a 0.5 s limit, so ``/health`` answers within a second
-whatever the broker does.
+high-water marks, with a 0.3 s limit (then it uses the last marks, if under 15 s
+old), so ``/health`` answers within a second whatever the broker does.
 
 ``status`` is ``ok`` only for a worker that is connected, holds partitions and
 moves them (not stalled) while every partition of its group has an owner:
@@ -22,7 +22,8 @@ no_partitions       503   this worker holds none (a rebalance, or more workers t
                           partitions)
 stalled             503   a partition with lag has not moved (``streams/stall.py``)
 broker_unreachable  503   the probe gets no TCP answer from any bootstrap server
-unavailable         503   the broker is reachable but did not answer within 0.5 s
+unavailable         503   the broker is reachable but did not answer within 0.3 s, and
+                          the last marks it gave are over 15 s old
 =================== ===== ================================================================
 """
 
@@ -47,7 +48,7 @@ __all__ = ["Health", "describe_group", "group_watch"]
 
 logger = logging.getLogger(__name__)
 GROUP_S = 3.0
-HIGHWATER_TIMEOUT_S = 0.5
+HIGHWATER_TIMEOUT_S = 0.3
 
 
 class _Admin:
