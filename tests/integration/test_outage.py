@@ -24,10 +24,11 @@ from tests.integration.workers import running_worker
 
 pytestmark = pytest.mark.integration
 
-#: WARNING-or-worse log lines a worker may write while the broker is away ~30 s: the state
-#: change, its back-off reminders and the first of each client error before the probe
-#: noticed (measured: docs/reliability.md). Before the gate: ~80 a second.
-MAX_OUTAGE_LINES = 20
+#: WARNING-or-worse log lines a worker may write while the broker is away ~30 s and comes
+#: back: the state changes, the back-off reminders, the client errors before the probe
+#: noticed and those of the reconnection (measured 6-19: docs/reliability.md). Before the
+#: gate: ~80 a second.
+MAX_OUTAGE_LINES = 40
 
 
 @pytest.fixture
