@@ -5,9 +5,10 @@ request: a request that waits on the broker answered in 3 s while the broker
 was down (the client was busy retrying). Now a 1 s probe (``streams/outage.py``,
 started by the worker before the app, so it runs during start-up and recovery
 too) says whether the broker is reachable, a 3 s timer describes the consumer group
-(which member holds which partition), and the request itself asks only for the
-high-water marks, with a 0.3 s limit (then it uses the last marks, if under 15 s
-old), so ``/health`` answers within a second whatever the broker does.
+(which member holds which partition, and whether its committed offsets move), and
+the request itself asks only for the high-water marks, with a 0.3 s limit (then it
+uses the last marks, if under 15 s old), so ``/health`` answers within a second
+whatever the broker does.
 
 ``status`` is ``ok`` only for a worker that is connected, holds partitions and
 moves them (not stalled) while every partition of its group has an owner:
@@ -17,7 +18,10 @@ status              HTTP  when
 =================== ===== ================================================================
 ok                  200   holds partitions, none stalled, the group leaves none unowned
 degraded            200   this worker is fine, but partitions of its group have no owner
-                          (``unowned_partitions``): another worker is gone or joining
+                          (``unowned_partitions``: a rebalance) or an owner that does not
+                          move them (``unattended_partitions``: messages wait and the
+                          committed offset has not moved for 6 s; a killed worker, until
+                          its session times out)
 no_partitions       503   this worker holds none (a rebalance, or more workers than
                           partitions)
 stalled             503   a partition with lag has not moved (``streams/stall.py``)
@@ -35,6 +39,7 @@ import logging
 import time
 from typing import Any
 
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from faust.web import Request, Response, View
 
@@ -42,6 +47,7 @@ from streams import outage
 from streams.app import app, settings
 from streams.health_status import GroupView, assess, owned_partitions
 from streams.replay import consumed_topics, group_id
+from streams.stall import Position, StallWatch
 from streams.web import positions, stall_watch
 
 __all__ = ["Health", "describe_group", "group_watch"]
@@ -77,12 +83,12 @@ _group: dict[str, GroupView] = {}
 
 
 async def describe_group() -> GroupView:
-    """Ask the broker who holds which partition of this worker's group."""
+    """Ask the broker who holds which partition of this worker's group, and how far it is."""
     admin = await _admin.get()
     group = group_id(settings.app_id, settings.pipeline_version)
     topics = consumed_topics(settings)
     described = await admin.describe_topics(topics)
-    expected = {f"{d['topic']}:{p['partition']}" for d in described for p in d["partitions"]}
+    tps = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
     owned: set[str] = set()
     state, members = "unknown", 0
     for response in await admin.describe_consumer_groups([group]):
@@ -92,12 +98,30 @@ async def describe_group() -> GroupView:
             state, members = str(entry[2]), len(entry[5])
             for member in entry[5]:
                 owned |= owned_partitions(member[-1])  # member_assignment is the last field
-    return GroupView(state, members, frozenset(owned), frozenset(expected))
+    committed = await admin.list_consumer_group_offsets(group)
+    highs = await app.consumer.highwaters(*tps) if tps else {}
+    mine = {f"{tp.topic}:{tp.partition}" for tp in app.consumer.assignment()}
+    progress = {}
+    for tp in tps:
+        name = f"{tp.topic}:{tp.partition}"
+        if name in mine:
+            continue  # this worker's own: its stall watch covers them
+        done = max(0, committed[tp].offset) if tp in committed else 0
+        progress[name] = Position(done, max(0, highs.get(tp, 0) - done))
+    unattended = tuple(_others.update(progress, time.monotonic()))
+    return GroupView(state, members, frozenset(owned), frozenset(f"{tp.topic}:{tp.partition}"
+                                                                  for tp in tps), unattended)
+
+
+#: Other members' partitions: messages waiting and the group's committed offset not moving
+#: for UNATTENDED_S (a member commits every second while it works; a dead one does not).
+UNATTENDED_S = 6.0
+_others = StallWatch(after_s=UNATTENDED_S)
 
 
 @app.timer(interval=GROUP_S)
 async def group_watch() -> None:
-    """Every 3 s: the group's members and owned partitions, for ``/health``."""
+    """Every 3 s: the group's members, owned and unattended partitions, for ``/health``."""
     if not outage.gate.reachable:
         return
     try:
@@ -132,12 +156,14 @@ class Health(View):
         stalled = stall_watch.update(where, time.monotonic())
         view = _group.get("view")
         unowned = view.unowned if view is not None else []
+        unattended = list(view.unattended) if view is not None else []
         status, code = assess(reachable=True, assigned=len(lag), stalled=stalled,
-                              unowned=unowned)
+                              unowned=unowned + unattended)
         body.update(status=status, broker_connected=True, assigned_partitions=len(lag),
                     total_lag=sum(lag.values()), lag=lag, stalled=stalled,
                     group={"state": view.state if view else "unknown",
                            "members": view.members if view else None,
                            "unowned_partitions": unowned,
+                           "unattended_partitions": unattended,
                            "age_s": round(time.monotonic() - view.at, 1) if view else None})
         return self.json(body, status=code)

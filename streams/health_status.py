@@ -21,6 +21,8 @@ class GroupView:
     members: int
     owned: frozenset[str]
     expected: frozenset[str]
+    #: Other members' partitions with messages waiting and no commit for a while.
+    unattended: tuple[str, ...] = ()
     at: float = field(default_factory=time.monotonic)
 
     @property

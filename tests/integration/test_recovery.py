@@ -164,3 +164,29 @@ def test_a_worker_holding_no_partitions_is_not_ok_and_takes_over_a_killed_one(
                  timeout=90)
         print(f"the survivor holds the killed worker's partitions {time.monotonic() - killed:.1f}s "
               "after the kill")
+
+
+def test_a_survivor_reports_a_killed_workers_partitions_until_it_takes_them(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    # A 20 s session, so that the window in which the dead worker still holds its
+    # partitions (its session not yet over) is wide enough to look at.
+    dep = _deploy(kafka_bootstrap, tmp_path, partitions=2)
+    slow = {"WIREDESK_SESSION_TIMEOUT_SECONDS": "20"}
+    with running_worker(dep, "w1", **slow) as (proc1, _), \
+            running_worker(dep, "w2", ready=answers, **slow) as (_, port2):
+        wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "ok"
+                 and b["group"]["members"] == 2, timeout=60)
+        proc1.send_signal(signal.SIGKILL)
+        proc1.wait()
+        killed = time.monotonic()
+        send(dep, *ARTICLES)
+        seen = wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "degraded",
+                        timeout=60)
+        reported = time.monotonic() - killed
+        assert seen["group"]["unattended_partitions"], seen
+        taken = wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "ok"
+                         and b["assigned_partitions"] > seen["assigned_partitions"], timeout=90)
+        print(f"the survivor said degraded {reported:.1f}s after the kill "
+              f"(unattended {seen['group']['unattended_partitions']}) and ok, holding "
+              f"{taken['assigned_partitions']} partitions, {time.monotonic() - killed:.1f}s "
+              "after it")
