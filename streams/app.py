@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> faust.App:
         web_port=settings.web_port,
         web_in_thread=False,
         # Reliability (docs/reliability.md): a restarted worker takes its partitions back at
-        # once (static membership), a dead one is replaced after 10 s, not 60.
+        # once (static membership), a dead one is replaced after 15 s, not 60.
         consumer_group_instance_id=settings.static_member_id,
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=settings.heartbeat_seconds,

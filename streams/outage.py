@@ -8,7 +8,8 @@ no aiokafka or faust setting changes that (the back-off is the 100 ms
 ``retry_backoff_ms``, which is also how quickly a worker reconnects, so it stays).
 Those lines carry no news after the first: the news is "the broker is
 unreachable" and "it is back". So the worker probes the broker itself
-(:func:`broker_reachable`, a TCP connect every second) and :class:`OutageGate`
+(:func:`broker_reachable`, a TCP connect every second; two failures in a row
+make it unreachable) and :class:`OutageGate`
 turns the probe into state-change lines, with reminders that back off (10 s,
 20 s, 40 s ... 5 min) and the number of client lines it held back. While the
 broker is unreachable the gate drops the client's warnings and errors; while it
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: Failed probes in a row before the broker counts as unreachable.
+FAILS_TO_DOWN = 2
 
 #: aiokafka's loggers that report connection trouble (``aiokafka`` is its client's).
 CLIENT_LOGGERS = ("aiokafka", "aiokafka.conn", "aiokafka.cluster", "aiokafka.consumer.consumer",
@@ -57,6 +61,7 @@ class OutageGate(logging.Filter):
         self.max_reminder = max_reminder
         self.repeat_window = repeat_window
         self.reachable = True
+        self.failures = 0  # failed probes in a row
         self.since = clock()
         self.suppressed = 0
         self._next_reminder = 0.0
@@ -119,7 +124,7 @@ class OutageGate(logging.Filter):
         return None if self.reachable else self.clock() - self.since
 
 
-async def broker_reachable(bootstrap: str, timeout: float = 0.5) -> bool:
+async def broker_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     """True when any bootstrap server accepts a TCP connection within ``timeout``.
 
     A connect, not a Kafka request: it never queues behind the client's retries, so
@@ -161,7 +166,17 @@ async def watch(bootstrap: str, running: Callable[[], bool],
 
 
 def probe_step(the_gate: OutageGate, ok: bool, where: str) -> str | None:
-    """Feed one probe result to the gate; the line to log, if any."""
+    """Feed one probe result to the gate; the line to log, if any.
+
+    Down only after :data:`FAILS_TO_DOWN` failed probes in a row: on a machine loaded
+    far beyond its cores one connect could miss its timeout while the broker is fine
+    (seen at load 15 on 2 cores). A stopped broker refuses at once, so this costs a
+    second.
+    """
     if ok:
+        the_gate.failures = 0
         return the_gate.up()
+    the_gate.failures += 1
+    if the_gate.failures < FAILS_TO_DOWN:
+        return None
     return the_gate.down(f"no answer from {where}") or the_gate.reminder()

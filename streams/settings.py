@@ -77,11 +77,11 @@ class Settings(BaseSettings):
         1, ge=0, description="WIREDESK_STANDBY_REPLICAS: standby copies of each table "
         "partition kept warm on other workers, for fast fail-over.")
     session_timeout_seconds: float = Field(
-        10.0, ge=6.0, le=60.0,
+        15.0, ge=6.0, le=60.0,
         description="WIREDESK_SESSION_TIMEOUT_SECONDS: how long the group waits for a worker "
         "that stopped heart-beating before giving its partitions to another (faust's default "
         "is 60 s; Kafka's broker accepts 6 s and up). Heartbeats go every fifth of it, at most "
-        "every 3 s. docs/reliability.md says why 10 s.")
+        "every 3 s. docs/reliability.md says why 15 s.")
     group_instance_id: str = Field(
         "",
         description="WIREDESK_GROUP_INSTANCE_ID: static group membership (KIP-345): a worker "

@@ -39,8 +39,8 @@ def test_state_changes_are_logged_once_and_reminders_back_off() -> None:
         if line:
             lines.append((clock.now - 1000, line))
         clock.now += 1
-    assert lines[0] == (0, lines[0][1]) and lines[0][1].startswith("Broker unreachable")
-    assert [at for at, _ in lines[1:]] == [10, 30, 70, 110, 150, 190]  # 10, 20, 40, 40 ...
+    assert lines[0] == (1, lines[0][1]) and lines[0][1].startswith("Broker unreachable")
+    assert [at for at, _ in lines[1:]] == [11, 31, 71, 111, 151, 191]  # 10, 20, 40, 40 ...
     assert probe_step(gate, True, "x").startswith("Broker reachable again")
     assert probe_step(gate, True, "x") is None
 
@@ -56,3 +56,11 @@ def test_while_reachable_a_template_passes_once_a_minute_with_its_count() -> Non
     again = _record()
     assert gate.filter(again)
     assert "[and 2 more like it in 61s]" in again.getMessage()
+
+
+def test_one_failed_probe_is_not_an_outage() -> None:
+    gate = OutageGate(Clock())
+    assert probe_step(gate, False, "x") is None and gate.reachable
+    assert probe_step(gate, True, "x") is None
+    assert probe_step(gate, False, "x") is None and gate.reachable
+    assert probe_step(gate, False, "x") is not None and not gate.reachable

@@ -36,4 +36,5 @@ def test_static_member_id_is_stable_per_data_folder_and_can_be_switched_off(tmp_
     assert a != Settings(data_dir=tmp_path / "w1", web_port=6067).static_member_id
     assert Settings(group_instance_id="desk-1").static_member_id == "desk-1"
     assert Settings(group_instance_id="off").static_member_id is None
-    assert Settings().heartbeat_seconds == 2.0
+    assert Settings().heartbeat_seconds == 3.0
+    assert Settings(session_timeout_seconds=10).heartbeat_seconds == 2.0
