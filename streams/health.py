@@ -39,7 +39,7 @@ import logging
 import time
 from typing import Any
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from faust.web import Request, Response, View
 
@@ -58,10 +58,16 @@ HIGHWATER_TIMEOUT_S = 0.3
 
 
 class _Admin:
-    """One admin client for the worker's life (started on first use, again after a failure)."""
+    """An admin client and a group-less consumer for the worker's life (started on first
+    use, again after a failure).
+
+    The consumer only asks for end offsets: not faust's, whose calls into its consumer
+    thread queue one behind the other, so a slow one here would hold up the stream's.
+    """
 
     def __init__(self) -> None:
         self.client: AIOKafkaAdminClient | None = None
+        self.offsets: AIOKafkaConsumer | None = None
 
     async def get(self) -> AIOKafkaAdminClient:
         if self.client is None:
@@ -71,11 +77,24 @@ class _Admin:
             self.client = client
         return self.client
 
+    async def end_offsets(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+        if self.offsets is None:
+            consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers,
+                                        group_id=None, enable_auto_commit=False,
+                                        request_timeout_ms=5_000)
+            await consumer.start()
+            self.offsets = consumer
+        return dict(await self.offsets.end_offsets(tps))
+
     async def reset(self) -> None:
         client, self.client = self.client, None
-        if client is not None:
-            with contextlib.suppress(Exception):  # a broken client is dropped either way
+        offsets, self.offsets = self.offsets, None
+        with contextlib.suppress(Exception):  # a broken client is dropped either way
+            if client is not None:
                 await client.close()
+        with contextlib.suppress(Exception):
+            if offsets is not None:
+                await offsets.stop()
 
 
 _admin = _Admin()
@@ -99,7 +118,7 @@ async def describe_group() -> GroupView:
             for member in entry[5]:
                 owned |= owned_partitions(member[-1])  # member_assignment is the last field
     committed = await admin.list_consumer_group_offsets(group)
-    highs = await app.consumer.highwaters(*tps) if tps else {}
+    highs = await _admin.end_offsets(tps) if tps else {}
     mine = {f"{tp.topic}:{tp.partition}" for tp in app.consumer.assignment()}
     progress = {}
     for tp in tps:
