@@ -4,7 +4,7 @@ Why it answers from state kept by timers rather than asking the broker per
 request: a request that waits on the broker answered in 3 s while the broker
 was down (the client was busy retrying). Now a 1 s probe (``streams/outage.py``,
 started by the worker before the app, so it runs during start-up and recovery
-too) says whether the broker is reachable, a 3 s timer describes the consumer group
+too) says whether the broker is reachable, a 5 s timer describes the consumer group
 (which member holds which partition, and whether its committed offsets move), and
 the request itself asks only for the high-water marks, with a 0.3 s limit (then it
 uses the last marks, if under 15 s old), so ``/health`` answers within a second
@@ -53,7 +53,8 @@ from streams.web import positions, stall_watch
 __all__ = ["Health", "describe_group", "group_watch"]
 
 logger = logging.getLogger(__name__)
-GROUP_S = 3.0
+GROUP_S = 5.0
+GROUP_STALE_S = 30.0
 HIGHWATER_TIMEOUT_S = 0.3
 
 
@@ -140,14 +141,16 @@ _others = StallWatch(after_s=UNATTENDED_S)
 
 @app.timer(interval=GROUP_S)
 async def group_watch() -> None:
-    """Every 3 s: the group's members, owned and unattended partitions, for ``/health``."""
+    """Every 5 s: the group's members, owned and unattended partitions, for ``/health``."""
     if not outage.gate.reachable:
         return
     try:
-        _group["view"] = await asyncio.wait_for(describe_group(), GROUP_S)
-    except Exception as exc:  # the broker went away meanwhile: the probe reports that
+        _group["view"] = await asyncio.wait_for(describe_group(), GROUP_S - 0.5)
+    except Exception as exc:  # a slow or lost broker: the last view stands a while
         logger.debug("Group not described error=%r", exc)
-        _group.pop("view", None)
+        view = _group.get("view")
+        if view is not None and time.monotonic() - view.at > GROUP_STALE_S:
+            _group.pop("view", None)
         await _admin.reset()
 
 

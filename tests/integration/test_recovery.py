@@ -150,7 +150,7 @@ def test_a_worker_holding_no_partitions_is_not_ok_and_takes_over_a_killed_one(
     dep = _deploy(kafka_bootstrap, tmp_path, partitions=1)
     with running_worker(dep, "w1") as (proc1, port1), \
             running_worker(dep, "w2", ready=answers) as (_, port2):
-        # The group view is refreshed every 3 s: wait until both workers are in it.
+        # The group view is refreshed every 5 s: wait until both workers are in it.
         idle = wait_for(port2, "/health", lambda s, b: s == 503 and b["status"] ==
                         "no_partitions" and b["group"]["members"] == 2, timeout=60)
         busy = wait_for(port1, "/health", lambda s, b: s == 200 and b["status"] == "ok"
