@@ -23,6 +23,7 @@ article's own aliases before the shared table has them.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -46,6 +47,7 @@ from agents.rules import (
 )
 from agents.runner import Out, run_stage
 from streams import topics as t
+from streams.alert_tail import read_sent_alerts
 from streams.app import app, channels, settings
 from streams.tables import make_table
 
@@ -55,6 +57,8 @@ __all__ = [
     "alert_rules",
     "alerts_topic",
     "forget_rules",
+    "on_assigned",
+    "read_back_alerts",
     "record_alerts",
     "rules_agent",
     "rules_topic",
@@ -155,8 +159,10 @@ class AlertLedger:
     The enrich stage fills it while it makes the article's records; the agent
     calls ``commit`` once the alerts are with the producer, so an alert a crash
     kept from being sent is raised again on redelivery, and one that was sent
-    is not (unless the crash fell between the send and the commit: then the
-    same alert id arrives twice, and consumers drop ids they have seen).
+    is not. "Sent before" is the ``alerts-sent`` table plus the alerts read back
+    from the alerts topic when this worker was given its partitions
+    (``streams/alert_tail.py``): a crash between an alert reaching the broker and
+    its mark in the table no longer sends it twice.
     """
 
     article_id: str = ""
@@ -166,7 +172,8 @@ class AlertLedger:
     def open(self, article_id: str) -> None:
         """Start on an article: read the ids already sent for it."""
         self.article_id = article_id
-        self.seen = frozenset(alerts_sent.get(article_id) or ())
+        self.seen = frozenset(alerts_sent.get(article_id) or ()).union(
+            _on_topic.get(article_id, ()))
 
     def __contains__(self, aid: str) -> bool:
         return aid in self.seen or aid in self.sent
@@ -175,6 +182,45 @@ class AlertLedger:
         """Remember the alerts raised now as sent (one table write for the article)."""
         if self.sent:
             alerts_sent[self.article_id] = sorted(self.seen.union(self.sent))
+
+
+#: article id -> alert ids found on the alerts topic at the last partition assignment.
+_on_topic: dict[str, set[str]] = {}
+_read_back = {"pending": True}
+
+
+@app.on_partitions_assigned.connect
+async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+    """New partitions: read the alerts topic back before the next article (``read_back``)."""
+    _read_back["pending"] = True
+
+
+async def read_back_alerts(retry_s: float = 1.0) -> None:
+    """After an assignment, before the enrich stage goes on: the alerts already on the topic.
+
+    The enrich agent awaits this before each article; it costs nothing until the next
+    assignment. It waits for the broker as long as it must (retrying every ``retry_s``):
+    without the broker no article is processed anyway, and an article processed without
+    the read-back could send an alert twice.
+    """
+    started, tries = time.monotonic(), 0
+    while _read_back["pending"]:
+        _read_back["pending"] = False  # an assignment during the read sets it again
+        tries += 1
+        try:
+            found = await read_sent_alerts(settings.bootstrap_servers,
+                                           alerts_topic.get_topic_name())
+        except Exception as exc:
+            _read_back["pending"] = True
+            if tries == 1:  # once: the broker probe reports the outage itself
+                logger.warning("Alerts topic not read back error=%r: retrying until it is",
+                               exc)
+            await asyncio.sleep(retry_s)
+            continue
+        _on_topic.clear()
+        _on_topic.update(found)
+        logger.info("Alerts read back articles=%s alerts=%s tries=%s seconds=%.2f", len(found),
+                    sum(map(len, found.values())), tries, time.monotonic() - started)
 
 
 def record_alerts(kind: str, record: Mapping[str, Any], *, partition: int,

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from agents.alerts import AlertLedger, active_rules, record_alerts
+from agents.alerts import AlertLedger, active_rules, read_back_alerts, record_alerts
 from agents.annotate import annotate_article
 from agents.dedup import assign_revision
 from agents.kinds import KINDS, fold_name
@@ -206,6 +206,7 @@ async def enrich_agent(stream: Any) -> None:
     sub-topology for the same reason).
     """
     async for event in stream.events():
+        await read_back_alerts()  # after an assignment: alerts already sent (at once otherwise)
         ledger = AlertLedger()
         error = await run_stage("enrich", event, partial(_enrich, event, ledger),
                                 dlq=channels.dlq["enrich"])

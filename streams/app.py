@@ -65,11 +65,16 @@ def create_app(settings: Settings) -> faust.App:
         # would show webhook secrets); the table router forwards requests without them.
         web_router_enabled=False,
         web_tables_enabled=False,
+        # Reliability (docs/reliability.md): a restarted worker takes its partitions back at
+        # once (static membership), a dead one is replaced after 15 s, not 60.
+        consumer_group_instance_id=settings.static_member_id,
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=settings.heartbeat_seconds,
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,
-        autodiscover=["agents.streaming", "agents.views", "agents.alerts",
-                      "streams.web", "streams.http_ingest", "streams.alerting", "streams.desk",
+        autodiscover=["agents.streaming", "agents.views", "agents.alerts", "streams.web",
+                      "streams.health", "streams.http_ingest", "streams.alerting", "streams.desk",
                       "streams.ops"],
         origin="streams.app",
     )

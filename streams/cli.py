@@ -288,12 +288,13 @@ def worker(
                     "`wiredesk broker start` or set WIREDESK_BROKER_URL.") from None
     _lexicon(s)  # a bad gazetteer stops here, and the first article does not pay the load
     _seed_offsets(s)
-    from faust.worker import Worker
-
     from streams.app import app as faust_app
+    from streams.worker import Worker
 
     err.print(f"wiredesk worker: http://{s.web_host}:{s.web_port}/health")
-    Worker(faust_app, loglevel=(loglevel or s.log_level).lower()).execute_from_commandline()
+    Worker(faust_app, loglevel=(loglevel or s.log_level).lower(),
+           shutdown_grace=s.shutdown_grace_seconds,
+           bootstrap=s.bootstrap_servers).execute_from_commandline()
 
 
 def _seed_offsets(s: Settings) -> None:

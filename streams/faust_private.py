@@ -34,6 +34,7 @@ __all__ = [
     "fetch_positions",
     "install_commit_guard",
     "install_skip_guard",
+    "on_stop_signal",
     "partition_for",
     "queued",
     "scan",
@@ -390,4 +391,26 @@ def iter_private_reads() -> Iterator[str]:
     yield from ("_committed_offset", "_thread", "_subscription", "_position",
                 "_topic_name_index", "_dbs", "_decode_value", "_add_gap", "_new_offset",
                 "_commit_offsets", "_acked", "_acked_index", "_read_offset",
-                "_wiredesk_starts")
+                "_wiredesk_starts", "_on_sigterm", "_on_sigint")
+
+
+# -- the worker's signal handlers ------------------------------------------------------
+
+
+def on_stop_signal(worker: Any, before: Callable[[int], None]) -> None:
+    """Call ``before(signal)`` ahead of mode's own SIGTERM/SIGINT handling.
+
+    mode's ``Worker`` registers ``_on_sigterm``/``_on_sigint`` with the event loop and
+    ignores any signal after the first; wiredesk needs to see each one (to bound the
+    shutdown and to exit at once on a second signal). Call after the worker installed
+    its handlers (``install_signal_handlers``).
+    """
+    import signal
+
+    for sig, handler in ((signal.SIGTERM, worker._on_sigterm),
+                         (signal.SIGINT, worker._on_sigint)):
+        def chained(sig: int = sig, handler: Callable[[], None] = handler) -> None:
+            before(sig)
+            handler()
+
+        worker.loop.add_signal_handler(sig, chained)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from streams import outage
 from streams.settings import Settings
 
 __all__ = ["configure_logging"]
@@ -29,4 +30,6 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level.upper())
     # aiokafka is chatty at INFO about every (re)connection; keep its warnings.
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # Its connection errors while the broker is down: one line per state change instead.
+    outage.install()
     _configured = True

@@ -50,7 +50,8 @@ OPENAPI: dict[str, Any] = {
                             "Every error, 404 and 405 included, answers JSON: "
                             '{"error": code, "message": sentence}.'},
     "paths": {
-        "/health": _get("Broker connectivity, consumer lag and stalled partitions (503)", [],
+        "/health": _get("Status (ok, degraded; 503: no_partitions, broker_unreachable, "
+                        "unavailable, stalled), lag, the group's unowned partitions", [],
                         {"type": "object"}, not_found=False),
         "/metrics": {"get": {
             "summary": "Prometheus metrics of this worker (text format; OpenMetrics when the "

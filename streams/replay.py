@@ -51,6 +51,7 @@ __all__ = [
     "group_progress",
     "inspect",
     "local_table_dirs",
+    "members_after_leaving",
     "parse_since",
     "plan_partitions",
     "remove_local_tables",
@@ -317,6 +318,24 @@ async def running_members(settings: Settings, group: str) -> list[str]:
             if entry[1] == group:
                 members += running_members_of(entry)
     return members
+
+
+async def members_after_leaving(settings: Settings, group: str,
+                                timeout: float | None = None) -> list[str]:
+    """The group's members once those of stopped workers are gone (at most ``timeout``).
+
+    Workers are static group members (docs/reliability.md): one that stopped sends no
+    LeaveGroup and stays a member until its session times out. A running worker stays
+    for good, so after ``timeout`` (default: the session timeout and 3 s) whoever is
+    still there is running.
+    """
+    wait = settings.session_timeout_seconds + 3 if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    while True:
+        members = await running_members(settings, group)
+        if not members or time.monotonic() > deadline:
+            return members
+        await asyncio.sleep(1.0)
 
 
 async def committed_offsets(settings: Settings, group: str) -> dict[tuple[str, int], int]:

@@ -131,6 +131,16 @@ def run_replay(settings: Settings, *, from_beginning: bool, since: str | None,
         console.print(f"Dry run: {plan.total} article(s) would be replayed; nothing changed.")
         return ReplayOutcome(0, plan.total)
     if members:
+        console.print(f"Waiting up to {settings.session_timeout_seconds + 3:.0f}s for the "
+                      f"{len(members)} member(s) of group {group!r} to leave (a stopped "
+                      "worker stays a member until its session times out)")
+        try:
+            members = asyncio.run(r.members_after_leaving(settings, group))
+        except Exception as exc:
+            console.print(f"[bold red]error:[/] cannot reach Kafka at {settings.broker_url}: "
+                          f"{exc}")
+            return ReplayOutcome(1)
+    if members:
         console.print(f"[bold red]error:[/] {r.stop_workers_message(group, members)}")
         return ReplayOutcome(1, plan.total)
     if not yes:

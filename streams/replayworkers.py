@@ -127,6 +127,10 @@ def worker_env(settings: Settings, *, version: int, index: int, port: int,
         env["WIREDESK_REPLAY_ALERTS"] = "true"
     if not standby:
         env["WIREDESK_STANDBY_REPLICAS"] = "0"
+        # Workers that stop once caught up leave the group as they stop (dynamic
+        # membership); a static member would stay until its session timed out, and the
+        # worker started next would wait for it (docs/reliability.md).
+        env["WIREDESK_GROUP_INSTANCE_ID"] = "off"
     return env
 
 

@@ -7,6 +7,8 @@ broker (``wiredesk broker start``). Nothing else in the code reads
 
 from __future__ import annotations
 
+import hashlib
+import socket
 from functools import cache
 from pathlib import Path
 
@@ -83,6 +85,24 @@ class Settings(BaseSettings):
     standby_replicas: int = Field(
         1, ge=0, description="WIREDESK_STANDBY_REPLICAS: standby copies of each table "
         "partition kept warm on other workers, for fast fail-over.")
+    session_timeout_seconds: float = Field(
+        15.0, ge=6.0, le=60.0,
+        description="WIREDESK_SESSION_TIMEOUT_SECONDS: how long the group waits for a worker "
+        "that stopped heart-beating before giving its partitions to another (faust's default "
+        "is 60 s; Kafka's broker accepts 6 s and up). Heartbeats go every fifth of it, at most "
+        "every 3 s. docs/reliability.md says why 15 s.")
+    group_instance_id: str = Field(
+        "",
+        description="WIREDESK_GROUP_INSTANCE_ID: static group membership (KIP-345): a worker "
+        "restarted with the same id gets its partitions back at once instead of waiting out "
+        "its dead self. Empty (default): derived from the app id, pipeline version, host name "
+        "and data folder, so it is stable across restarts and unique per worker; `off`: "
+        "dynamic membership.")
+    shutdown_grace_seconds: float = Field(
+        8.0, gt=0, le=60.0,
+        description="WIREDESK_SHUTDOWN_GRACE_SECONDS: after SIGTERM or SIGINT the worker stops "
+        "cleanly or, past this, exits anyway (as after a crash: input not committed is read "
+        "again on restart). A second signal exits at once.")
     web_host: str = Field("127.0.0.1", description="WIREDESK_WEB_HOST: HTTP bind address.")
     web_port: int = Field(6066, ge=1, le=65535, description="WIREDESK_WEB_PORT.")
     log_level: str = Field("INFO", description="WIREDESK_LOG_LEVEL.")
@@ -160,6 +180,32 @@ class Settings(BaseSettings):
         """The broker list in Faust's URL form (``kafka://h1:p1;h2:p2``)."""
         hosts = [h.strip() for h in self.broker_url.split(",") if h.strip()]
         return ";".join(h if "://" in h else f"kafka://{h}" for h in hosts)
+
+    @property
+    def static_member_id(self) -> str | None:
+        """The consumer's ``group_instance_id`` (None: dynamic membership).
+
+        Derived by default from what makes a worker itself: its group (app id and
+        version), its host, its data folder (two workers never share one: RocksDB
+        locks it) and its web address, so a restarted worker presents the same id and
+        nobody else does. The web address is in it because faust writes each member's
+        URL into its assignment, and the broker hands a returning static member its
+        previous assignment: a worker restarted on another port would get its old URL
+        back and faust's assignor fails on it (seen in the SIGKILL test); with the
+        address in the id, such a worker joins as a new member instead.
+        """
+        if self.group_instance_id.lower() == "off":
+            return None
+        if self.group_instance_id:
+            return self.group_instance_id
+        where = f"{self.data_dir.resolve()}|{self.web_host}:{self.web_port}"
+        folder = hashlib.sha1(where.encode()).hexdigest()[:10]
+        return f"{self.app_id}-v{self.pipeline_version}-{socket.gethostname()}-{folder}"
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        """Heartbeat interval: a fifth of the session timeout, at most faust's 3 s."""
+        return min(3.0, self.session_timeout_seconds / 5)
 
     @property
     def bootstrap_servers(self) -> str:

@@ -38,7 +38,8 @@ from bench.corpus import Skew, generate
 from bench.soak_audit import Audit, Expected, audit
 from streams.settings import Settings
 from streams.topics import ensure_topics
-from tests.integration.workers import ROOT, Deployment, _health, free_port, new_deployment
+from tests.integration.workers import ROOT, Deployment, free_port, new_deployment
+from tests.integration.workers import _health_any as _health
 
 __all__ = ["OUTPUTS", "Stream", "Worker", "deploy", "duplicates", "report", "stream"]
 

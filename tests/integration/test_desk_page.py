@@ -263,7 +263,7 @@ def test_a_lost_broker_and_a_silent_worker_are_shown(browser: Any, worker: Any) 
         banner = page.locator("#broker-error")
         expect(page.locator("#status")).to_have_attribute("data-state", "live")
         expect(banner).to_be_hidden()
-        # What /health answers when the worker cannot reach Kafka (streams/web.py Health).
+        # What /health answers when the worker cannot reach Kafka (streams/health.py).
         lost = {"status": "unavailable", "broker_connected": False, "broker": "127.0.0.1:9",
                 "error": "KafkaConnectionError: Unable to bootstrap"}
         page.route("**/health", lambda route: route.fulfill(status=503, json=lost))

@@ -22,7 +22,7 @@ from streams.topics import ensure_topics
 from tests.conftest import FIXTURES, SEED
 from tests.integration.http_helpers import get, wait_for
 from tests.integration.kafka_helpers import send
-from tests.integration.workers import Deployment, new_deployment, running_worker
+from tests.integration.workers import Deployment, answers, new_deployment, running_worker
 
 pytestmark = pytest.mark.integration
 
@@ -38,11 +38,21 @@ QUERIES = [
 ]
 
 
-def _deploy(bootstrap: str, root: Path) -> Deployment:
-    dep = new_deployment(bootstrap, root, partitions=4)
+def _deploy(bootstrap: str, root: Path, partitions: int = 4) -> Deployment:
+    dep = new_deployment(bootstrap, root, partitions=partitions)
     asyncio.run(ensure_topics(Settings(broker_url=bootstrap, topic_prefix=dep.prefix,
-                                       topic_partitions=4)))
+                                       topic_partitions=partitions)))
     return dep
+
+
+def _processed(port: int) -> set[str]:
+    """Keys of the articles the worker has processed."""
+    out = set()
+    for article in ARTICLES:
+        status, body = get(port, f"/articles/{article.key}")
+        if status == 200 and body["status"] == "processed":
+            out.add(article.key)
+    return out
 
 
 def _all_processed(port: int, timeout: float = 300.0) -> None:
@@ -94,19 +104,26 @@ def test_sigkill_mid_stream_then_restart_loses_and_doubles_nothing(
         send(dep, *ARTICLES)
         wait_for(port, f"/articles/{ARTICLES[0].key}",
                  lambda s, b: s == 200 and b["status"] == "processed")
-        mid_stream = get(port, f"/articles/{ARTICLES[-1].key}")
+        done = _processed(port)
+        web_port = port
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    assert mid_stream[0] == 404 or mid_stream[1]["status"] != "processed", \
-        "the stream was done before the kill; the test proves nothing"
+    assert len(done) < len(ARTICLES), "the stream was done before the kill; the test proves nothing"
     started = time.monotonic()
     # A short stall limit: if faust leaves a partition unfetched after the restart
     # (faust issue 629), the worker's watchdog resumes it well within the wait.
-    with running_worker(dep, WIREDESK_STALL_SECONDS="30") as (_, port):
+    with running_worker(dep, port=web_port, WIREDESK_STALL_SECONDS="30") as (_, port):
+        # Processing again: an article the killed worker had not finished is done. Static
+        # membership gives the restarted worker its partitions at once (docs/reliability.md).
+        ready_in = time.monotonic() - started
+        wait_for(port, "/health", lambda s, b: _processed(port) - done, timeout=60)
+        processing_in = time.monotonic() - started
         _all_processed(port)
         recovered = _answers(port)
-        print(f"recovered and caught up in {time.monotonic() - started:.1f}s")
+        print(f"restarted: partitions in {ready_in:.1f}s, processing again in "
+              f"{processing_in:.1f}s, caught up in {time.monotonic() - started:.1f}s")
     assert recovered == baseline
+    assert processing_in < 15.0
 
 
 def test_two_workers_share_partitions_and_answer_any_key(
@@ -126,3 +143,50 @@ def test_two_workers_share_partitions_and_answer_any_key(
         assert {q: get(port2, q, limit=500) for q in QUERIES} == baseline
 
 
+
+
+def test_a_worker_holding_no_partitions_is_not_ok_and_takes_over_a_killed_one(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    dep = _deploy(kafka_bootstrap, tmp_path, partitions=1)
+    with running_worker(dep, "w1") as (proc1, port1), \
+            running_worker(dep, "w2", ready=answers) as (_, port2):
+        # The group view is refreshed every 5 s: wait until both workers are in it.
+        idle = wait_for(port2, "/health", lambda s, b: s == 503 and b["status"] ==
+                        "no_partitions" and b["group"]["members"] == 2, timeout=60)
+        busy = wait_for(port1, "/health", lambda s, b: s == 200 and b["status"] == "ok"
+                        and b["group"]["members"] == 2)
+        assert idle["assigned_partitions"] == 0 and idle["lag"] == {}
+        assert busy["group"]["unowned_partitions"] == [] and busy["assigned_partitions"] > 0
+        proc1.send_signal(signal.SIGKILL)
+        proc1.wait()
+        killed = time.monotonic()
+        wait_for(port2, "/health", lambda s, b: s == 200 and b["assigned_partitions"] > 0,
+                 timeout=90)
+        print(f"the survivor holds the killed worker's partitions {time.monotonic() - killed:.1f}s "
+              "after the kill")
+
+
+def test_a_survivor_reports_a_killed_workers_partitions_until_it_takes_them(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    # A 20 s session, so that the window in which the dead worker still holds its
+    # partitions (its session not yet over) is wide enough to look at.
+    dep = _deploy(kafka_bootstrap, tmp_path, partitions=2)
+    slow = {"WIREDESK_SESSION_TIMEOUT_SECONDS": "20"}
+    with running_worker(dep, "w1", **slow) as (proc1, _), \
+            running_worker(dep, "w2", ready=answers, **slow) as (_, port2):
+        wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "ok"
+                 and b["group"]["members"] == 2, timeout=60)
+        proc1.send_signal(signal.SIGKILL)
+        proc1.wait()
+        killed = time.monotonic()
+        send(dep, *ARTICLES)
+        seen = wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "degraded",
+                        timeout=60)
+        reported = time.monotonic() - killed
+        assert seen["group"]["unattended_partitions"], seen
+        taken = wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "ok"
+                         and b["assigned_partitions"] > seen["assigned_partitions"], timeout=90)
+        print(f"the survivor said degraded {reported:.1f}s after the kill "
+              f"(unattended {seen['group']['unattended_partitions']}) and ok, holding "
+              f"{taken['assigned_partitions']} partitions, {time.monotonic() - killed:.1f}s "
+              "after it")

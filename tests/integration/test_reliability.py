@@ -37,7 +37,8 @@ from tests.integration.reliability import (
     stream,
     tables_audit,
 )
-from tests.integration.workers import Deployment, _health
+from tests.integration.workers import Deployment
+from tests.integration.workers import _health_any as _health
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 

@@ -14,15 +14,17 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
-__all__ = ["Deployment", "free_port", "new_deployment", "running_worker"]
+__all__ = ["Deployment", "answers", "free_port", "holds_partitions", "new_deployment",
+           "running_worker"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,19 +70,39 @@ def new_deployment(bootstrap: str, data_root: Path, partitions: int = 2) -> Depl
     return Deployment(bootstrap, f"t{tag}", f"wiredesk-test-{tag}", data_root, partitions)
 
 
-def _health(port: int) -> dict[str, object] | None:
+def _health_any(port: int) -> dict[str, object] | None:
+    """The ``/health`` body, 503 answers included (None: no answer)."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
             return orjson.loads(r.read())
+    except urllib.error.HTTPError as err:
+        return orjson.loads(err.read() or b"null")
     except Exception:
         return None
 
 
+def holds_partitions(health: dict[str, object] | None) -> bool:
+    """The default readiness: ``/health`` answers 200 with partitions assigned."""
+    return bool(health and health.get("status") in ("ok", "degraded")
+                and health.get("assigned_partitions"))
+
+
+def answers(health: dict[str, object] | None) -> bool:
+    """Readiness for a worker expected to hold nothing: it answers at all (200 or 503)."""
+    return health is not None
+
+
 @contextlib.contextmanager
 def running_worker(dep: Deployment, name: str = "w1", timeout: float = 90.0,
+                   ready: Callable[[dict[str, object] | None], bool] = holds_partitions,
+                   port: int | None = None,
                    **extra_env: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """Start ``wiredesk worker``, wait until it holds partitions, stop it at the end."""
-    port = free_port()
+    """Start ``wiredesk worker``, wait until ``ready(/health)``, stop it at the end.
+
+    ``port``: the web port (default: a free one). A worker restarted with the same name
+    and port is the same static group member (``Settings.static_member_id``).
+    """
+    port = port or free_port()
     data = dep.data_root / name
     log = (dep.data_root / f"{name}.log").open("ab")  # a restart appends: both runs kept
     env = dep.env(WIREDESK_WEB_PORT=str(port), WIREDESK_DATA_DIR=str(data), **extra_env)
@@ -89,8 +111,7 @@ def running_worker(dep: Deployment, name: str = "w1", timeout: float = 90.0,
     try:
         deadline = time.monotonic() + timeout
         while True:
-            health = _health(port)
-            if health and health.get("assigned_partitions"):
+            if ready(_health_any(port)):
                 break
             if proc.poll() is not None:
                 raise RuntimeError(f"worker exited with {proc.returncode}; see {log.name}")

@@ -54,8 +54,9 @@ def test_a_worker_reads_back_the_replays_settings_with_its_own_port_and_folder(
         assert worker.api_token is not None and worker.api_token.get_secret_value() == "s3cret"
         assert worker.gazetteer is None  # unset stays unset
         assert worker.standby_replicas == 0  # they stop when caught up: no warm copies
+        assert worker.static_member_id is None  # and leave the group as they stop
         same = {"pipeline_version", "replay", "web_port", "data_dir", "api_token",
-                "standby_replicas"}
+                "standby_replicas", "group_instance_id"}
         assert worker.model_dump(exclude=same) == settings.model_dump(exclude=same)
     kept = rw.worker_env(settings, version=3, index=1, port=7001, standby=True)
     assert _read_back(kept, monkeypatch).standby_replicas == settings.standby_replicas == 1
