@@ -78,7 +78,7 @@ class Settings(BaseSettings):
         description="WIREDESK_ROCKSDB_WRITE_BUFFER_MB: memtable size of each table partition "
         "(RocksDB keeps up to 2 per partition; faust's default is 3 x 64 MB).")
     rocksdb_memory_mb: int = Field(
-        32, ge=8, le=65536,
+        128, ge=8, le=65536,
         description="WIREDESK_ROCKSDB_MEMORY_MB: one block cache for every table partition, "
         "which the memtables are charged to (they flush past half of it): the worker's "
         "RocksDB memory stays near this whatever has been ingested.")
