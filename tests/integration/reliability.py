@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -111,6 +113,17 @@ class Worker:
             if time.monotonic() - t0 > timeout:
                 raise AssertionError(f"worker {self.name} not ready in {timeout}s")
             time.sleep(0.25)
+
+    def enriched(self) -> int:
+        """Articles this worker process has enriched since it started (its /metrics)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics",
+                                        timeout=2) as r:
+                text = r.read().decode()
+        except OSError:
+            return 0
+        m = re.search(r'^wiredesk_stage_processed_total\{stage="enrich"\} (\S+)$', text, re.M)
+        return int(float(m.group(1))) if m else 0
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush, no commit."""

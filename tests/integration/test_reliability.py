@@ -84,11 +84,14 @@ def test_ten_sigkills_while_500_articles_stream_in(kafka_bootstrap: str,
                 restarted = time.monotonic()
                 w.start()
                 ready = await asyncio.to_thread(w.wait_ready)
-                again = await _wait_done(col, s, col.done(1, s.counts) + 1, 300, [w])
+                # Processing again: the new process has enriched an article (its own
+                # counter; the collector's view of the outputs lags behind under load).
+                while await asyncio.to_thread(w.enriched) == 0:
+                    assert time.monotonic() - restarted < 300, "not processing after 300 s"
+                    await asyncio.sleep(0.1)
                 kills.append({"kill": k + 1, "done_at_kill": done_at_kill,
                               "ready_s": round(ready, 1),
-                              "processing_again_s": round(time.monotonic() - restarted, 1)
-                              if again else 0.0})
+                              "processing_again_s": round(time.monotonic() - restarted, 1)})
             await sender
             await _wait_done(col, s, len(s.items), 600, [w])
 
@@ -105,6 +108,9 @@ def test_ten_sigkills_while_500_articles_stream_in(kafka_bootstrap: str,
         "processing_again_s_median": statistics.median(again), "per_kill": kills,
         "output_messages": dups, "api_errors": result.errors})
     assert len(kills) == 10
+    # The target is 15 s (met here: see docs/reliability.md); the margin is for a
+    # CI machine busy with other work.
+    assert max(again) <= 30, kills
     assert result.lost == 0 and result.duplicated == 0, result.kinds
 
 
