@@ -29,7 +29,7 @@ from tests.integration.kafka_helpers import collect, send
 from tests.integration.test_alerts import load_rules
 from tests.integration.workers import new_deployment, running_worker
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
 RULE = "rules:\n  - id: every-entity\n    watch: entities\n"
 

@@ -22,7 +22,7 @@ from tests.integration.test_recovery import ARTICLES, _all_processed, _answers, 
 from tests.integration.test_recovery import baseline as baseline  # the fixture, reused
 from tests.integration.workers import running_worker
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
 #: WARNING-or-worse log lines a worker may write while the broker is away ~30 s and comes
 #: back: the state changes, the back-off reminders, the client errors before the probe

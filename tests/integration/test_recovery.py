@@ -24,7 +24,7 @@ from tests.integration.http_helpers import get, wait_for
 from tests.integration.kafka_helpers import send
 from tests.integration.workers import Deployment, answers, new_deployment, running_worker
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
 COPIES = 20
 SOURCES = [p for p in [SEED, *sorted((FIXTURES / "articles").glob("*.txt"))] if p.exists()]
