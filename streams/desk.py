@@ -23,7 +23,7 @@ from streams.app import app, settings
 from streams.desk_feed import stream_feed
 from streams.tables import article_annotations
 
-__all__ = ["ASSETS", "CSP", "DeskAsset", "DeskFeed", "DeskPage"]
+__all__ = ["ASSETS", "CSP", "DeskAsset", "DeskFeed", "DeskPage", "serve_asset", "serve_page"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Served files and their content types; nothing else under static/ is reachable.
@@ -38,14 +38,27 @@ def _read(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
+def serve_page(view: View, name: str) -> Response:
+    """A static HTML page of ``streams/static/`` under the pages' CSP (``/``, ``/ops``)."""
+    return view.text(_read(name), content_type="text/html",
+                     headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache",
+                              "X-Content-Type-Options": "nosniff"})
+
+
+def serve_asset(view: View, name: str, assets: dict[str, str]) -> Response:
+    """One of a page's ``assets`` (name -> content type); any other name is a JSON 404."""
+    if name not in assets:
+        return view.json({"error": "not_found", "message": f"no asset {name!r}"}, status=404)
+    return view.text(_read(name), content_type=assets[name],
+                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
 @app.page("/")
 class DeskPage(View):
     """The desk page (this route takes ``/`` over from faust's ``{"status": "OK"}`` index)."""
 
     async def get(self, request: Request) -> Response:
-        return self.text(_read("desk.html"), content_type="text/html",
-                          headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache",
-                                   "X-Content-Type-Options": "nosniff"})
+        return serve_page(self, "desk.html")
 
 
 @app.page("/desk/assets/{name}")
@@ -53,12 +66,7 @@ class DeskAsset(View):
     """The page's stylesheet, script and icon."""
 
     async def get(self, request: Request, name: str) -> Response:
-        if name not in ASSETS:
-            return self.json({"error": "not_found", "message": f"no asset {name!r}"},
-                             status=404)
-        return self.text(_read(name), content_type=ASSETS[name],
-                          headers={"Cache-Control": "no-cache",
-                                   "X-Content-Type-Options": "nosniff"})
+        return serve_asset(self, name, ASSETS)
 
 
 @app.page("/desk/stream")

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 from faust.web import Request, Response, View
 
 from streams import metrics
 from streams.app import app
-from streams.desk import CSP
+from streams.desk import serve_asset, serve_page
 from streams.opsdata import EVERY_S, Ring, series, take_sample
 from streams.web import positions
 
@@ -29,7 +28,6 @@ __all__ = ["ASSETS", "RING", "OpsAsset", "OpsData", "OpsPage", "ops_sampler"]
 
 logger = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parent / "static"
 #: Served files and their content types; nothing else under static/ is reachable here.
 ASSETS = {"ops.css": "text/css", "ops.js": "text/javascript"}
 #: The samples of this worker (bounded: ``KEEP_S / EVERY_S`` of them).
@@ -37,10 +35,6 @@ RING = Ring()
 #: A page that polled within this many seconds keeps the lag refreshed each sample.
 WATCHED_S = 60.0
 _polled_at = [float("-inf")]
-
-
-def _read(name: str) -> str:
-    return (STATIC / name).read_text(encoding="utf-8")
 
 
 @app.timer(interval=EVERY_S)
@@ -62,9 +56,7 @@ class OpsPage(View):
     """The operations view (HTML)."""
 
     async def get(self, request: Request) -> Response:
-        return self.text(_read("ops.html"), content_type="text/html",
-                          headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache",
-                                   "X-Content-Type-Options": "nosniff"})
+        return serve_page(self, "ops.html")
 
 
 @app.page("/ops/assets/{name}")
@@ -72,12 +64,7 @@ class OpsAsset(View):
     """The operations view's stylesheet and script."""
 
     async def get(self, request: Request, name: str) -> Response:
-        if name not in ASSETS:
-            return self.json({"error": "not_found", "message": f"no asset {name!r}"},
-                             status=404)
-        return self.text(_read(name), content_type=ASSETS[name],
-                          headers={"Cache-Control": "no-cache",
-                                   "X-Content-Type-Options": "nosniff"})
+        return serve_asset(self, name, ASSETS)
 
 
 @app.page("/ops/data")
