@@ -79,6 +79,8 @@ def _reshaped(response: web.Response) -> web.Response:
         body = orjson.loads(response.body) if isinstance(response.body, bytes) else None
     except orjson.JSONDecodeError:
         body = None
-    if not isinstance(body, dict) or "message" in body or not isinstance(body.get("error"), str):
+    # Only faust's own shape, ``{"error": sentence}`` and nothing else: a view's own error
+    # body with more in it (``/health``'s 503 says ``status``, ``lag``, ...) stays whole.
+    if not isinstance(body, dict) or set(body) != {"error"} or not isinstance(body["error"], str):
         return response
     return _as_json(response.status, response.reason, body["error"], response.headers)

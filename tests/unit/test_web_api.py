@@ -120,6 +120,22 @@ async def test_faust_error_bodies_are_reshaped() -> None:
         "error": "service_unavailable", "message": "Service unavailable. Try again later."}
 
 
+async def test_a_views_own_error_body_stays_whole() -> None:
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from streams.http_errors import json_errors
+
+    health = {"status": "broker_unreachable", "broker_connected": False, "error": "no answer"}
+
+    async def own_503(request: web.Request) -> web.Response:
+        return web.json_response(health, status=503)
+
+    response = await json_errors(make_mocked_request("GET", "/health"), own_503)
+    assert isinstance(response, web.Response) and response.status == 503
+    assert orjson.loads(response.body) == health  # type: ignore[arg-type]
+
+
 @module_loop
 async def test_the_ops_page_its_assets_and_its_data(client: TestClient) -> None:  # type: ignore[type-arg]
     page = await client.get("/ops")
