@@ -138,10 +138,12 @@ def test_two_workers_one_killed_mid_stream(kafka_bootstrap: str, tmp_path: Path)
             await _wait_done(col, s, len(s.items), 600, [w1])
 
     with stopping(w1, w2):
+        # One after the other, as a deployment scales out (two first joins at once left
+        # the second without partitions for 120 s in a loaded clean-clone run).
         w1.start()
-        w2.start()
         w1.wait_ready()
-        w2.wait_ready()
+        w2.start()
+        w2.wait_ready(timeout=240.0)
         asyncio.run(run())
         result = tables_audit(w1, s.expected)
         dups = duplicates(dep)
