@@ -171,8 +171,11 @@ class Health(View):
         try:
             where = await positions(timeout=HIGHWATER_TIMEOUT_S)
         except Exception as exc:  # reachable, but not answering: "unavailable"
+            # What the worker holds needs no broker call: a loaded machine's slow answer
+            # must not make a working worker look like one without partitions.
             body.update(status="unavailable", broker_connected=False,
-                        error=str(exc) or type(exc).__name__)
+                        error=str(exc) or type(exc).__name__,
+                        assigned_partitions=len(app.consumer.assignment()))
             return self.json(body, status=503)
         lag = {tp: pos.lag for tp, pos in where.items()}
         metrics.set_lag(lag)
