@@ -66,6 +66,19 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _read_topics(run: Any, what: str, broker_url: str) -> Any:
+    """``asyncio.run(run())`` for a command that reads topics: an unknown topic is one
+    ``error:`` line with exit 2, any other failure one line with exit 1."""
+    from streams.kafka_io import UnknownTopicError
+
+    try:
+        return asyncio.run(run())
+    except UnknownTopicError as exc:
+        raise _fail(str(exc), code=2) from None
+    except Exception as exc:
+        raise _fail(f"cannot read {what} from {broker_url}: {exc}") from None
+
+
 def _lexicon(s: Any) -> Any:
     """The settings' lexicon, or a clear error (a bad WIREDESK_GAZETTEER, a missing spaCy)."""
     from agents.lexicon import load_lexicon
@@ -568,7 +581,7 @@ def tail(
 
     An unknown topic is an error (exit status 2) naming the topics that exist.
     """
-    from streams.kafka_io import UnknownTopicError, read_topic
+    from streams.kafka_io import read_topic
 
     s = get_settings()
     name = topic if topic.startswith(f"{s.topic_prefix}.") else f"{s.topic_prefix}.{topic}"
@@ -588,12 +601,7 @@ def tail(
             sys.stdout.buffer.write(orjson.dumps(line) + b"\n")
         return n
 
-    try:
-        count = asyncio.run(run())
-    except UnknownTopicError as exc:
-        raise _fail(str(exc), code=2) from None
-    except Exception as exc:
-        raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
+    count = _read_topics(run, name, s.broker_url)
     err.print(f"{count} message(s) in {name}")
 
 
@@ -606,7 +614,7 @@ def dlq_list(
     An unknown stage, or a dead-letter topic that does not exist, is an error (exit 2).
     """
     from streams.dlqcmd import ReplayError, check_stage
-    from streams.kafka_io import UnknownTopicError, read_topic
+    from streams.kafka_io import read_topic
     from streams.topics import DLQ_STAGES, dlq, full_name
 
     s = get_settings()
@@ -628,12 +636,7 @@ def dlq_list(
                 n += 1
         return n
 
-    try:
-        count = asyncio.run(run())
-    except UnknownTopicError as exc:
-        raise _fail(str(exc), code=2) from None
-    except Exception as exc:
-        raise _fail(f"cannot read dead letters from {s.broker_url}: {exc}") from None
+    count = _read_topics(run, "dead letters", s.broker_url)
     err.print(f"{count} dead letter(s)")
 
 
@@ -830,7 +833,7 @@ def alerts_tail(
 ) -> None:
     """Print alerts as they arrive, one readable line each (Ctrl-C stops)."""
     from agents.rules import alert_line
-    from streams.kafka_io import UnknownTopicError, read_topic
+    from streams.kafka_io import read_topic
     from streams.topics import ALERTS, full_name
 
     s = get_settings()
@@ -855,13 +858,9 @@ def alerts_tail(
         return n
 
     try:
-        count = asyncio.run(run())
+        count = _read_topics(run, name, s.broker_url)
     except KeyboardInterrupt:
         return
-    except UnknownTopicError as exc:
-        raise _fail(str(exc), code=2) from None
-    except Exception as exc:
-        raise _fail(f"cannot read {name} from {s.broker_url}: {exc}") from None
     err.print(f"{count} alert(s)")
 
 

@@ -42,23 +42,6 @@ def test_raw_articles_says_why_normalize_will_refuse_a_piece() -> None:
     assert big.refused is not None and big.refused.startswith("TooLarge: ")
 
 
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[kafka_io.RawArticle]:
-    """Ingest with Kafka replaced: the articles it would send."""
-    out: list[kafka_io.RawArticle] = []
-
-    async def send(bootstrap: str, topic: str, articles: Any, **_: Any) -> int:
-        out.extend(articles)
-        return len(out)
-
-    async def ensure(settings: Any) -> None:
-        return None
-
-    monkeypatch.setattr(kafka_io, "send_raw_articles", send)
-    monkeypatch.setattr(topics, "ensure_topics", ensure)
-    return out
-
-
 def test_ingest_lists_each_refused_input_sends_it_and_exits_1(
         tmp_path: Path, sent: list[kafka_io.RawArticle]) -> None:
     (tmp_path / "a-good.txt").write_bytes(GOOD)

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agents.parse import RawMeta, article_id
-from streams import kafka_io, topics
+from streams import kafka_io
 from streams.cli import app
 
 runner = CliRunner()
@@ -68,23 +68,6 @@ def test_a_latin1_file_is_processed(tmp_path: Any) -> None:
     doc = process(str(path))
     assert doc["article"]["body"] == "The caf\u00e9 reopened on Monday."
     assert doc["article"]["encoding"] == "cp1252"
-
-
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[kafka_io.RawArticle]:
-    """Ingest with Kafka replaced: the articles it would send."""
-    out: list[kafka_io.RawArticle] = []
-
-    async def send(bootstrap: str, topic: str, articles: Any, **_: Any) -> int:
-        out.extend(articles)
-        return len(out)
-
-    async def ensure(settings: Any) -> None:
-        return None
-
-    monkeypatch.setattr(kafka_io, "send_raw_articles", send)
-    monkeypatch.setattr(topics, "ensure_topics", ensure)
-    return out
 
 
 def test_ingest_stdin_gives_different_content_different_ids(

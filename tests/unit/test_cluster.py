@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,20 +18,9 @@ from streams.broker import BrokerConfig, BrokerError, render_properties
 from streams.cluster import MANIFEST, bootstrap, load, plan, start_cluster
 from streams.settings import Settings, get_settings
 from streams.topics import _resolve_replication, replication_configs
+from tests.integration.conftest import free_ports
 
 __all__: list[str] = []
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct ports nobody listens on (held open together while picked)."""
-    socks = [socket.socket() for _ in range(count)]
-    try:
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [int(sock.getsockname()[1]) for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
 
 
 def _props(text: str) -> dict[str, str]:
