@@ -31,9 +31,10 @@ from aiokafka.errors import KafkaError
 from agents.errors import StageError
 from streams import sends
 from streams.deadletter import dlq_headers
+from streams.faust_private import table_put
 from streams.metrics import DEAD_LETTERS, STAGE_FAILED, STAGE_PROCESSED, labelled
 
-__all__ = ["Out", "dead_letter", "message_headers", "run_stage", "send_out"]
+__all__ = ["Out", "dead_letter", "message_headers", "run_stage", "send_out", "table_write"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,17 @@ class Out:
     headers: list[tuple[str, bytes]] | None = None
     partition: int | None = None  # None: the key's partition (the producer's partitioner)
     on_sent: Callable[[Any], None] | None = None  # runs with the broker's RecordMetadata
+
+
+def table_write(table: Any, partition: int, key: str, value: Any | None) -> Out:
+    """Write a table entry to the local store now; its changelog message is the ``Out``.
+
+    The cheap path of ``table[key] = value`` (``faust_private.table_put``): the
+    changelog message goes out with the stage's other results, to ``partition``
+    (the partition of the event being processed, as faust would send it).
+    """
+    topic, raw_key, raw_value, on_sent = table_put(table, partition, key, value)
+    return Out(topic, raw_key, raw_value, partition=partition, on_sent=on_sent)
 
 
 def message_headers(event: Any) -> list[tuple[str, bytes]]:

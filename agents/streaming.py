@@ -28,7 +28,7 @@ from agents.kinds import KINDS, fold_name
 from agents.materialize import article_failed, article_processed, article_received
 from agents.parse import RawMeta, parse_article
 from agents.pipeline import analyse_article, decode_record
-from agents.runner import Out, dead_letter, message_headers, run_stage
+from agents.runner import Out, dead_letter, message_headers, run_stage, send_out, table_write
 from agents.viewfold import Op, ops_for
 from schemas.article import Article
 from streams.app import app, channels, lexicon, settings
@@ -52,17 +52,19 @@ def _timestamp(event: Any) -> datetime:
     return datetime.fromtimestamp(event.message.timestamp, UTC)
 
 
-def _record_failure(event: Any, stage: str, error: Exception | None) -> None:
+async def _record_failure(event: Any, stage: str, error: Exception | None) -> None:
     """Mark the article failed in the ``articles`` table when a stage dead-lettered it.
 
     Every internal topic is keyed by article id, so the message key names the article.
+    Sent by the path the stages' own entries take, so the changelog keeps their order.
     """
     key = event.message.key
     if error is None or not key:
         return
     article_id = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
-    articles[article_id] = article_failed(articles.get(article_id), article_id, stage,
-                                          f"{type(error).__name__}: {error}")
+    failed = article_failed(articles.get(article_id), article_id, stage,
+                            f"{type(error).__name__}: {error}")
+    await send_out(table_write(articles, event.message.partition, article_id, failed))
 
 
 def _normalize(event: Any) -> Iterator[Out]:
@@ -76,7 +78,8 @@ def _normalize(event: Any) -> Iterator[Out]:
                             max_bytes=settings.max_article_bytes)
     decision = assign_revision(article_revisions.get(article.id), article.content_hash,
                                f"{msg.partition}:{msg.offset}")
-    article_revisions[article.id] = decision.state
+    # Sent first, as faust's ``table[key] = ...`` would have (a duplicate's count too).
+    yield table_write(article_revisions, msg.partition, article.id, decision.state)
     if decision.revision is None:
         logger.info("Duplicate dropped article_id=%s duplicates=%s", article.id,
                     decision.state["duplicates"])
@@ -89,19 +92,20 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     article = decode_record(Article, event.message.value)
     # Recorded here, on a topic keyed by the article id, so the table partition
     # is the article's whatever key the raw message was sent with.
-    articles[article.id] = article_received(articles.get(article.id), article.to_json_dict())
+    # To the store only: the "processed" entry below (or the "failed" one written by
+    # ``_record_failure``) is made from it, and is the one its changelog needs.
+    table_write(articles, event.message.partition, article.id,
+                article_received(articles.get(article.id), article.to_json_dict()))
     message, result = analyse_article(article, lexicon(), settings.pipeline_version)
     key = message.article_id
     # A crash before the offset commit redelivers this message: the outputs are
     # sent again with the same ids (harmless) and "processed" is written again.
     status = article_processed(articles.get(key), key, message.revision, result.counts)
-    articles[key] = status
     now = datetime.now(UTC)
     held = article_annotations.get(key)
     annotated = annotate_article(held, message.paragraphs, result, source=status.get("source"),
                                  processed_at=now)
-    if annotated is not held:  # a redelivered article is not written (nor fed) twice
-        article_annotations[key] = annotated
+    outs: list[Out] = []
     # Outputs are keyed by what their consumers group by (agents/kinds.py).
     records = [(kind, getattr(result, kind.name)) for kind in KINDS]
     article_names = {alias.lower(): e.name for e in result.entities
@@ -114,7 +118,6 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     watched = {rule.watch for rule in active_rules()}  # decode records only for these
     if watched:
         ledger.open(key)
-    outs: list[Out] = []
     alerts = 0
     failure: Exception | None = None
     ops: list[Op] = []
@@ -124,7 +127,7 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
         decoded = []
         labelled(RECORDS_OUT, kind.name).inc(len(kind_records))  # one inc per kind and article
         for record in kind_records:
-            payload = record.replace(emitted_at=now, replay=settings.replay).dumps()
+            payload = record.dumps_with(emitted_at=now, replay=settings.replay)
             data = orjson.loads(payload)
             decoded.append(data)
             outs.append(Out(topic, kind.message_key(data), payload))
@@ -145,6 +148,12 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     outs += view_updates(channels.views, key, message.revision, ops, settings.topic_partitions)
     if failure is not None:  # once per article: `wiredesk dlq replay` re-enriches it
         outs.append(dead_letter("alerts", event, failure, channels.dlq["alerts"]))
+    # The article's own entries last: written to the store only once nothing can fail.
+    partition = event.message.partition
+    mine = [table_write(articles, partition, key, status)]
+    if annotated is not held:  # a redelivered article is not written (nor fed) twice
+        mine.append(table_write(article_annotations, partition, key, annotated))
+    outs[:0] = mine
     _observe_latency(article.received_at, now, alerts)
     logger.debug("Enriched article_id=%s counts=%s alerts=%s", key, result.counts,
                  len(ledger.sent))
@@ -191,7 +200,7 @@ async def normalize_agent(stream: Any) -> None:
     async for event in stream.events():
         error = await run_stage("normalize", event, partial(_normalize, event),
                                 dlq=channels.dlq["normalize"])
-        _record_failure(event, "normalize", error)
+        await _record_failure(event, "normalize", error)
 
 
 @app.agent(channels.articles, concurrency=1)
@@ -210,6 +219,6 @@ async def enrich_agent(stream: Any) -> None:
         ledger = AlertLedger()
         error = await run_stage("enrich", event, partial(_enrich, event, ledger),
                                 dlq=channels.dlq["enrich"])
-        _record_failure(event, "enrich", error)
+        await _record_failure(event, "enrich", error)
         if error is None:  # only once the alerts are with the producer
             ledger.commit()

@@ -27,10 +27,9 @@ import orjson
 
 from agents.errors import InvalidRecord
 from agents.kinds import by_name
-from agents.runner import Out, run_stage
+from agents.runner import Out, run_stage, table_write
 from agents.viewfold import Op, alias_forms, alias_table_writes, fold
 from streams.app import app, channels, lexicon
-from streams.faust_private import table_put
 from streams.tables import aliases, view_tables
 
 __all__ = ["decode_ops", "views_agent"]
@@ -51,8 +50,7 @@ def decode_ops(payload: bytes | None) -> list[Op]:
 def _write(table: Any, partition: int, writes: dict[str, Any]) -> Iterator[Out]:
     """Put the writes in the local store; yield their changelog messages to send."""
     for key, value in writes.items():
-        topic, raw_key, raw_value, on_sent = table_put(table, partition, key, value)
-        yield Out(topic, raw_key, raw_value, partition=partition, on_sent=on_sent)
+        yield table_write(table, partition, key, value)
 
 
 def _gazetteer(name: str) -> str | None:

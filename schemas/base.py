@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any, Self
 
 import faust
+import orjson
+from faust.utils.json import on_default
 
 __all__ = ["INTERNAL", "PUBLIC", "WireRecord"]
 
@@ -20,6 +22,9 @@ INTERNAL: dict[str, Any] = {"serializer": "json", "isodates": True}
 #: Record options for public output topics: plain JSON.
 PUBLIC: dict[str, Any] = {"serializer": "json", "isodates": True, "include_metadata": False}
 
+
+#: The options of faust's json codec when orjson is installed (``faust.utils.json``).
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z
 
 #: Each record class's required field names (fields without a default), for ``build``.
 _REQUIRED: dict[type, frozenset[str]] = {}
@@ -96,6 +101,23 @@ class WireRecord(faust.Record, abstract=True):
         data["__evaluated_fields__"] = self.__evaluated_fields__ | changes.keys()
         data.update(changes)
         return record
+
+    def dumps_with(self, **changes: Any) -> bytes:
+        """``self.replace(**changes).dumps()`` for a public record, without its detours.
+
+        The enrich stage encodes ~80 output records an article; faust's ``dumps``
+        copies the record and goes through its codec registry first. This is the
+        same encoding (faust's json codec is orjson with these options and default;
+        a test compares the bytes), at half the cost.
+        """
+        if self._options.include_metadata:
+            return self.replace(**changes).dumps()
+        data = self.asdict()
+        unknown = changes.keys() - self._options.fieldset
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown {sorted(unknown)}")
+        data.update(changes)
+        return orjson.dumps(data, default=on_default, option=_JSON_OPTIONS)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The record as the plain JSON object it is on the wire (no Faust metadata)."""

@@ -189,11 +189,15 @@ async def webhook_dispatcher() -> None:
         while True:
             batch = await consumer.getmany(timeout_ms=1000)
             _webhook_state["assigned"] = len(consumer.assignment())
+            hooks: dict[str, dict[str, Any] | None] = {}  # a batch reads each rule once
             for messages in batch.values():
                 for m in messages:
                     try:
                         alert = orjson.loads(m.value or b"")
-                        hook = _webhook(str(alert["rule_id"]))
+                        rule_id = str(alert["rule_id"])
+                        if rule_id not in hooks:
+                            hooks[rule_id] = _webhook(rule_id)
+                        hook = hooks[rule_id]
                     except (orjson.JSONDecodeError, KeyError, TypeError):
                         logger.warning("Not an alert topic=%s partition=%s offset=%s",
                                        m.topic, m.partition, m.offset)

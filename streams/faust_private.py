@@ -19,11 +19,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
 import orjson
-from aiokafka.partitioner import murmur2
+from aiokafka.partitioner import DefaultPartitioner, murmur2
+from aiokafka.structs import TopicPartition
 
 __all__ = [
     "PINNED",
@@ -41,6 +43,7 @@ __all__ = [
     "share_rocksdb_memory",
     "speed_up_aiokafka",
     "table_put",
+    "unfutured_append",
 ]
 
 logger = logging.getLogger(__name__)
@@ -82,7 +85,13 @@ def partition_for(key: str, partitions: int) -> int:
     hash it: a view update sent there lands on the partition whose table entries
     the HTTP API routes ``key``'s lookups to.
     """
-    return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % partitions
+    return _key_partition(key.encode("utf-8"), partitions)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_partition(key: bytes, partitions: int) -> int:
+    """murmur2 is pure Python in aiokafka (~2% of a worker's time); keys repeat a lot."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 # -- table stores ---------------------------------------------------------------------
@@ -181,6 +190,56 @@ def table_put(table: Any, partition: int, key: str, value: Any | None) -> tuple[
         store.set_persisted_offset(metadata.topic_partition, metadata.offset)
 
     return table.changelog_topic, raw_key, raw_value, on_sent
+
+
+def unfutured_append(producer: Any, topic: str, key: bytes | None, value: bytes,
+                     partition: int | None,
+                     headers: list[tuple[str, bytes]] | None) -> tuple[Any, int] | None:
+    """Append one message to its partition's open producer batch, with no future of its own.
+
+    Why: aiokafka's ``send`` makes a future for every message and resolves each when
+    its batch is acknowledged; with the ~300 messages a worker sends per article
+    (outputs, alerts, view updates, changelog) that bookkeeping, and the callback
+    that watched each future, were ~10% of a busy worker's time. The batch has one
+    future of its own, which fails when any of its messages fails, so watching it
+    (``streams/sends.py``) keeps at-least-once with one callback per batch.
+
+    Exactly what ``AIOKafkaProducer.send`` does for a message that fits the open
+    batch (a key partitioned as its DefaultPartitioner does, timestamp now), minus
+    the future. Returns ``(batch future, offset of the message within the batch)``,
+    or None whenever the plain ``send`` must take the message: a producer without
+    aiokafka's internals (unit tests), a topic whose metadata is not known yet, a
+    closed or failed producer, a full batch (``send`` waits for the drain), or a
+    value large enough for ``send``'s size check to matter.
+    """
+    inner = getattr(producer, "_producer", None)
+    accumulator = getattr(inner, "_message_accumulator", None)
+    if accumulator is None or len(value) > _UNFUTURED_MAX_BYTES:
+        return None
+    if accumulator._closed or accumulator._exception is not None:
+        return None
+    partitions = inner._metadata.partitions_for_topic(topic)
+    if not partitions:
+        return None
+    if partition is None:
+        if key is None or type(inner._partitioner) is not DefaultPartitioner:
+            return None
+        partition = _key_partition(key, len(partitions))
+    elif partition not in partitions:
+        return None
+    tp = TopicPartition(topic, partition)
+    pending = accumulator._batches.get(tp)
+    batch = pending[-1] if pending else accumulator._append_batch(
+        accumulator.create_builder(), tp)
+    appended = batch._builder.append(timestamp=None, key=key, value=value,
+                                     headers=headers or [])
+    if appended is None:  # full: ``send`` wakes the sender and waits for a new batch
+        return None
+    return batch.future, appended.offset
+
+
+#: Above this a value goes through ``send`` (its max_request_size check and its error).
+_UNFUTURED_MAX_BYTES = 256 * 1024
 
 
 def speed_up_aiokafka() -> None:
@@ -391,7 +450,9 @@ def iter_private_reads() -> Iterator[str]:
     yield from ("_committed_offset", "_thread", "_subscription", "_position",
                 "_topic_name_index", "_dbs", "_decode_value", "_add_gap", "_new_offset",
                 "_commit_offsets", "_acked", "_acked_index", "_read_offset",
-                "_wiredesk_starts", "_on_sigterm", "_on_sigint")
+                "_wiredesk_starts", "_on_sigterm", "_on_sigint", "_producer",
+                "_message_accumulator", "_closed", "_exception", "_metadata", "_partitioner",
+                "_batches", "_append_batch", "_builder")
 
 
 # -- the worker's signal handlers ------------------------------------------------------

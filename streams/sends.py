@@ -20,6 +20,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from streams.faust_private import unfutured_append
+
 __all__ = ["Deliveries", "DeliveryFailed", "before_commit", "deliveries", "send"]
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,9 @@ class Deliveries:
         self.pending: set[asyncio.Future[Any]] = set()
         self.failure: BaseException | None = None
         self.sent = 0
+        #: Per watched batch future: (topic, offset in the batch, on_sent) of its last
+        #: message that has an ``on_sent``.
+        self._last: dict[asyncio.Future[Any], tuple[str, int, Callable[[Any], None] | None]] = {}
 
     def track(self, future: asyncio.Future[Any], where: str,
               on_sent: Callable[[Any], None] | None = None) -> None:
@@ -46,6 +51,28 @@ class Deliveries:
         self.sent += 1
         self.pending.add(future)
         future.add_done_callback(lambda f: self._done(f, where, on_sent))
+
+    def track_in_batch(self, future: asyncio.Future[Any], where: str, offset: int,
+                       on_sent: Callable[[Any], None] | None = None) -> None:
+        """Watch a message appended to a producer batch whose future is ``future``.
+
+        One callback per batch, however many of its messages are tracked. ``on_sent``
+        marks a position (the changelog offset a table store holds, ``table_put``): of
+        a batch's messages, only the last one's runs, with that message's offset, as
+        the batch's messages share one topic partition and the last position wins.
+        """
+        self.sent += 1
+        last = self._last.get(future)
+        if last is None:
+            self.pending.add(future)
+            future.add_done_callback(self._batch_done)
+        if last is None or on_sent is not None:
+            self._last[future] = (where, offset, on_sent)
+
+    def _batch_done(self, future: asyncio.Future[Any]) -> None:
+        where, offset, on_sent = self._last.pop(future, ("?", 0, None))
+        self._done(future, where, None if on_sent is None else
+                   lambda metadata: on_sent(metadata._replace(offset=metadata.offset + offset)))
 
     def _done(self, future: asyncio.Future[Any], where: str,
               on_sent: Callable[[Any], None] | None = None) -> None:
@@ -90,7 +117,17 @@ async def send(producer: Any, topic: str, key: str | bytes | None, value: bytes 
                partition: int | None = None, headers: list[tuple[str, bytes]] | None = None,
                on_sent: Callable[[Any], None] | None = None,
                ledger: Deliveries = deliveries) -> None:
-    """Hand one message to the producer and track its delivery."""
+    """Hand one message to the producer and track its delivery.
+
+    Appended to its partition's open batch without a future of its own where
+    aiokafka allows it (``faust_private.unfutured_append``); through the
+    producer's ``send`` otherwise. Either way the commit guard sees its fate.
+    """
     raw_key = key.encode() if isinstance(key, str) else key
+    if value is not None:
+        appended = unfutured_append(producer, topic, raw_key, value, partition, headers)
+        if appended is not None:
+            ledger.track_in_batch(appended[0], topic, appended[1], on_sent)
+            return
     future = await producer.send(topic, raw_key, value, partition, None, headers)
     ledger.track(future, topic, on_sent)

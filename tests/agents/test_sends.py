@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiokafka.errors import KafkaTimeoutError
+from aiokafka.structs import RecordMetadata, TopicPartition
 
 from streams.sends import Deliveries, DeliveryFailed, before_commit, send
 
@@ -56,3 +57,36 @@ async def test_a_failed_delivery_refuses_the_commit_and_crashes_the_app() -> Non
     assert isinstance(app.crashed, DeliveryFailed)
     with pytest.raises(DeliveryFailed):  # and every later commit too
         ledger.check()
+
+
+async def test_a_batch_is_watched_once_and_only_its_last_position_is_recorded() -> None:
+    ledger = Deliveries()
+    loop = asyncio.get_running_loop()
+    batch: asyncio.Future[Any] = loop.create_future()
+    positions: list[tuple[str, int]] = []
+    for offset in range(3):
+        ledger.track_in_batch(batch, "t", offset,
+                              lambda m, o=offset: positions.append((f"m{o}", m.offset)))
+    ledger.track_in_batch(batch, "t", 3)  # a message with no on_sent keeps the last position
+    assert ledger.sent == 4 and ledger.pending == {batch}
+    batch.set_result(RecordMetadata("t", 0, TopicPartition("t", 0), 100, -1, 0, 0))
+    await asyncio.sleep(0)
+    assert positions == [("m2", 102)] and not ledger.pending
+    ledger.check()
+
+
+async def test_a_failed_batch_refuses_the_commit() -> None:
+    ledger = Deliveries()
+    batch: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    ledger.track_in_batch(batch, "t", 0, lambda m: None)
+    ledger.track_in_batch(batch, "t", 1)
+    batch.set_exception(KafkaTimeoutError())
+    await asyncio.sleep(0)
+    with pytest.raises(DeliveryFailed):
+        ledger.check()
+
+
+async def test_a_producer_without_aiokafka_internals_gets_a_plain_send() -> None:
+    ledger, producer = Deliveries(), Producer()
+    await send(producer, "t", "k", b"v", ledger=ledger)
+    assert len(producer.futures) == 1 and ledger.pending == {producer.futures[0]}

@@ -93,6 +93,23 @@ def test_replace_is_derive_without_coercion() -> None:
     assert quote.emitted_at is None and fast.emitted_at == stamp  # the original is unchanged
 
 
+def test_dumps_with_encodes_exactly_what_replace_then_dumps_does() -> None:
+    # The enrich stage's fast encoding of every output record (and of the internal
+    # records, which keep faust's metadata block and take the plain path).
+    stamp = datetime(2024, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+    records = _made_by_the_pipeline()
+    outputs = [r for r in records if hasattr(r, "emitted_at")]
+    assert len({type(r) for r in outputs}) == 4
+    for record in outputs:
+        for replay in (False, True):
+            assert record.dumps_with(emitted_at=stamp, replay=replay) == \
+                record.replace(emitted_at=stamp, replay=replay).dumps()
+    paragraphs = records[0]
+    assert paragraphs.dumps_with() == paragraphs.dumps()
+    with pytest.raises(TypeError, match=r"unknown \['colour'\]"):
+        outputs[0].dumps_with(colour="red")
+
+
 def test_build_and_replace_refuse_unknown_or_missing_fields() -> None:
     with pytest.raises(TypeError, match=r"unknown \['colour'\]"):
         Tag.build(kind="entity", start=0, end=1, text="x", colour="red")
