@@ -32,7 +32,7 @@ from agents.runner import Out, dead_letter, message_headers, run_stage, send_out
 from agents.viewfold import Op, ops_for
 from schemas.article import Article
 from streams.app import app, channels, lexicon, settings
-from streams.faust_private import partition_for
+from streams.faust_private import partition_for, table_get
 from streams.metrics import (
     ALERTS_RAISED,
     RECEIVED_TO_ALERT,
@@ -76,7 +76,8 @@ def _normalize(event: Any) -> Iterator[Out]:
         meta = replace(meta, received_at=_timestamp(event))
     article = parse_article(msg.value, meta, now=_timestamp(event),
                             max_bytes=settings.max_article_bytes)
-    decision = assign_revision(article_revisions.get(article.id), article.content_hash,
+    decision = assign_revision(table_get(article_revisions, msg.partition, article.id),
+                               article.content_hash,
                                f"{msg.partition}:{msg.offset}")
     # Sent first, as faust's ``table[key] = ...`` would have (a duplicate's count too).
     yield table_write(article_revisions, msg.partition, article.id, decision.state)
@@ -94,15 +95,18 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     # is the article's whatever key the raw message was sent with.
     # To the store only: the "processed" entry below (or the "failed" one written by
     # ``_record_failure``) is made from it, and is the one its changelog needs.
-    table_write(articles, event.message.partition, article.id,
-                article_received(articles.get(article.id), article.to_json_dict()))
+    partition = event.message.partition
+    table_write(articles, partition, article.id,
+                article_received(table_get(articles, partition, article.id),
+                                 article.to_json_dict()))
     message, result = analyse_article(article, lexicon(), settings.pipeline_version)
     key = message.article_id
     # A crash before the offset commit redelivers this message: the outputs are
     # sent again with the same ids (harmless) and "processed" is written again.
-    status = article_processed(articles.get(key), key, message.revision, result.counts)
+    status = article_processed(table_get(articles, partition, key), key, message.revision,
+                               result.counts)
     now = datetime.now(UTC)
-    held = article_annotations.get(key)
+    held = table_get(article_annotations, partition, key)
     annotated = annotate_article(held, message.paragraphs, result, source=status.get("source"),
                                  processed_at=now)
     outs: list[Out] = []
@@ -149,7 +153,6 @@ def _enrich(event: Any, ledger: AlertLedger) -> list[Out]:
     if failure is not None:  # once per article: `wiredesk dlq replay` re-enriches it
         outs.append(dead_letter("alerts", event, failure, channels.dlq["alerts"]))
     # The article's own entries last: written to the store only once nothing can fail.
-    partition = event.message.partition
     mine = [table_write(articles, partition, key, status)]
     if annotated is not held:  # a redelivered article is not written (nor fed) twice
         mine.append(table_write(article_annotations, partition, key, annotated))

@@ -30,6 +30,7 @@ from agents.kinds import by_name
 from agents.runner import Out, run_stage, table_write
 from agents.viewfold import Op, alias_forms, alias_table_writes, fold
 from streams.app import app, channels, lexicon
+from streams.faust_private import table_get
 from streams.tables import aliases, view_tables
 
 __all__ = ["decode_ops", "views_agent"]
@@ -81,10 +82,10 @@ def _fold(event: Any) -> Iterator[Out]:
     for i, op in enumerate(decode_ops(event.message.value)):
         table = view_tables[op.kind]
         entities = op.kind == "entities"
-        writes = fold(by_name(op.kind), op, table.get, (offset, i),
+        writes = fold(by_name(op.kind), op, partial(table_get, table, partition), (offset, i),
                       learn=_learn if entities else None)
         if entities:  # before the writes: the mirror compares with the counts they replace
-            _mirror_aliases(writes, table.get)
+            _mirror_aliases(writes, partial(table_get, table, partition))
         yield from _write(table, partition, writes)
 
 

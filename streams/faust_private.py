@@ -42,6 +42,7 @@ __all__ = [
     "scan",
     "share_rocksdb_memory",
     "speed_up_aiokafka",
+    "table_get",
     "table_put",
     "unfutured_append",
 ]
@@ -151,6 +152,22 @@ def table_size(table: Any) -> int:
                for db in list(dbs.values()))
 
 
+def table_get(table: Any, partition: int, key: str) -> Any | None:
+    """One entry of ``partition``'s local store: ``table.get(key)`` inside an agent, cheaper.
+
+    faust's read of a table entry goes through four mapping layers, the current
+    event's context, an LRU key index behind a lock and its serializer registry;
+    the view agent reads ~100 entries an article. Same answer for a partitioned
+    table read on the partition of the event being processed (which is where
+    faust's ``Store._get`` reads too): the raw key, the JSON value, None if absent.
+    """
+    store = table.data
+    if getattr(store, "_dbs", None) is None:  # memory:// (tests): decoded keys and values
+        return store.data.get(key)
+    raw = store._db_for_partition(partition).get(key.encode())
+    return None if raw is None else orjson.loads(raw)
+
+
 def table_put(table: Any, partition: int, key: str, value: Any | None) -> tuple[
         Any, bytes, bytes | None, Callable[[Any], None]]:
     """Write one table entry to the local store; return its changelog message to send.
@@ -180,8 +197,8 @@ def table_put(table: Any, partition: int, key: str, value: Any | None) -> tuple[
             store.data[key] = value
     elif raw_value is None:
         store._del(raw_key)
-    else:
-        store._set(raw_key, raw_value)
+    else:  # faust's ``_set`` also fills an LRU key index under a lock: lookups work without
+        store._db_for_partition(partition).put(raw_key, raw_value)
 
     def on_sent(metadata: Any) -> None:
         # At once, as faust does: a restart replays the changelog from this offset over
@@ -452,7 +469,7 @@ def iter_private_reads() -> Iterator[str]:
                 "_commit_offsets", "_acked", "_acked_index", "_read_offset",
                 "_wiredesk_starts", "_on_sigterm", "_on_sigint", "_producer",
                 "_message_accumulator", "_closed", "_exception", "_metadata", "_partitioner",
-                "_batches", "_append_batch", "_builder")
+                "_batches", "_append_batch", "_builder", "_db_for_partition", "_del")
 
 
 # -- the worker's signal handlers ------------------------------------------------------
