@@ -27,10 +27,10 @@ import orjson
 
 from agents.errors import InvalidRecord
 from agents.kinds import by_name
-from agents.runner import Out, run_stage, table_write
+from agents.runner import Out, run_stage
 from agents.viewfold import Op, alias_forms, alias_table_writes, fold
 from streams.app import app, channels, lexicon
-from streams.faust_private import table_get
+from streams.faust_private import table_get, table_put_many
 from streams.tables import aliases, view_tables
 
 __all__ = ["decode_ops", "views_agent"]
@@ -49,9 +49,9 @@ def decode_ops(payload: bytes | None) -> list[Op]:
 
 
 def _write(table: Any, partition: int, writes: dict[str, Any]) -> Iterator[Out]:
-    """Put the writes in the local store; yield their changelog messages to send."""
-    for key, value in writes.items():
-        yield table_write(table, partition, key, value)
+    """Put the writes in the local store (one RocksDB write); yield their changelog messages."""
+    for topic, raw_key, raw_value, on_sent in table_put_many(table, partition, writes):
+        yield Out(topic, raw_key, raw_value, partition=partition, on_sent=on_sent)
 
 
 def _gazetteer(name: str) -> str | None:
@@ -78,15 +78,27 @@ def _mirror_aliases(writes: dict[str, Any], read: Any) -> None:
 
 
 def _fold(event: Any) -> Iterator[Out]:
+    """Fold a message's ops; each table's writes land together once all are folded.
+
+    An op reads what the ops before it in the message wrote (``pending`` first).
+    """
     partition, offset = event.message.partition, event.message.offset
+    pending: dict[str, dict[str, Any]] = {}  # table name -> key -> value (None: delete)
     for i, op in enumerate(decode_ops(event.message.value)):
         table = view_tables[op.kind]
+        mine = pending.setdefault(op.kind, {})
+
+        def read(key: str, table: Any = table, mine: dict[str, Any] = mine) -> Any:
+            return mine[key] if key in mine else table_get(table, partition, key)
+
         entities = op.kind == "entities"
-        writes = fold(by_name(op.kind), op, partial(table_get, table, partition), (offset, i),
+        writes = fold(by_name(op.kind), op, read, (offset, i),
                       learn=_learn if entities else None)
         if entities:  # before the writes: the mirror compares with the counts they replace
-            _mirror_aliases(writes, partial(table_get, table, partition))
-        yield from _write(table, partition, writes)
+            _mirror_aliases(writes, read)
+        mine.update(writes)
+    for kind, writes in pending.items():
+        yield from _write(view_tables[kind], partition, writes)
 
 
 @app.agent(channels.views, concurrency=1)
