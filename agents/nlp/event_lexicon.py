@@ -51,7 +51,7 @@ class Lexicon(NamedTuple):
     lead_needles: re.Pattern[bytes]  # every lead needle, for ``spaced_bytes`` text
     other: tuple[LeadPattern, ...]  # happenings.tsv: reported happenings anywhere
     other_needles: re.Pattern[bytes]
-    other_by_needle: dict[bytes, tuple[int, ...]]  # needle -> indexes into ``other``
+    other_by_needle: dict[str, tuple[int, ...]]  # needle -> indexes into ``other``
 
 
 class LeadPattern(NamedTuple):
@@ -160,7 +160,7 @@ def load_lexicon() -> Lexicon:
         other,
         space_pattern(_trie({n for pat in other for n in pat.needles}) + r"\b"),
         {
-            n.encode("ascii"): tuple(k for k, pat in enumerate(other) if n in pat.needles)
+            n: tuple(k for k, pat in enumerate(other) if n in pat.needles)
             for n in {n for pat in other for n in pat.needles}
         },
     )

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from agents.nlp.event_lexicon import Lexicon
-from agents.nlp.event_scan import word_starts
 from agents.nlp.types import Span
 
 __all__ = ["OtherHit", "other_hits", "quoted_spans"]
@@ -121,18 +120,16 @@ def other_hits(
                         keep(m, k, index)
         return sorted(found)
     # A match opens at a needle: one anchored attempt per needle and pattern, not a scan.
-    needles = word_starts(spaced, lex.other_by_needle.keys())
-    if needles is None:
-        needles = [(m.start(), m.group()[1:]) for m in lex.other_needles.finditer(spaced)]
     last_end: dict[int, int] = {}
-    for at, needle in needles:
+    for needle in lex.other_needles.finditer(spaced):
+        at = needle.start()
         index = bisect_right(starts, at) - 1
         if index < 0:
             continue
         span = sentences[index]
         if at >= span.end or text[span.end - 1] == "?":
             continue
-        for k in lex.other_by_needle.get(needle, ()):
+        for k in lex.other_by_needle.get(needle.group()[1:].decode("ascii"), ()):
             if at < last_end.get(k, 0):
                 continue  # inside this pattern's previous match
             m = lex.other[k].pattern.match(lowered, at, span.end)

@@ -10,9 +10,8 @@ wire copy). Offsets are unchanged (one byte per character, one leading space add
 from __future__ import annotations
 
 import re
-from collections.abc import KeysView
 
-__all__ = ["is_word_char", "space_pattern", "spaced_bytes", "word_starts"]
+__all__ = ["is_word_char", "space_pattern", "spaced_bytes"]
 
 # Latin-1 bytes that are word characters for ``str`` regexes stay; all others are spaces.
 # Characters outside latin-1 encode as "?" and so become spaces too: a caller that needs
@@ -42,27 +41,3 @@ def space_pattern(body: str) -> re.Pattern[bytes]:
 def is_word_char(char: str) -> bool:
     """True when ``char`` is a ``\\w`` character for ``str`` regexes."""
     return char.isalnum() or char == "_"
-
-
-def word_starts(spaced: bytes, words: KeysView[bytes]) -> list[tuple[int, bytes]] | None:
-    """``(start, word)`` of each whole-word occurrence of ``words`` in ``spaced``, in order.
-
-    For plain ASCII words this is what ``space_pattern`` of their trie plus ``\\b``
-    finds, computed in C instead: the text's words are intersected with ``words`` and
-    only the few found are located, with ``bytes.find`` (the regex tries its trie at
-    every word start; measured 3x slower on wire copy). Returns None when ``spaced``
-    holds a non-ASCII letter: a bytes regex's ``\\b`` then differs from a split on
-    spaces, so the caller scans with its regex.
-    """
-    if not spaced.isascii():
-        return None
-    padded = spaced + b" "
-    found: list[tuple[int, bytes]] = []
-    for word in words & padded.split():
-        needle = b" " + word + b" "
-        at = padded.find(needle)
-        while at >= 0:
-            found.append((at, word))
-            at = padded.find(needle, at + len(needle) - 1)
-    found.sort()
-    return found
