@@ -32,6 +32,7 @@ _date_attrs = attrgetter(*_DATE_ATTRS)
 # ~150 tags an article: field names are checked once (Tag.maker), values passed in order.
 _TAG = Tag.maker("kind", "start", "end", "text", "label", "attrs")
 _QUOTE_TAG = Tag.maker("kind", "start", "end", "text", "label")  # no attrs: the default
+_ORDER = attrgetter("start", "end", "kind")  # tags in text order; one C call a tag
 # A tagged paragraph is its paragraph's fields plus the tags, also made positionally.
 _PARAGRAPH_FIELDS = tuple(Paragraph._options.fields)
 _paragraph_values = attrgetter(*_PARAGRAPH_FIELDS)
@@ -71,7 +72,7 @@ def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
     for q in find_quote_spans(text):
         tags.append(_QUOTE_TAG("quote", q.start + offset, q.end + offset, q.text,
                                "open" if q.open_end else "closed"))
-    tags.sort(key=lambda t: (t.start, t.end, t.kind))
+    tags.sort(key=_ORDER)
     return _TAGGED(*_paragraph_values(paragraph), tags)
 
 
