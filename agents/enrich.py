@@ -16,6 +16,7 @@ deterministic (article id, revision, pipeline version, kind, span).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +29,9 @@ from agents.nlp.events import extract_events
 from agents.nlp.figures import extract_figures
 from agents.nlp.speakers import attribute_quotes
 from agents.nlp.types import DateExpr, Doc, ResolvedEntity, Span
-from agents.tag import tags_to_values
+from agents.tag import TagValues, tags_to_values
 from schemas.outputs import Entity, Event, Figure, Quote
-from schemas.paragraph import TaggedParagraph
+from schemas.paragraph import Paragraph
 
 __all__ = ["Enriched", "build_doc", "enrich_article"]
 
@@ -65,8 +66,12 @@ class Enriched:
         return {k.name: len(getattr(self, k.name)) for k in KINDS}
 
 
-def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:
-    """Rebuild the article body and every tag, in body offsets, from its paragraphs."""
+def build_doc(paragraphs: Sequence[Paragraph], found: list[TagValues] | None = None) -> Doc:
+    """Rebuild the article body and every tag, in body offsets, from its paragraphs.
+
+    ``found`` holds ``find_tags`` of each paragraph when the caller has them (then the
+    paragraphs need no tags); else the values are read back from the tag records.
+    """
     parts: list[str] = []
     cursor = 0
     for p in paragraphs:
@@ -82,8 +87,9 @@ def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:
         headline=first.headline,
         byline=tuple(first.byline),
     )
-    for p in paragraphs:
-        mentions, numbers, dates, quotes = tags_to_values(p.tags)
+    if found is None:
+        found = [TagValues(*tags_to_values(p.tags)) for p in paragraphs]  # type: ignore[attr-defined]
+    for mentions, numbers, dates, quotes in found:
         doc.mentions.extend(mentions)
         doc.numbers.extend(numbers)
         doc.dates.extend(dates)
@@ -107,19 +113,22 @@ def _first_span(entity: ResolvedEntity) -> list[int]:
     return [first.start, first.end]
 
 
-def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enriched:
+def enrich_article(paragraphs: Sequence[Paragraph], lexicon: Lexicon,
+                   found: list[TagValues] | None = None) -> Enriched:
     """Resolve one complete article.
 
     Args:
         paragraphs: All tagged paragraphs of one article revision, in order.
         lexicon: The shipped knowledge (gazetteer, NER backend).
+        found: ``find_tags`` of each paragraph, when the caller has them: then the
+            paragraphs' tags are not read (and may be untagged paragraphs).
 
     Returns:
         The article's entities, quotes, figures, events and resolved dates.
     """
     if not paragraphs:
         return Enriched()
-    doc = build_doc(paragraphs)
+    doc = build_doc(paragraphs, found)
     doc.dates = resolve_dates(doc.dates, doc.published, doc.body)
     entities = resolve_entities(doc, lexicon.gazetteer)
     first = paragraphs[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from agents.lexicon import Lexicon
 from agents.nlp.datelines import with_dateline_place
@@ -21,7 +21,7 @@ from agents.nlp.quotes import find_quote_spans
 from agents.nlp.types import DateExpr, Mention, NumberExpr, QuoteSpan
 from schemas.paragraph import Paragraph, Paragraphs, Tag, TaggedParagraph, TaggedParagraphs
 
-__all__ = ["tag_message", "tag_paragraph", "tags_to_values"]
+__all__ = ["TagValues", "find_tags", "tag_message", "tag_paragraph", "tags_to_values"]
 
 _NUMBER_ATTRS = ("value", "low", "high", "approx", "bound", "unit")
 _DATE_ATTRS = tuple(f.name for f in fields(DateExpr) if f.name not in ("start", "end", "text"))
@@ -43,44 +43,97 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon) -> TaggedParagraph:
-    """Tag one paragraph.
+class TagValues(NamedTuple):
+    """One paragraph's finds as NLP values in body offsets, each kind in text order.
+
+    What ``tags_to_values`` gives back from the paragraph's tag records, without the
+    records: ``wiredesk process`` needs no tags, and the enrich stage reads these
+    instead of decoding the tags it has just made (~100 an article).
+    """
+
+    mentions: list[Mention]
+    numbers: list[NumberExpr]
+    dates: list[DateExpr]
+    quotes: list[QuoteSpan]
+
+
+_SPAN = attrgetter("start", "end")  # each kind in text order, as the sorted tags hold it
+
+
+def find_tags(paragraph: Paragraph, lexicon: Lexicon) -> TagValues:
+    """Find the names, numbers, dates and quotations of one paragraph, in body offsets.
 
     Args:
         paragraph: A paragraph from the split stage.
         lexicon: Gazetteer and NER backend.
 
     Returns:
-        The paragraph with entity, number, date and quote tags in body offsets.
+        The values ``tags_to_values(tag_paragraph(paragraph, lexicon).tags)`` holds.
     """
     text, offset = paragraph.text, paragraph.start
-    tags: list[Tag] = []
-    tag = _TAG  # no coercion: every value below has its field's type
     mentions = lexicon.ner.mentions(text)
     if paragraph.index == 0:
         mentions = with_dateline_place(text, mentions)
-    for m in mentions:
-        tags.append(tag("entity", m.start + offset, m.end + offset, m.text, m.type,
+    found = TagValues(
+        [Mention(m.start + offset, m.end + offset, m.text, m.type, m.canonical, m.source)
+         for m in mentions],
+        [NumberExpr(n.start + offset, n.end + offset, n.text, n.value, n.low, n.high, n.approx,
+                    n.bound, n.kind, n.unit) for n in find_numbers(text)],
+        [DateExpr(d.start + offset, d.end + offset, d.text, d.date, d.range_start, d.range_end,
+                  d.relative) for d in find_dates(text)],
+        [QuoteSpan(q.start + offset, q.end + offset, q.text, q.open_end)
+         for q in find_quote_spans(text)],
+    )
+    for values in found:
+        values.sort(key=_SPAN)
+    return found
+
+
+def tag_paragraph(paragraph: Paragraph, lexicon: Lexicon,
+                  found: TagValues | None = None) -> TaggedParagraph:
+    """Tag one paragraph.
+
+    Args:
+        paragraph: A paragraph from the split stage.
+        lexicon: Gazetteer and NER backend.
+        found: ``find_tags(paragraph, lexicon)`` when the caller has it already.
+
+    Returns:
+        The paragraph with entity, number, date and quote tags in body offsets.
+    """
+    if found is None:
+        found = find_tags(paragraph, lexicon)
+    tags: list[Tag] = []
+    tag = _TAG  # no coercion: every value below has its field's type
+    for m in found.mentions:
+        tags.append(tag("entity", m.start, m.end, m.text, m.type,
                         {"canonical": m.canonical, "source": m.source}))
-    for n in find_numbers(text):
-        tags.append(tag("number", n.start + offset, n.end + offset, n.text, n.kind,
+    for n in found.numbers:
+        tags.append(tag("number", n.start, n.end, n.text, n.kind,
                         dict(zip(_NUMBER_ATTRS, _number_attrs(n), strict=True))))
-    for d in find_dates(text):
+    for d in found.dates:
         # Shallow on purpose: dataclasses.asdict deep-copies every value (4% of the article).
         attrs = dict(zip(_DATE_ATTRS, map(_plain, _date_attrs(d)), strict=True))
-        tags.append(tag("date", d.start + offset, d.end + offset, d.text, "date", attrs))
-    for q in find_quote_spans(text):
-        tags.append(_QUOTE_TAG("quote", q.start + offset, q.end + offset, q.text,
+        tags.append(tag("date", d.start, d.end, d.text, "date", attrs))
+    for q in found.quotes:
+        tags.append(_QUOTE_TAG("quote", q.start, q.end, q.text,
                                "open" if q.open_end else "closed"))
     tags.sort(key=_ORDER)
     return _TAGGED(*_paragraph_values(paragraph), tags)
 
 
-def tag_message(message: Paragraphs, lexicon: Lexicon) -> TaggedParagraphs:
-    """The tag stage's one message for an article: every paragraph tagged, in order."""
-    return TaggedParagraphs.build(article_id=message.article_id, revision=message.revision,
-                            pipeline_version=message.pipeline_version,
-                            paragraphs=[tag_paragraph(p, lexicon) for p in message.paragraphs])
+def tag_message(message: Paragraphs, lexicon: Lexicon,
+                found: list[TagValues] | None = None) -> TaggedParagraphs:
+    """The tag stage's one message for an article: every paragraph tagged, in order.
+
+    ``found`` holds ``find_tags`` of each paragraph when the caller has them already.
+    """
+    paragraphs = message.paragraphs
+    finds = found if found is not None else [find_tags(p, lexicon) for p in paragraphs]
+    return TaggedParagraphs.build(
+        article_id=message.article_id, revision=message.revision,
+        pipeline_version=message.pipeline_version,
+        paragraphs=[tag_paragraph(p, lexicon, f) for p, f in zip(paragraphs, finds, strict=True)])
 
 
 def tags_to_values(
