@@ -82,7 +82,8 @@ class WireRecord(faust.Record, abstract=True):
             data = record.__dict__
             data["__evaluated_fields__"] = set()
             data.update(defaults)
-            data.update(zip(names, values))  # noqa: B905 (lengths checked above)
+            for name, value in zip(names, values):  # noqa: B905 (lengths checked above)
+                data[name] = value  # item by item: faster than update() from pairs
             return record
 
         return make
