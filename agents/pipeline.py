@@ -24,7 +24,7 @@ from agents.errors import InvalidRecord
 from agents.lexicon import Lexicon
 from agents.parse import RawMeta, parse_article
 from agents.split import split_message
-from agents.tag import TagValues, find_tags, tag_message
+from agents.tag import TagValues, find_all_tags, tag_message
 from schemas.article import Article
 from schemas.paragraph import Paragraphs, TaggedParagraphs
 
@@ -89,9 +89,9 @@ def analyse_article(article: Article, lexicon: Lexicon,
 
 def _split_and_find(article: Article, lexicon: Lexicon,
                     pipeline_version: int) -> tuple[Paragraphs, list[TagValues]]:
-    """The article's paragraphs and what the tag stage finds in each (``find_tags``)."""
+    """The article's paragraphs and what the tag stage finds in each (``find_all_tags``)."""
     message = split_message(article, pipeline_version)
-    return message, [find_tags(p, lexicon) for p in message.paragraphs]
+    return message, find_all_tags(message.paragraphs, lexicon)
 
 
 def _wire(record: faust.Record) -> dict[str, Any]:
