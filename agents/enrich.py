@@ -15,10 +15,12 @@ deterministic (article id, revision, pipeline version, kind, span).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.ids import record_id
+from agents.ids import record_ids
 from agents.kinds import KINDS
 from agents.lexicon import Lexicon
 from agents.nlp.aliases import resolve_entities
@@ -27,11 +29,22 @@ from agents.nlp.events import extract_events
 from agents.nlp.figures import extract_figures
 from agents.nlp.speakers import attribute_quotes
 from agents.nlp.types import DateExpr, Doc, ResolvedEntity, Span
-from agents.tag import tags_to_values
+from agents.tag import TagValues, tags_to_values
 from schemas.outputs import Entity, Event, Figure, Quote
-from schemas.paragraph import TaggedParagraph
+from schemas.paragraph import Paragraph
 
 __all__ = ["Enriched", "build_doc", "enrich_article"]
+
+# The output records are made positionally (``WireRecord.maker``): ~80 an article, and
+# ``build(**fields)`` spent half its time on the keyword dict and the name checks.
+_BASE = ("article_id", "revision", "pipeline_version", "received_at", "published")
+_ENTITY = Entity.maker(*_BASE, "id", "span", "sentence", "name", "type", "aliases", "mentions")
+_QUOTE = Quote.maker(*_BASE, "id", "span", "sentence", "text", "kind", "speaker",
+                     "speaker_title", "cue")
+_FIGURE = Figure.maker(*_BASE, "id", "span", "sentence", "text", "value", "low", "high",
+                       "approx", "bound", "unit")
+_EVENT = Event.maker(*_BASE, "id", "span", "sentence", "type", "trigger", "actor", "target",
+                     "place", "date")
 
 
 @dataclass
@@ -53,8 +66,12 @@ class Enriched:
         return {k.name: len(getattr(self, k.name)) for k in KINDS}
 
 
-def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:
-    """Rebuild the article body and every tag, in body offsets, from its paragraphs."""
+def build_doc(paragraphs: Sequence[Paragraph], found: list[TagValues] | None = None) -> Doc:
+    """Rebuild the article body and every tag, in body offsets, from its paragraphs.
+
+    ``found`` holds ``find_tags`` of each paragraph when the caller has them (then the
+    paragraphs need no tags); else the values are read back from the tag records.
+    """
     parts: list[str] = []
     cursor = 0
     for p in paragraphs:
@@ -70,17 +87,14 @@ def build_doc(paragraphs: list[TaggedParagraph]) -> Doc:
         headline=first.headline,
         byline=tuple(first.byline),
     )
-    for p in paragraphs:
-        mentions, numbers, dates, quotes = tags_to_values(p.tags)
+    if found is None:
+        found = [TagValues(*tags_to_values(p.tags)) for p in paragraphs]  # type: ignore[attr-defined]
+    for mentions, numbers, dates, quotes in found:
         doc.mentions.extend(mentions)
         doc.numbers.extend(numbers)
         doc.dates.extend(dates)
         doc.quote_spans.extend(quotes)
     return doc
-
-
-def _sentence_text(doc: Doc, span: Span) -> str:
-    return doc.body[span.start : span.end]
 
 
 def _date_dict(d: DateExpr) -> dict[str, Any]:
@@ -99,67 +113,62 @@ def _first_span(entity: ResolvedEntity) -> list[int]:
     return [first.start, first.end]
 
 
-def enrich_article(paragraphs: list[TaggedParagraph], lexicon: Lexicon) -> Enriched:
+def enrich_article(paragraphs: Sequence[Paragraph], lexicon: Lexicon,
+                   found: list[TagValues] | None = None) -> Enriched:
     """Resolve one complete article.
 
     Args:
         paragraphs: All tagged paragraphs of one article revision, in order.
         lexicon: The shipped knowledge (gazetteer, NER backend).
+        found: ``find_tags`` of each paragraph, when the caller has them: then the
+            paragraphs' tags are not read (and may be untagged paragraphs).
 
     Returns:
         The article's entities, quotes, figures, events and resolved dates.
     """
     if not paragraphs:
         return Enriched()
-    doc = build_doc(paragraphs)
+    doc = build_doc(paragraphs, found)
     doc.dates = resolve_dates(doc.dates, doc.published, doc.body)
     entities = resolve_entities(doc, lexicon.gazetteer)
     first = paragraphs[0]
-    base = {
-        "article_id": first.article_id,
-        "revision": first.revision,
-        "pipeline_version": first.pipeline_version,
-        "received_at": first.received_at,
-        "published": first.published,
-    }
-
-    def ident(kind: str, *span: int | str) -> str:
-        return record_id(first.article_id, first.revision, first.pipeline_version, kind, *span)
+    base = (first.article_id, first.revision, first.pipeline_version, first.received_at,
+            first.published)
+    ident = record_ids(first.article_id, first.revision, first.pipeline_version)
+    body = doc.body
+    sentence_starts = [s.start for s in doc.sentences]
 
     out = Enriched()
     for e in entities:
         span = _first_span(e)
         # A name known only from the byline has no span in the body: [0, 0], no sentence.
-        sentence = _sentence_of(doc, span[0]) if e.mentions else ""
+        sentence = _sentence_of(doc, sentence_starts, span[0]) if e.mentions else ""
         entity_id = ident("entity", e.name, *span)
         out.mentions[entity_id] = sorted([m.start, m.end] for m in e.mentions)
-        out.entities.append(Entity.build(
-            id=entity_id, span=span, sentence=sentence,
-            name=e.name, type=e.type, aliases=list(e.aliases), mentions=len(e.mentions), **base))
+        out.entities.append(_ENTITY(*base, entity_id, span, sentence, e.name, e.type,
+                                    list(e.aliases), len(e.mentions)))
     for q in attribute_quotes(doc, entities):
-        out.quotes.append(Quote.build(
-            id=ident("quote", q.start, q.end), span=[q.start, q.end],
-            sentence=_sentence_text(doc, q.sentence), text=q.text, kind=q.kind,
-            speaker=q.speaker, speaker_title=q.speaker_title, cue=q.cue, **base))
+        out.quotes.append(_QUOTE(*base, ident("quote", q.start, q.end), [q.start, q.end],
+                                 body[q.sentence.start : q.sentence.end], q.text, q.kind,
+                                 q.speaker, q.speaker_title, q.cue))
     for f in extract_figures(doc):
-        out.figures.append(Figure.build(
-            id=ident("figure", f.start, f.end), span=[f.start, f.end],
-            sentence=_sentence_text(doc, f.sentence), text=f.text, value=f.value, low=f.low,
-            high=f.high, approx=f.approx, bound=f.bound, unit=f.unit, **base))
+        out.figures.append(_FIGURE(*base, ident("figure", f.start, f.end), [f.start, f.end],
+                                   body[f.sentence.start : f.sentence.end], f.text, f.value,
+                                   f.low, f.high, f.approx, f.bound, f.unit))
     for ev in extract_events(doc, entities):
-        out.events.append(Event.build(
-            id=ident("event", ev.start, ev.end), span=[ev.start, ev.end],
-            sentence=_sentence_text(doc, ev.sentence), type=ev.type, trigger=ev.trigger,
-            actor=ev.actor, target=ev.target, place=ev.place,
-            date=ev.date.isoformat() if ev.date else None, **base))
+        out.events.append(_EVENT(*base, ident("event", ev.start, ev.end), [ev.start, ev.end],
+                                 body[ev.sentence.start : ev.sentence.end], ev.type, ev.trigger,
+                                 ev.actor, ev.target, ev.place,
+                                 ev.date.isoformat() if ev.date else None))
     out.dates = [
         {"id": ident("date", d.start, d.end), **_date_dict(d)} for d in doc.dates
     ]
     return out
 
 
-def _sentence_of(doc: Doc, offset: int) -> str:
-    for s in doc.sentences:
-        if s.start <= offset < s.end:
-            return doc.body[s.start : s.end]
+def _sentence_of(doc: Doc, starts: list[int], offset: int) -> str:
+    """The sentence holding ``offset`` (sentences are in body order and never overlap)."""
+    k = bisect_right(starts, offset) - 1
+    if k >= 0 and offset < doc.sentences[k].end:
+        return doc.body[starts[k] : doc.sentences[k].end]
     return ""

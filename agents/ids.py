@@ -9,8 +9,9 @@ idempotent downstream); a new pipeline version gives new ids.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
-__all__ = ["record_id"]
+__all__ = ["record_id", "record_ids"]
 
 
 def record_id(
@@ -20,3 +21,20 @@ def record_id(
     records that share a span, such as two byline-only entities)."""
     key = "\x1f".join([article_id, str(revision), str(pipeline_version), kind, *map(str, span)])
     return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def record_ids(article_id: str, revision: int, pipeline_version: int) -> Callable[..., str]:
+    """``ident(kind, *span)``: ``record_id`` for the many records of one article.
+
+    The enrich stage makes ~100 ids an article that all share their first three
+    parts, so those are hashed once and each id only hashes its kind and span
+    (the same ids as ``record_id``: SHA-256 of the same bytes).
+    """
+    head = hashlib.sha256(f"{article_id}\x1f{revision}\x1f{pipeline_version}\x1f".encode())
+
+    def ident(kind: str, *span: int | str) -> str:
+        h = head.copy()
+        h.update("\x1f".join([kind, *map(str, span)]).encode())
+        return h.hexdigest()[:20]
+
+    return ident

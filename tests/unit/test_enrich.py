@@ -51,3 +51,29 @@ def test_the_hops_through_the_codec_give_what_process_gives() -> None:
 def test_an_article_without_paragraphs_enriches_to_nothing() -> None:
     assert enrich_article([], load_lexicon("rules")).counts == {
         "entities": 0, "quotes": 0, "figures": 0, "events": 0}
+
+
+def test_the_finds_are_what_the_tags_hold_and_enrich_the_same() -> None:
+    """``process`` enriches from ``find_tags`` values, the agents' tags hold the same."""
+    from pathlib import Path
+
+    from agents.pipeline import analyse_article
+    from agents.tag import TagValues, find_tags, tag_paragraph, tags_to_values
+
+    lexicon = load_lexicon("rules")
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    raws = [ARTICLE] + [p.read_bytes() for p in sorted(fixtures.glob("**/articles/*.txt"))]
+    assert len(raws) > 3
+    for raw in raws:
+        article = parse_article(raw, RawMeta(source="test"), now=NOW)
+        paragraphs = split_message(article, 1).paragraphs
+        found = [find_tags(p, lexicon) for p in paragraphs]
+        assert found == [TagValues(*tags_to_values(tag_paragraph(p, lexicon).tags))
+                         for p in paragraphs]
+        tagged = decode_record(TaggedParagraphs, analyse_article(article, lexicon)[0].dumps())
+        processed = process_article(raw, RawMeta(source="test"), lexicon=lexicon, now=NOW)
+        through_tags = enrich_article(tagged.paragraphs, lexicon)
+        for kind in ("entities", "quotes", "figures", "events"):
+            assert [r.to_json_dict() for r in getattr(processed.enriched, kind)] == \
+                [r.to_json_dict() for r in getattr(through_tags, kind)]
+        assert processed.enriched.dates == through_tags.dates
