@@ -821,7 +821,13 @@ async def replay_phase(dep: Deployment, col: Collector, expected: dict[str, int]
     aps = done / ((end - start) / 1000) if done else None
     log(f"replay ({len(outcome.workers)} workers): {aps:.2f} articles/s" if aps is not None
         else f"replay: no article finished in {seconds:.0f}s")
+    # The command's own clock, views included: from every worker holding partitions to the
+    # poll that found every stage caught up (a second poll in a row confirms it).
+    caught_up_s = (outcome.started_at + outcome.seconds - ready
+                   if outcome.code == 0 and outcome.started_at and outcome.seconds else None)
     return {"aps": aps, "done": done, "in_topic": len(expected),
+            "caught_up_s": _round(caught_up_s, 2),
+            "caught_up_aps": _round(done / caught_up_s, 2) if caught_up_s else None,
             "workers": len(outcome.workers), "caught_up": outcome.code == 0,
             "command_s": _round(outcome.seconds, 2), "pids": pids}
 
