@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -355,10 +356,23 @@ class RssSampler:
         self._thread.join()
 
 
+#: Paths whose error answers are read too: a ``/health`` 503 still says what the worker
+#: holds (``unavailable`` on a loaded machine comes with ``assigned_partitions``).
+_ERROR_BODIES = frozenset({"/health"})
+
+
 def _get(port: int, path: str) -> dict[str, Any] | None:
+    """The JSON body of a GET (None when there is none to read)."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
             return orjson.loads(r.read())  # type: ignore[no-any-return]
+    except urllib.error.HTTPError as exc:
+        if path not in _ERROR_BODIES:
+            return None
+        try:
+            return orjson.loads(exc.read())  # type: ignore[no-any-return]
+        except orjson.JSONDecodeError:
+            return None
     except Exception:
         return None
 

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -252,11 +253,21 @@ def start_workers(settings: Settings, version: int, count: int, *, alerts: bool 
 
 
 def health(worker: SpawnedWorker, host: str = "127.0.0.1") -> dict[str, Any] | None:
-    """The worker's ``/health`` body (None while it does not answer)."""
+    """The worker's ``/health`` body, a 503's too (None while it does not answer).
+
+    A 503 still says what the worker holds: on a loaded machine ``unavailable`` (the
+    broker slow to give high-water marks) comes with ``assigned_partitions``.
+    """
     try:
         with urllib.request.urlopen(f"http://{host}:{worker.port}/health", timeout=1) as r:
-            body = orjson.loads(r.read())
+            raw = r.read()
+    except urllib.error.HTTPError as exc:
+        raw = exc.read()
     except Exception:  # not up yet, or busy: the next poll asks again
+        return None
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         return None
     return body if isinstance(body, dict) else None
 

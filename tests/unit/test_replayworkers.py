@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import os
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pydantic import SecretStr
@@ -119,3 +122,32 @@ def test_clock() -> None:
     assert rw.clock(None) == "-:--:--"
     assert rw.clock(0) == "0:00:00"
     assert rw.clock(3725.4) == "1:02:05"
+
+
+@pytest.mark.parametrize(("code", "body", "expected"), [
+    (200, b'{"status": "ok", "assigned_partitions": 2}', 2),
+    # a loaded machine: the broker slow to answer, but the worker says what it holds
+    (503, b'{"status": "unavailable", "assigned_partitions": 3}', 3),
+    (503, b"not json", None),
+])
+def test_health_reads_what_a_worker_holds_from_a_503_too(code: int, body: bytes,
+                                                         expected: int | None) -> None:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(code)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    worker = SimpleNamespace(port=server.server_address[1])
+    try:
+        answer = rw.health(worker)  # type: ignore[arg-type]
+    finally:
+        thread.join(5)
+        server.server_close()
+    assert (answer or {}).get("assigned_partitions") == expected
