@@ -7,6 +7,7 @@ and ``wiredesk process`` start fast and never build the Faust app.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -305,6 +306,12 @@ def worker(
     from streams.worker import Worker
 
     err.print(f"wiredesk worker: http://{s.web_host}:{s.web_port}/health")
+    if s.start_barrier:  # a replay's workers join the group together
+        from streams.replayworkers import start_barrier
+
+        if not start_barrier(s.start_barrier, f"{os.getpid()}"):
+            err.print("wiredesk worker: the other replay workers did not start within 60 s; "
+                      "joining without them")
     Worker(faust_app, loglevel=(loglevel or s.log_level).lower(),
            shutdown_grace=s.shutdown_grace_seconds,
            bootstrap=s.bootstrap_servers).execute_from_commandline()

@@ -147,6 +147,15 @@ class Settings(BaseSettings):
             "(`wiredesk replay --alerts`); default false."
         ),
     )
+    start_barrier: str | None = Field(
+        None,
+        description=(
+            "WIREDESK_START_BARRIER: `FOLDER:N`, set by `wiredesk replay` on its workers: "
+            "each marks itself ready in FOLDER and joins the group once N have (at most "
+            "60 s later), so they share the partitions from the first assignment instead of "
+            "a rebalance a few seconds into the replay."
+        ),
+    )
     api_token: SecretStr | None = Field(
         None, description="WIREDESK_API_TOKEN: bearer token for POST endpoints."
     )

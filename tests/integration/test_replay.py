@@ -287,6 +287,8 @@ def test_replay_with_two_workers_of_its_own_processes_every_article_once(
         held = re.search(r"Partitions held per worker: w1 (\d+), w2 (\d+)", done.stderr)
         assert held and all(int(n) > 0 for n in held.groups()), "a worker held no partition"
         assert f"Replayed {len(articles)} article(s)" in done.stderr
+        # Both joined the group together, past the start barrier.
+        assert len(list((tmp_path / "data" / "replay" / "v2-start").glob("*.ready"))) == 2
         expected = _expected_counts(None)
         keys = {a.key: a.source_id.split("-", 2)[2] for a in articles}
         # The tables, from either worker: every article processed, each counted once.

@@ -151,3 +151,21 @@ def test_health_reads_what_a_worker_holds_from_a_503_too(code: int, body: bytes,
         thread.join(5)
         server.server_close()
     assert (answer or {}).get("assigned_partitions") == expected
+
+
+def test_start_barrier_waits_for_every_worker(tmp_path: Path) -> None:
+    spec = f"{tmp_path / 'start'}:3"
+    waited: list[float] = []
+
+    def others_arrive(seconds: float) -> None:  # the other two workers get there meanwhile
+        waited.append(seconds)
+        (tmp_path / "start" / f"w{len(waited) + 1}.ready").touch()
+
+    assert rw.start_barrier(spec, "w1", sleep=others_arrive) is True
+    assert len(waited) == 2
+
+
+def test_start_barrier_gives_up_on_a_worker_that_never_comes(tmp_path: Path) -> None:
+    assert rw.start_barrier(f"{tmp_path}:2", "w1", timeout=0.2, poll=0.01) is False
+    assert (tmp_path / "w1.ready").exists()
+
