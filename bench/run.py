@@ -43,11 +43,13 @@ import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from agents.kinds import KINDS
 from agents.lexicon import load_lexicon
 from agents.parse import RawMeta, article_id
 from agents.pipeline import process_article
 from agents.split import split_article
 from bench.corpus import CorpusArticle, generate
+from streams.replay import changelog_topics
 from streams.topology import consumed_by_each_worker
 
 __all__ = ["Options", "on_broker", "run"]
@@ -836,14 +838,44 @@ async def replay_phase(dep: Deployment, col: Collector, expected: dict[str, int]
     log(f"replay ({len(outcome.workers)} workers): {aps:.2f} articles/s" if aps is not None
         else f"replay: no article finished in {seconds:.0f}s")
     # The command's own clock, views included: from every worker holding partitions to the
-    # poll that found every stage caught up (a second poll in a row confirms it).
+    # poll that found every stage caught up (a second poll in a row confirms it; offsets
+    # are committed every second, so this rate is a lower bound on a short replay).
     caught_up_s = (outcome.started_at + outcome.seconds - ready
                    if outcome.code == 0 and outcome.started_at and outcome.seconds else None)
+    # And exactly when the tables had it all: the last view-table changelog write.
+    views_end = await _last_write(dep.bootstrap, changelog_topics(
+        dep.settings().app_id, 2, [k.view.table for k in KINDS]))
+    views_s = (views_end - start) / 1000 if done and views_end else None
     return {"aps": aps, "done": done, "in_topic": len(expected),
+            "views_done_aps": _round(done / views_s, 2) if views_s else None,
             "caught_up_s": _round(caught_up_s, 2),
             "caught_up_aps": _round(done / caught_up_s, 2) if caught_up_s else None,
             "workers": len(outcome.workers), "caught_up": outcome.code == 0,
             "command_s": _round(outcome.seconds, 2), "pids": pids}
+
+
+async def _last_write(bootstrap: str, topics: list[str]) -> int | None:
+    """Kafka timestamp (ms) of the newest message of these topics of the benchmark's
+    ``PARTITIONS`` partitions (None if all are empty)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
+        ends = {tp: end for tp, end in (await consumer.end_offsets(tps)).items() if end}
+        if not ends:
+            return None
+        consumer.assign(list(ends))
+        for tp, end in ends.items():
+            consumer.seek(tp, end - 1)
+        newest: dict[TopicPartition, int] = {}
+        deadline = time.monotonic() + 30
+        while len(newest) < len(ends) and time.monotonic() < deadline:
+            for tp, messages in (await consumer.getmany(timeout_ms=500)).items():
+                for m in messages:
+                    newest[tp] = max(newest.get(tp, 0), m.timestamp)
+        return max(newest.values()) if newest else None
+    finally:
+        await consumer.stop()
 
 
 # --------------------------------------------------------------------------- the run
