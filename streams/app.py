@@ -35,15 +35,6 @@ def lexicon() -> Lexicon:
     return load_lexicon(settings.ner_backend, settings.gazetteer)
 
 
-#: Events a stream buffers ahead of its agent (faust's default: 4,096). faust's fetcher
-#: hands records to the streams in turn across topics and waits on a full buffer, and
-#: an agent takes one event per turn of the event loop; with 4,096 articles buffered in a
-#: 5,000-article backlog the enrich agent ran far ahead and slowed down by a third in the
-#: soak's last fifths (78 -> 57 articles/s) as the view updates it had left behind came
-#: through. With 256 the soak's fifths stayed within 0.87 of the first (docs/benchmarks.md).
-STREAM_BUFFER = 256
-
-
 def create_app(settings: Settings) -> faust.App:
     """Build the Faust app from settings.
 
@@ -82,7 +73,6 @@ def create_app(settings: Settings) -> faust.App:
         # Commit often: a crash then re-delivers little, and ids make re-delivery harmless.
         broker_commit_interval=1.0,
         producer_linger_ms=1,
-        stream_buffer_maxsize=STREAM_BUFFER,
         autodiscover=["agents.streaming", "agents.views", "agents.alerts", "streams.web",
                       "streams.health", "streams.http_ingest", "streams.alerting", "streams.desk",
                       "streams.ops"],
