@@ -62,9 +62,10 @@ async def _record_failure(event: Any, stage: str, error: Exception | None) -> No
     if error is None or not key:
         return
     article_id = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
-    failed = article_failed(articles.get(article_id), article_id, stage,
+    partition = event.message.partition
+    failed = article_failed(table_get(articles, partition, article_id), article_id, stage,
                             f"{type(error).__name__}: {error}")
-    await send_out(table_write(articles, event.message.partition, article_id, failed))
+    await send_out(table_write(articles, partition, article_id, failed))
 
 
 def _normalize(event: Any) -> Iterator[Out]:
