@@ -22,6 +22,13 @@ there after ``give_up_s`` is taken for a real gap (a transaction marker) and
 committed past, as faust would. Compacted topics (``rules.v1``, the table
 changelogs) keep faust's behaviour.
 
+A hole is measured from the partition's committed offset, or, for a partition
+committed at its start (faust keeps 0 as "none"), from the position faust's
+recovery sought it to. That seek asks the broker for every partition in turn
+after the partitions were resumed, so messages are processed meanwhile; no
+commit of a plain topic is made until it is done (a commit made before the
+start was known once let a hole at a partition's head through).
+
 The bookkeeping is pure (``SkipLedger``);
 ``streams.faust_private.install_skip_guard`` wraps two private methods of
 faust's ``Consumer`` with it, which is why faust-streaming is pinned exactly.
