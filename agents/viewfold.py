@@ -35,6 +35,7 @@ Pure functions: the state comes in as ``read`` and the result is the writes.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -170,7 +171,7 @@ MAX_SEEN = 256
 
 
 def _count(total: Value | None, at: list[int], n: int, m: int,
-           base: Value) -> tuple[Value | None, bool]:
+           base: Value, floor: int = 0) -> tuple[Value | None, bool]:
     """``total`` with ``n`` and ``m`` added, unless it has counted the op at ``at``.
 
     ``at`` is the op's place in the view-update log (message offset, op index); a
@@ -178,19 +179,34 @@ def _count(total: Value | None, at: list[int], n: int, m: int,
     (the newest ``MAX_SEEN``): not only the last one, because messages faust skipped
     are re-read *after* newer ones (``streams/skips.py``). A place older than all it
     remembers was counted long ago.
+
+    ``floor`` is the partition's committed offset: Kafka never delivers a message
+    below it again (the skip guard holds the commit below a hole), so the places
+    under it are forgotten and an op under it is a redelivery, counted already.
     """
-    seen = [list(s) for s in (total or {}).get("seen") or ()]
-    if at in seen or (len(seen) >= MAX_SEEN and at < seen[0]):
+    # Kept sorted, so one binary search answers both questions; the list is not copied
+    # pair by pair (a hot group's total remembers all MAX_SEEN places, and converting
+    # and re-sorting them on every op made the view fold three times dearer late in a
+    # soak than early). Pairs are lists, as JSON gives them back.
+    seen: list[list[int]] = (total or {}).get("seen") or []
+    if at[0] < floor:
+        return total, False  # committed, so counted: a redelivery
+    if seen and seen[0][0] < floor:
+        seen = seen[bisect_left(seen, [floor]):]
+    k = bisect_left(seen, at)
+    if (k < len(seen) and seen[k] == at) or (k == 0 and len(seen) >= MAX_SEEN):
         return total, False  # this op is counted already (a redelivery)
     out = dict(total or base)
     out["n"] = int(out.get("n", 0)) + n
     out["m"] = int(out.get("m", 0)) + m
-    out["seen"] = sorted([*seen, at])[-MAX_SEEN:]
+    places = [*seen[:k], at, *seen[k:]]
+    out["seen"] = places[-MAX_SEEN:] if len(places) > MAX_SEEN else places
     return (out if out["n"] > 0 else None), True
 
 
 def fold(kind: Kind, op: Op, read: Callable[[str], Any],
-         at: tuple[int, int], learn: Learn | None = None) -> dict[str, Value | None]:
+         at: tuple[int, int], learn: Learn | None = None,
+         floor: int = 0) -> dict[str, Value | None]:
     """The table writes that fold ``op`` into ``kind``'s view (``None`` deletes a key).
 
     Redelivery is at least once, in two ways, and both are harmless:
@@ -215,6 +231,8 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
         learn: For entities: the forms of the entity that need an alias entry
             (:func:`alias_forms` with the gazetteer); each gets a count of the
             articles that used it (``l␟G␟F``), kept like the daily counts.
+        floor: The committed offset of the op's view-update partition: the places
+            below it are forgotten (see ``_count``); 0 keeps them all.
 
     Returns:
         Key to new value; empty when nothing changes (a stale revision).
@@ -245,7 +263,7 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
                    if (count := read(key)) is not None}}
     writes: dict[str, Value | None] = {}
     head, changed = _count(read(head_key(g)), here, new_c["n"] - before["n"],
-                           new_c["m"] - before["m"], {"group": g, "n": 0, "m": 0})
+                           new_c["m"] - before["m"], {"group": g, "n": 0, "m": 0}, floor)
     if changed:
         if head is not None and not kind.view.listed and op.items:
             head["type"] = op.items[0].get("type") or head.get("type")
@@ -261,10 +279,11 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
             (day in new_c["days"]) - (day in before["days"])
         m_delta = 0 if kind.view.listed else new_day - old_day
         bucket, changed = _count(read(day_key(g, day)), here, n_delta, m_delta,
-                                 {"n": 0, "m": 0})
+                                 {"n": 0, "m": 0}, floor)
         if changed:
             writes[day_key(g, day)] = bucket
-    writes.update(_alias_counts(g, here, read, before.get("al", ()), new_c.get("al", ())))
+    writes.update(_alias_counts(g, here, read, before.get("al", ()), new_c.get("al", ()),
+                                floor))
     writes.update({k: None for k in before_keys if k not in items})
     writes.update(items)
     writes[idx] = {**entry, "at": here}  # last: once written, so was every other write
@@ -272,7 +291,8 @@ def fold(kind: Kind, op: Op, read: Callable[[str], Any],
 
 
 def _alias_counts(group: str, here: list[int], read: Callable[[str], Any],
-                  before: Iterable[str], after: Iterable[str]) -> dict[str, Value | None]:
+                  before: Iterable[str], after: Iterable[str],
+                  floor: int = 0) -> dict[str, Value | None]:
     """The alias counts of the forms an article used before or uses now.
 
     +1 for a form it now uses, -1 for one it dropped (a new revision, a retraction),
@@ -289,7 +309,7 @@ def _alias_counts(group: str, here: list[int], read: Callable[[str], Any],
             writes[key] = read(key)
             continue
         writes[key], _ = _count(read(key), here, 1 if form in now else -1, 0,
-                                {"n": 0, "m": 0})
+                                {"n": 0, "m": 0}, floor)
     return writes
 
 

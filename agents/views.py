@@ -29,6 +29,7 @@ from agents.errors import InvalidRecord
 from agents.kinds import by_name
 from agents.runner import Out, run_stage
 from agents.viewfold import Op, alias_forms, alias_table_writes, fold
+from streams import sends
 from streams.app import app, channels, lexicon
 from streams.faust_private import table_get, table_put_many
 from streams.tables import aliases, view_tables
@@ -83,6 +84,7 @@ def _fold(event: Any) -> Iterator[Out]:
     An op reads what the ops before it in the message wrote (``pending`` first).
     """
     partition, offset = event.message.partition, event.message.offset
+    floor = sends.committed.get((event.message.topic, partition), 0)
     pending: dict[str, dict[str, Any]] = {}  # table name -> key -> value (None: delete)
     for i, op in enumerate(decode_ops(event.message.value)):
         table = view_tables[op.kind]
@@ -93,7 +95,7 @@ def _fold(event: Any) -> Iterator[Out]:
 
         entities = op.kind == "entities"
         writes = fold(by_name(op.kind), op, read, (offset, i),
-                      learn=_learn if entities else None)
+                      learn=_learn if entities else None, floor=floor)
         if entities:  # before the writes: the mirror compares with the counts they replace
             _mirror_aliases(writes, read)
         mine.update(writes)

@@ -139,5 +139,5 @@ channels = declare_channels(app, settings)
 # offsets are never missing (delete policy): a jump in them is a skip, not a gap.
 _PLAIN = frozenset(s.name for s in t.topic_specs(settings) if s.cleanup_policy == "delete")
 install_skip_guard(lambda topic: topic in _PLAIN, skips.ledger)
-install_commit_guard(sends.before_commit)
+install_commit_guard(sends.before_commit, sends.after_commit)
 speed_up_aiokafka()

@@ -475,7 +475,8 @@ def install_skip_guard(plain: Callable[[str], bool], skips: Any) -> None:
     consumer.perform_seek = _perform_seek
 
 
-def install_commit_guard(before_commit: Callable[[Any], Any]) -> None:
+def install_commit_guard(before_commit: Callable[[Any], Any],
+                         after_commit: Callable[[dict[Any, int]], None] | None = None) -> None:
     """Run ``await before_commit(consumer)`` before faust commits any offset.
 
     ``before_commit`` flushes the producer and raises when a send failed, so an
@@ -483,13 +484,20 @@ def install_commit_guard(before_commit: Callable[[Any], Any]) -> None:
     the broker (``streams/sends.py``). faust flushes the producer in
     ``Consumer._commit_offsets`` too, but never looks at whether the sends
     succeeded.
+
+    ``after_commit(offsets)`` gets the offsets the broker accepted (faust's own
+    ``_committed_offset`` is updated even when the commit failed in a rebalance).
     """
     consumer = _consumer_class()
     commit_offsets = getattr(consumer._commit_offsets, "_faust", consumer._commit_offsets)
 
     async def _commit_offsets(self: Any, offsets: Any, *args: Any, **kwargs: Any) -> bool:
         await before_commit(self)
-        return bool(await commit_offsets(self, offsets, *args, **kwargs))
+        assigned = self.assignment()  # what faust commits of ``offsets``
+        done = bool(await commit_offsets(self, offsets, *args, **kwargs))
+        if done and after_commit is not None:
+            after_commit({tp: off for tp, off in offsets.items() if tp in assigned})
+        return done
 
     _commit_offsets._faust = commit_offsets  # type: ignore[attr-defined]
     consumer._commit_offsets = _commit_offsets

@@ -22,7 +22,8 @@ from typing import Any
 
 from streams.faust_private import unfutured_append
 
-__all__ = ["Deliveries", "DeliveryFailed", "before_commit", "deliveries", "send"]
+__all__ = ["Deliveries", "DeliveryFailed", "after_commit", "before_commit", "committed",
+           "deliveries", "send"]
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,18 @@ class Deliveries:
 
 #: The worker's one ledger of sends (one producer per worker process).
 deliveries = Deliveries()
+
+
+#: The offsets the broker accepted from this worker, by (topic, partition). Kafka never
+#: delivers a message below them to the group again: the view fold forgets the places
+#: of the ops under them (``agents.viewfold._count``).
+committed: dict[tuple[str, int], int] = {}
+
+
+def after_commit(offsets: dict[Any, int]) -> None:
+    """Note the offsets a commit made (``faust_private.install_commit_guard``)."""
+    for tp, offset in offsets.items():
+        committed[(tp.topic, tp.partition)] = offset
 
 
 async def before_commit(consumer: Any, ledger: Deliveries = deliveries) -> None:

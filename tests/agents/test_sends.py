@@ -90,3 +90,29 @@ async def test_a_producer_without_aiokafka_internals_gets_a_plain_send() -> None
     ledger, producer = Deliveries(), Producer()
     await send(producer, "t", "k", b"v", ledger=ledger)
     assert len(producer.futures) == 1 and ledger.pending == {producer.futures[0]}
+
+
+async def test_only_offsets_the_broker_accepted_are_noted_as_committed() -> None:
+    from faust.types import TP
+
+    from streams import faust_private
+
+    consumer_class = faust_private._consumer_class()
+    saved = consumer_class._commit_offsets
+    mine, gone = TP("t", 0), TP("t", 1)
+    outcome = {"ok": True}
+
+    async def commit_offsets(self: Any, offsets: Any) -> bool:  # faust's, as far as it matters
+        return outcome["ok"]
+
+    noted: list[dict[Any, int]] = []
+    consumer_class._commit_offsets = commit_offsets
+    try:
+        faust_private.install_commit_guard(lambda consumer: asyncio.sleep(0), noted.append)
+        consumer = SimpleNamespace(assignment=lambda: {mine})
+        assert await consumer_class._commit_offsets(consumer, {mine: 5, gone: 9})
+        outcome["ok"] = False  # e.g. refused in a rebalance: faust still notes it; we do not
+        assert not await consumer_class._commit_offsets(consumer, {mine: 8})
+    finally:
+        consumer_class._commit_offsets = saved
+    assert noted == [{mine: 5}]  # a revoked partition's offset was not committed either
