@@ -15,9 +15,11 @@ messages are never processed, and nothing says so.
 
 Here, on the pipeline's own topics (delete policy: offsets are never missing
 unless a producer writes transactions), a hole is held: ``_new_offset`` does
-not commit past it, the hole is logged, and the worker's watchdog seeks the
-partition back to its committed offset, which reads the skipped messages again
-(at-least-once; the deterministic ids make repeats harmless). A hole still
+not commit past it, the hole is logged, and within a second the worker's
+``skip_rereader`` timer seeks the partition back to its committed offset, which
+reads the skipped messages again (at-least-once; the deterministic ids make
+repeats harmless). The messages after the hole that were processed are not
+handed to the streams a second time (``faust_private.install_skip_guard``). A hole still
 there after ``give_up_s`` is taken for a real gap (a transaction marker) and
 committed past, as faust would. Compacted topics (``rules.v1``, the table
 changelogs) keep faust's behaviour.
@@ -79,6 +81,17 @@ class SkipLedger:
                        "gap (transaction markers?); committing past them", committed,
                        first_acked - 1, tp, now - held[1])
         return False
+
+    def dropped(self, tp: Any, offset: int, now: float) -> None:
+        """faust's fetch dropped ``tp``'s records from ``offset`` on: seek back to them.
+
+        A hole below it (held already) is re-read first; its re-read reads these too.
+        """
+        held = self.holes.get(tp)
+        if held is None or held[0] > offset:
+            self.holes[tp] = (offset, now, None)
+            logger.warning("Fetched records dropped partition=%s from offset=%s: seeking "
+                           "back to read them", tp, offset)
 
     def due(self, now: float) -> list[tuple[Any, int]]:
         """Partitions to seek back to their hole now: once, then every ``retry_s``."""

@@ -99,9 +99,26 @@ async def _reread_skipped() -> None:
         if tp not in assigned:
             skips.ledger.forget(tp)
             continue
+        # Never forward of the committed offset: after a rebalance faust re-reads from
+        # there, and a hole noted before it (records dropped) must not cut that short.
+        committed = fp.committed_offset(app, tp)
+        if committed is not None:
+            offset = min(offset, committed)
         logger.warning("Seeking back to skipped offsets topic=%s partition=%s offset=%s",
                        tp.topic, tp.partition, offset)
         await consumer.seek(tp, offset)
+
+
+@app.timer(interval=1.0)
+async def skip_rereader() -> None:
+    """Every second: seek partitions with skipped offsets back (``streams/skips.py``).
+
+    Not at the stall watchdog's 5 s: the messages after a hole wait for it (the
+    commit is held), and a replay's worker found holes within its first second.
+    """
+    if app.in_recovery or app.rebalancing or not outage.gate.reachable:
+        return
+    await _reread_skipped()
 
 
 @app.timer(interval=5.0)
@@ -117,7 +134,6 @@ async def stall_watchdog() -> None:
     """
     if app.in_recovery or app.rebalancing or not outage.gate.reachable:
         return
-    await _reread_skipped()
     try:
         where = await positions()
     except Exception:  # no broker: /health reports that; nothing to resume
