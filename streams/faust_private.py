@@ -552,10 +552,11 @@ def install_commit_guard(before_commit: Callable[[Any], Any],
 
     async def _commit_offsets(self: Any, offsets: Any, *args: Any, **kwargs: Any) -> bool:
         await before_commit(self)
-        assigned = self.assignment()  # what faust commits of ``offsets``
+        before = set(self.assignment())  # faust commits what is assigned when it sends
         done = bool(await commit_offsets(self, offsets, *args, **kwargs))
-        if done and after_commit is not None:
-            after_commit({tp: off for tp, off in offsets.items() if tp in assigned})
+        if done and after_commit is not None:  # held throughout: surely committed
+            held = before & set(self.assignment())
+            after_commit({tp: off for tp, off in offsets.items() if tp in held})
         return done
 
     _commit_offsets._faust = commit_offsets  # type: ignore[attr-defined]
