@@ -19,7 +19,8 @@ not commit past it, the hole is logged, and within a second the worker's
 ``skip_rereader`` timer seeks the partition back to its committed offset, which
 reads the skipped messages again (at-least-once; the deterministic ids make
 repeats harmless). The messages after the hole that were processed are not
-handed to the streams a second time (``faust_private.install_skip_guard``). A hole still
+handed to the streams a second time. Records faust fetched and never handed
+out (``SkipLedger.dropped``) are sought back to the same way. A hole still
 there after ``give_up_s`` is taken for a real gap (a transaction marker) and
 committed past, as faust would. Compacted topics (``rules.v1``, the table
 changelogs) keep faust's behaviour.
@@ -32,8 +33,9 @@ commit of a plain topic is made until it is done (a commit made before the
 start was known once let a hole at a partition's head through).
 
 The bookkeeping is pure (``SkipLedger``);
-``streams.faust_private.install_skip_guard`` wraps two private methods of
-faust's ``Consumer`` with it, which is why faust-streaming is pinned exactly.
+``streams.faust_private.install_skip_guard`` wraps private methods of faust's
+``Consumer`` with it (its fetch, its drain loop's callback, the recovery's seek
+and the commit's bookkeeping), which is why faust-streaming is pinned exactly.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ class SkipLedger:
         if held is None or held[0] != committed:
             self.holes[tp] = (committed, now, None)
             logger.error("Offsets skipped partition=%s offsets=%s-%s: not committing past "
-                         "them; the watchdog seeks back to read them", tp, committed,
+                         "them; the skip re-reader seeks back to read them", tp, committed,
                          first_acked - 1)
             return True
         if now - held[1] < self.give_up_s:

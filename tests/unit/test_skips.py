@@ -70,7 +70,7 @@ def test_faust_never_commits_past_a_skipped_offset_of_a_plain_topic() -> None:
     install(lambda topic: topic == RAW.topic, ledger)
     consumer = _Consumer(committed=2, acked=list(range(3, 11)))
     assert Consumer._new_offset(consumer, RAW) is None
-    assert ledger.due(now=1e9) == [(RAW, 2)]  # the watchdog seeks back to 2
+    assert ledger.due(now=1e9) == [(RAW, 2)]  # the skip re-reader seeks back to 2
     for offset in range(2, 11):  # the re-read: 2 is processed now (3-10 again, harmless)
         if offset not in consumer._acked_index[RAW]:
             consumer.ack(RAW, offset)
