@@ -91,11 +91,26 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
 stall_watch = StallWatch(after_s=settings.stall_seconds, stranded_after_s=10.0)
 
 
-async def _reread_skipped() -> None:
-    """Seek partitions with skipped offsets (``streams/skips.py``) back to read them."""
+def _settling() -> bool:
+    """A rebalance, its recovery or a broker outage: the timers below leave offsets alone."""
+    return app.in_recovery or app.rebalancing or not outage.gate.reachable
+
+
+@app.timer(interval=1.0)
+async def skip_rereader() -> None:
+    """Every second: seek partitions with skipped offsets back (``streams/skips.py``).
+
+    Not at the stall watchdog's 5 s: the messages after a hole wait for it (the
+    commit is held), and a replay's worker found holes within its first second.
+    """
+    if _settling():
+        return
+    due = skips.ledger.due(time.monotonic())
+    if not due:
+        return
     consumer: Any = app.consumer
     assigned = set(consumer.assignment())
-    for tp, offset in skips.ledger.due(time.monotonic()):
+    for tp, offset in due:
         if tp not in assigned:
             skips.ledger.forget(tp)
             continue
@@ -109,18 +124,6 @@ async def _reread_skipped() -> None:
         await consumer.seek(tp, offset)
 
 
-@app.timer(interval=1.0)
-async def skip_rereader() -> None:
-    """Every second: seek partitions with skipped offsets back (``streams/skips.py``).
-
-    Not at the stall watchdog's 5 s: the messages after a hole wait for it (the
-    commit is held), and a replay's worker found holes within its first second.
-    """
-    if app.in_recovery or app.rebalancing or not outage.gate.reachable:
-        return
-    await _reread_skipped()
-
-
 @app.timer(interval=5.0)
 async def stall_watchdog() -> None:
     """Every 5 s: find partitions that wait without moving, say why, and re-read them.
@@ -132,7 +135,7 @@ async def stall_watchdog() -> None:
     re-delivers those messages (at-least-once: ids make repeats harmless). If that
     does not help, ``/health`` keeps answering 503 for a liveness probe.
     """
-    if app.in_recovery or app.rebalancing or not outage.gate.reachable:
+    if _settling():
         return
     try:
         where = await positions()
