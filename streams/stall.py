@@ -19,9 +19,13 @@ articles held back is too long for a wire desk.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["Position", "StallWatch", "is_stranded"]
+__all__ = ["HighWaters", "Position", "StallWatch", "is_stranded"]
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,37 @@ class StallWatch:
         for tp in tps:
             if tp in self._since:
                 self._since[tp] = (self._since[tp][0], now)
+
+
+class HighWaters:
+    """The last high-water marks the broker gave, to stand in for a slow answer.
+
+    A loaded worker or broker can take longer than a health check may wait. The
+    check then uses marks no older than ``stale_s`` that cover every partition it
+    asks about. An answer that comes after the check gave up is remembered too:
+    when every answer takes a little longer than the wait (a busy CI machine took
+    0.3-1 s), dropping them left ``/health`` at 503 for a whole minute.
+    """
+
+    def __init__(self, stale_s: float) -> None:
+        self.stale_s = stale_s
+        self._at = float("-inf")
+        self._marks: dict[Hashable, int] = {}
+
+    def remember(self, marks: Mapping[Any, int], now: float) -> None:
+        """Keep the broker's latest answer."""
+        self._at, self._marks = now, dict(marks)
+
+    def remember_late(self, asking: asyncio.Future[Any],
+                      clock: Callable[[], float] = time.monotonic) -> None:
+        """Keep ``asking``'s answer when it comes; a failed or cancelled ask is ignored."""
+        def done(future: asyncio.Future[Any]) -> None:
+            if not future.cancelled() and future.exception() is None:
+                self.remember(future.result(), clock())
+        asking.add_done_callback(done)
+
+    def covering(self, partitions: Iterable[Hashable], now: float) -> dict[Hashable, int] | None:
+        """The remembered marks, if fresh and covering ``partitions``; else None."""
+        if now - self._at > self.stale_s or not set(partitions) <= self._marks.keys():
+            return None
+        return self._marks

@@ -30,7 +30,7 @@ from streams import faust_private as fp
 from streams import metrics, outage, skips
 from streams.app import app, lexicon, settings
 from streams.openapi import OPENAPI
-from streams.stall import Position, StallWatch, is_stranded
+from streams.stall import HighWaters, Position, StallWatch, is_stranded
 from streams.tables import aliases, article_annotations, articles, view_tables
 
 __all__ = ["decode_cursor", "encode_cursor", "parse_day", "positions", "resolve_name",
@@ -41,8 +41,7 @@ MAX_LIMIT = 500
 
 
 #: The last high-water marks the broker gave (``positions`` falls back on them).
-_highwaters: dict[str, Any] = {}
-HIGHWATERS_STALE_S = 15.0
+_highwaters = HighWaters(stale_s=15.0)
 
 
 async def positions(timeout: float = 3.0) -> dict[str, Position]:
@@ -50,7 +49,7 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
 
     Asks the broker for each partition's high-water mark, so it also proves
     the broker answers; raises ``TimeoutError`` when it does not within ``timeout``
-    and the last marks it gave are older than ``HIGHWATERS_STALE_S``.
+    and no recent answer covers the assignment (``streams.stall.HighWaters``).
     """
     consumer = app.consumer
     # Changelog partitions are read to restore tables, never committed: not lag.
@@ -59,23 +58,20 @@ async def positions(timeout: float = 3.0) -> dict[str, Position]:
         return {}
     # Not asyncio.wait_for: it waits for the cancelled call to finish, and faust's call
     # into its consumer thread took ~3 s to give up once the broker was gone. A late
-    # answer is dropped instead.
+    # answer is remembered for the next ask instead.
     asking = asyncio.ensure_future(consumer.highwaters(*assigned))
     finished, _ = await asyncio.wait({asking}, timeout=timeout)
-    try:
-        if not finished:
-            asking.add_done_callback(lambda f: f.cancelled() or f.exception())
-            raise TimeoutError(f"no high-water marks from the broker in {timeout}s")
+    if finished:
         highwaters = asking.result()
-    except TimeoutError:
-        # A loaded worker or broker can take longer than a health check may wait: the
-        # marks of the last answer, if recent, are better than "unavailable".
-        at, known = _highwaters.get("at", 0.0), _highwaters.get("marks", {})
-        if time.monotonic() - at > HIGHWATERS_STALE_S or not set(assigned) <= set(known):
-            raise
-        highwaters = known
+        _highwaters.remember(highwaters, time.monotonic())
     else:
-        _highwaters.update(at=time.monotonic(), marks=dict(highwaters))
+        # A loaded worker or broker can take longer than a health check may wait: the
+        # marks of a recent answer, even a late one, are better than "unavailable".
+        _highwaters.remember_late(asking)
+        known = _highwaters.covering(assigned, time.monotonic())
+        if known is None:
+            raise TimeoutError(f"no high-water marks from the broker in {timeout}s")
+        highwaters = known
     fetched = fp.fetch_positions(app)
     out = {}
     for tp in assigned:

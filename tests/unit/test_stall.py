@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from streams.stall import Position, StallWatch, is_stranded
+import asyncio
+
+from streams.stall import HighWaters, Position, StallWatch, is_stranded
 
 
 def test_a_partition_with_lag_that_does_not_move_is_stalled_after_the_limit() -> None:
@@ -69,3 +71,30 @@ def test_is_stranded_needs_everything_fetched_and_nothing_queued() -> None:
     assert not is_stranded(lag=0, fetched=20, highwater=20, queued=0)  # done
     assert not is_stranded(lag=3, fetched=None, highwater=20, queued=0)  # unknown: no
     assert not is_stranded(lag=3, fetched=20, highwater=20, queued=None)
+
+
+def test_recent_high_water_marks_stand_in_only_when_fresh_and_covering() -> None:
+    marks = HighWaters(stale_s=15)
+    assert marks.covering(["raw:0"], now=0) is None
+    marks.remember({"raw:0": 7, "raw:1": 3}, now=10)
+    assert marks.covering(["raw:0"], now=20) == {"raw:0": 7, "raw:1": 3}
+    assert marks.covering(["raw:0", "raw:2"], now=20) is None  # a partition it never saw
+    assert marks.covering(["raw:0"], now=26) is None  # older than 15 s
+
+
+def test_an_answer_that_comes_after_the_wait_is_still_remembered() -> None:
+    # A loaded broker answered every ask in 0.3-1 s, after the health check gave up; each
+    # late answer was dropped, so the check answered 503 for a minute (a CI failure).
+    async def scenario() -> dict[str, int] | None:
+        marks = HighWaters(stale_s=15)
+        asking: asyncio.Future[dict[str, int]] = asyncio.get_running_loop().create_future()
+        marks.remember_late(asking, clock=lambda: 5.0)
+        asking.set_result({"raw:0": 9})
+        await asyncio.sleep(0)
+        failed: asyncio.Future[dict[str, int]] = asyncio.get_running_loop().create_future()
+        marks.remember_late(failed, clock=lambda: 6.0)
+        failed.set_exception(TimeoutError("gone"))
+        await asyncio.sleep(0)
+        return marks.covering(["raw:0"], now=6)
+
+    assert asyncio.run(scenario()) == {"raw:0": 9}
