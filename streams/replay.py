@@ -5,7 +5,8 @@ which offsets to commit, how many articles per partition a replay covers, what
 to tell the user. The async part talks to the broker with plain aiokafka
 clients: it lists offsets, checks that no worker of the group runs, commits the
 group's offsets (a consumer of that group with partitions assigned by hand,
-never a subscription, so it never joins the group) and deletes changelogs.
+never a subscription, so it never joins the group), deletes changelogs and
+creates the fresh ones before the workers start.
 
 Why the derived topics are reset too, and to their end: every stage after
 normalize consumes a topic that the replay refills (``articles.v1`` and on,
@@ -19,6 +20,7 @@ once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -28,23 +30,26 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams import topics as t
 from streams.settings import Settings
 from streams.topology import STAGES
 
 __all__ = [
+    "ChangelogSpec",
     "PartitionPlan",
     "ReplayError",
     "ReplayPlan",
     "articles_done",
     "build_plan",
+    "changelog_specs",
     "changelog_topics",
     "commit_offsets",
     "committed_offsets",
     "consumed_topics",
+    "create_changelogs",
     "delete_changelogs",
     "derived_topics",
     "group_id",
@@ -88,6 +93,26 @@ def changelog_topics(app_id: str, version: int, tables: Iterable[str] | None = N
     """The changelog topic of each table of a version: ``<group>-<table>-changelog``."""
     group = group_id(app_id, version)
     return [f"{group}-{name}-changelog" for name in (tables or table_names())]
+
+
+@dataclass(frozen=True)
+class ChangelogSpec:
+    """A table's changelog topic as a worker's faust creates it."""
+
+    name: str
+    partitions: int
+    config: dict[str, str]
+
+
+def changelog_specs(settings: Settings, version: int) -> list[ChangelogSpec]:
+    """Every changelog of a version: compacted, never deleted by age (faust's defaults for
+    a table without a window), one partition per topic partition, and the replication
+    configs ``streams/tables.py`` gives them. A unit test holds this to the app's tables.
+    """
+    config = {"cleanup.policy": "compact",
+              **t.replication_configs(settings.topic_replication or 1)}
+    return [ChangelogSpec(name, settings.topic_partitions, dict(config))
+            for name in changelog_topics(settings.app_id, version)]
 
 
 def consumed_topics(settings: Settings) -> list[str]:
@@ -476,6 +501,46 @@ async def delete_changelogs(settings: Settings, names: list[str], timeout: float
             await asyncio.sleep(0.5)
     finally:
         await admin.close()
+
+
+async def create_changelogs(settings: Settings, version: int, timeout: float = 60.0
+                            ) -> list[str]:
+    """Create the version's missing changelogs and wait until every partition has a leader.
+
+    Why the replay does it, not the workers: the broker took 5.4 s to show 12 fresh
+    topics of 24 partitions each (measured on the 2-core machine), and a worker that
+    creates them itself waits that long into its recovery, after it joined the group.
+    One replay's start took 6.8 s that way. Made here, before the workers start, they
+    find the topics and skip faust's own CreateTopics. Returns the names created.
+    """
+    admin = _admin(settings)
+    await admin.start()
+    try:
+        replication = await t.resolve_replication(settings, admin)
+        specs = changelog_specs(settings, version)
+        existing = set(await admin.list_topics())
+        missing = [s for s in specs if s.name not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):  # a worker was first
+                await admin.create_topics([NewTopic(s.name, s.partitions, replication,
+                                                    topic_configs=s.config) for s in missing])
+        deadline = time.monotonic() + timeout
+        while not _all_led(await admin.describe_topics([s.name for s in specs]), specs):
+            if time.monotonic() > deadline:
+                raise ReplayError(f"changelogs without a leader after {timeout:g}s: "
+                                  + ", ".join(s.name for s in specs))
+            await asyncio.sleep(0.1)
+        return [s.name for s in missing]
+    finally:
+        await admin.close()
+
+
+def _all_led(described: list[dict[str, Any]], specs: list[ChangelogSpec]) -> bool:
+    """Every topic of ``specs`` listed with all its partitions, each with a leader."""
+    found = {d["topic"]: d for d in described if d.get("error_code") == 0}
+    return all(s.name in found and len(found[s.name]["partitions"]) >= s.partitions
+               and all(p.get("leader", -1) >= 0 for p in found[s.name]["partitions"])
+               for s in specs)
 
 
 def remove_local_tables(paths: list[Path]) -> None:

@@ -194,6 +194,8 @@ def _prepare(settings: Settings, plan: r.ReplayPlan, console: Console) -> int:
         asyncio.run(r.commit_offsets(settings, group, plan.offsets()))
         if plan.rebuilds_tables:
             asyncio.run(r.delete_changelogs(settings, plan.changelogs))
+        began = time.monotonic()
+        created = asyncio.run(r.create_changelogs(settings, target))
     except Exception as exc:
         console.print(f"[bold red]error:[/] the replay could not move group {group!r}: {exc} "
                       "(a worker that started meanwhile makes the commit fail; stop it and "
@@ -214,6 +216,10 @@ def _prepare(settings: Settings, plan: r.ReplayPlan, console: Console) -> int:
         console.print(f"[yellow]Workers with another WIREDESK_DATA_DIR (other machines, "
                       f"containers) must delete their own <data dir>/v{target}/tables/ "
                       "folder before they start, or they keep their old tables.[/]")
+    if created:
+        console.print(f"Created {len(created)} fresh changelog(s) of version {target} in "
+                      f"{time.monotonic() - began:.1f}s, so the workers find them ready.",
+                      highlight=False)
     return 0
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "ensure_topics",
     "full_name",
     "replication_configs",
+    "resolve_replication",
     "topic_specs",
 ]
 
@@ -112,7 +113,7 @@ def replication_configs(replication: int) -> dict[str, str]:
     return {"min.insync.replicas": "2"} if replication >= 3 else {}
 
 
-async def _resolve_replication(settings: Settings, admin: AIOKafkaAdminClient) -> int:
+async def resolve_replication(settings: Settings, admin: AIOKafkaAdminClient) -> int:
     """``settings.topic_replication``, decided from the live brokers when it is unset.
 
     Stored back on ``settings``: the worker's Faust app (built after this, from the same
@@ -131,13 +132,13 @@ async def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
 
     Idempotent: topics that exist are left as they are (a partition count that
     differs from the settings is logged, never changed behind the user's back).
-    An unset ``topic_replication`` is decided here (:func:`_resolve_replication`).
+    An unset ``topic_replication`` is decided here (:func:`resolve_replication`).
     """
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers,
                                 request_timeout_ms=int(timeout * 1000))
     await asyncio.wait_for(admin.start(), timeout)
     try:
-        replication = await _resolve_replication(settings, admin)
+        replication = await resolve_replication(settings, admin)
         existing = set(await admin.list_topics())
         wanted = [s for s in topic_specs(settings) if s.name not in existing]
         created: list[str] = []

@@ -25,6 +25,7 @@ import pytest
 from agents.lexicon import load_lexicon
 from agents.parse import RawMeta
 from agents.pipeline import process_article
+from streams import replay as r
 from streams.kafka_io import RawArticle, read_topic
 from streams.settings import Settings
 from streams.topics import ensure_topics
@@ -224,6 +225,12 @@ def test_the_same_version_replayed_twice_changes_nothing(ingested: Ingested) -> 
         done = _replay(dep, "--from-beginning", "--yes", "--workers", "0", data_dir=data)
         assert done.returncode == 0, done.stderr
         assert "deleted changelog" in done.stderr
+        # Made again before any worker starts, every partition with a leader.
+        made = re.search(r"Created (\d+) fresh changelog\(s\) of version 1", done.stderr)
+        assert made and int(made.group(1)) == len(r.table_names()), done.stderr
+        settings = Settings(broker_url=dep.bootstrap, topic_prefix=dep.prefix,
+                            app_id=dep.app_id, topic_partitions=dep.partitions)
+        assert asyncio.run(r.create_changelogs(settings, 1, timeout=5)) == []  # all there
         with running_worker(dep, "w1") as (_, port):
             _processed(port, ingested.all)
             assert _answers(port, ingested, names) == before

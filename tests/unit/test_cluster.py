@@ -17,7 +17,7 @@ from streams import cli
 from streams.broker import BrokerConfig, BrokerError, render_properties
 from streams.cluster import MANIFEST, bootstrap, load, plan, start_cluster
 from streams.settings import Settings, get_settings
-from streams.topics import _resolve_replication, replication_configs
+from streams.topics import replication_configs, resolve_replication
 from tests.integration.conftest import free_ports
 
 __all__: list[str] = []
@@ -113,7 +113,7 @@ def test_three_replicas_come_with_min_insync_2() -> None:
 
 
 class _FakeAdmin:
-    """Just what ``_resolve_replication`` asks of an admin client."""
+    """Just what ``resolve_replication`` asks of an admin client."""
 
     def __init__(self, brokers: int) -> None:
         self.brokers = brokers
@@ -126,13 +126,13 @@ class _FakeAdmin:
 def test_unset_replication_is_decided_from_the_live_brokers(brokers: int, expected: int) -> None:
     settings = Settings(broker_url="127.0.0.1:1")
     assert settings.topic_replication is None
-    got = asyncio.run(_resolve_replication(settings, _FakeAdmin(brokers)))  # type: ignore[arg-type]
+    got = asyncio.run(resolve_replication(settings, _FakeAdmin(brokers)))  # type: ignore[arg-type]
     assert got == settings.topic_replication == expected
 
 
 def test_a_replication_that_is_set_is_kept() -> None:
     settings = Settings(broker_url="127.0.0.1:1", topic_replication=2)
-    assert asyncio.run(_resolve_replication(settings, _FakeAdmin(3))) == 2  # type: ignore[arg-type]
+    assert asyncio.run(resolve_replication(settings, _FakeAdmin(3))) == 2  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -34,6 +34,25 @@ def test_every_table_has_a_changelog_to_delete() -> None:
     assert "article-revisions" in tables  # the dedup table must be rebuilt too
 
 
+def test_the_replay_creates_changelogs_as_the_workers_faust_would() -> None:
+    # A worker finds them made and skips its own CreateTopics; made differently, the
+    # tables' changelogs would differ between a replayed and a fresh deployment.
+    import importlib
+
+    for module in ("agents.streaming", "agents.views", "agents.alerts"):  # every table
+        importlib.import_module(module)
+    from streams.app import app, settings
+
+    specs = {s.name: s for s in r.changelog_specs(settings, settings.pipeline_version)}
+    assert set(specs) == {t.changelog_topic.get_topic_name() for t in app.tables.values()}
+    for table in app.tables.values():
+        topic = table.changelog_topic
+        spec = specs[topic.get_topic_name()]
+        assert spec.partitions == topic.partitions == settings.topic_partitions
+        assert topic.compacting and not topic.deleting and not topic.retention
+        assert spec.config == {"cleanup.policy": "compact", **(topic.config or {})}
+
+
 def test_the_raw_topic_comes_first_and_every_other_consumed_topic_is_derived() -> None:
     s = Settings(topic_prefix="p")
     consumed = r.consumed_topics(s)
