@@ -406,7 +406,12 @@ def consumer_state(app: Any, tps: list[str]) -> dict[str, Any]:
 
 
 def _consumer_class() -> Any:
-    from faust.transport.consumer import Consumer
+    """The consumer class a worker runs: the aiokafka driver's, which the wrappers go on.
+
+    Not faust's base ``Consumer``: the driver's inherits ``_getmany`` from
+    ``ThreadDelegateConsumer``, so a wrapper on the base class never ran.
+    """
+    from faust.transport.drivers.aiokafka import Consumer
 
     return Consumer
 
@@ -520,6 +525,29 @@ def install_skip_guard(plain: Callable[[str], bool], skips: Any) -> None:
             self.callback = on_message
         await drain(self, fetcher)
 
+    from mode.utils.queues import ThrowableQueue
+
+    clear = getattr(ThrowableQueue.clear, "_faust", ThrowableQueue.clear)
+
+    def _clear(self: Any) -> None:
+        # faust's recovery resumes the stream partitions, then asks the broker for their
+        # committed offsets (messages arrive and are queued meanwhile), then resumes the
+        # flow, which clears every stream's queue (``clear_on_resume``). Those messages
+        # were read (faust's read offset is past them) and never processed: a replay
+        # worker lost a whole partition so. Their offsets are sought back to instead.
+        firsts: dict[Any, int] = {}
+        for item in self._queue:
+            message = getattr(item, "message", None)
+            tp = getattr(message, "tp", None)
+            if tp is not None and plain(tp.topic):
+                firsts[tp] = min(message.offset, firsts.get(tp, message.offset))
+        now = time.monotonic()
+        for tp, offset in firsts.items():
+            skips.dropped(tp, offset, now)
+        clear(self)
+
+    _clear._faust = clear  # type: ignore[attr-defined]
+    ThrowableQueue.clear = _clear
     _add_gap._faust = add_gap  # type: ignore[attr-defined]
     _new_offset._faust = new_offset  # type: ignore[attr-defined]
     _perform_seek._faust = perform_seek  # type: ignore[attr-defined]
@@ -572,7 +600,7 @@ def iter_private_reads() -> Iterator[str]:
                 "_message_accumulator", "_closed", "_exception", "_metadata", "_partitioner",
                 "_batches", "_append_batch", "_builder", "_db_for_partition",
                 "_drain_messages", "_wiredesk_seeking", "_getmany", "_wiredesk_fetched",
-                "flow_active")
+                "flow_active", "_queue")
 
 
 # -- the worker's signal handlers ------------------------------------------------------

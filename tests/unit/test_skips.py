@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 import pytest
-from faust.transport.consumer import Consumer
+from faust.transport.drivers.aiokafka import Consumer  # the class a worker runs
 from faust.types import TP
+from mode.utils.queues import FlowControlEvent, ThrowableQueue
 
 from streams.faust_private import install_skip_guard as install
 from streams.skips import SkipLedger
@@ -19,9 +20,11 @@ RULES = TP("wiredesk.rules.v1", 0)
 @pytest.fixture(autouse=True)
 def _restore_faust() -> Iterator[None]:
     saved = Consumer._add_gap, Consumer._new_offset, Consumer._drain_messages
+    clear = ThrowableQueue.clear
     yield
     (Consumer._add_gap, Consumer._new_offset,  # type: ignore[method-assign]
      Consumer._drain_messages) = saved
+    ThrowableQueue.clear = clear  # type: ignore[method-assign]
 
 
 def test_a_hole_is_held_then_taken_for_a_real_gap_after_the_limit() -> None:
@@ -195,3 +198,22 @@ async def test_records_fetched_and_not_handed_out_are_sought_back_to() -> None:
             assert ledger.due(now=1e9) == expected  # with the flow off, faust seeks back
     finally:
         cls._getmany, cls.getmany = saved
+
+
+async def test_messages_a_resume_clears_from_the_streams_queues_are_read_again() -> None:
+    # faust's recovery resumes the stream partitions, asks the broker for their committed
+    # offsets (messages arrive and are queued meanwhile), then resumes the flow, which
+    # clears every stream's queue: a replay worker lost a whole partition's 196 queued
+    # articles so, with its fetch position at the end, until the stall watchdog (10 s).
+    from types import SimpleNamespace
+
+    ledger = SkipLedger()
+    install(lambda topic: topic == RAW.topic, ledger)
+    flow = FlowControlEvent()
+    queue: ThrowableQueue[object] = ThrowableQueue(flow_control=flow, clear_on_resume=True)
+    for tp, offset in ((RAW, 7), (RAW, 5), (RULES, 1), (RAW, 9)):
+        queue.put_nowait(SimpleNamespace(message=SimpleNamespace(tp=tp, offset=offset)))
+    queue.put_nowait(object())  # not an event: left alone
+    flow.resume()
+    assert queue.empty()
+    assert ledger.due(now=1e9) == [(RAW, 5)]  # a compacted topic is faust's to handle
