@@ -14,6 +14,7 @@ folds count each op once (the SIGKILL recovery test proves it).
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -28,7 +29,7 @@ from faust.worker import Worker as FaustWorker
 from streams import faust_private as fp
 from streams import outage
 
-__all__ = ["EXIT_UNCLEAN", "ShutdownDeadline", "Worker"]
+__all__ = ["EXIT_UNCLEAN", "ShutdownDeadline", "Worker", "freeze_startup_heap"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,21 @@ class ShutdownDeadline:
         self._exit(EXIT_UNCLEAN)
 
 
+def freeze_startup_heap() -> int:
+    """Collect once, then leave every object alive now out of later collections.
+
+    Why: what a worker holds once started (the lexicon and gazetteer, faust's
+    services, the modules) lives as long as the process, yet each full collection
+    walked all of it: measured on the bench's worker, a full collection took about
+    50 ms and came every second or so under load, some 5% of its CPU, and each one
+    stalls every article in flight. ``gc.freeze`` is the standard library's answer
+    for a long-lived heap built at start. Returns the number of objects frozen.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 class Worker(FaustWorker):  # type: ignore[misc]
     """faust's worker, with :class:`ShutdownDeadline` and :mod:`streams.outage`'s gate."""
 
@@ -98,6 +114,11 @@ class Worker(FaustWorker):  # type: ignore[misc]
         await super().on_first_start()
         self.add_future(outage.watch(self.bootstrap, lambda: not self.should_stop,
                                      sleep=self.sleep))
+
+    async def on_startup_finished(self) -> None:
+        """faust's, then the startup heap frozen (:func:`freeze_startup_heap`)."""
+        await super().on_startup_finished()
+        logger.info("Startup heap frozen objects=%s", freeze_startup_heap())
 
     def install_signal_handlers(self) -> None:
         """mode's handlers, each preceded by the deadline's."""
