@@ -534,12 +534,14 @@ def install_skip_guard(plain: Callable[[str], bool], skips: Any) -> None:
         # committed offsets (messages arrive and are queued meanwhile), then resumes the
         # flow, which clears every stream's queue (``clear_on_resume``). Those messages
         # were read (faust's read offset is past them) and never processed: a replay
-        # worker lost a whole partition so. Their offsets are sought back to instead.
+        # worker lost a whole partition so. Their offsets are sought back to instead,
+        # on every topic an agent reads (a lost rule raises no alert), never on a
+        # table's changelog (the recovery reads those itself).
         firsts: dict[Any, int] = {}
         for item in self._queue:
             message = getattr(item, "message", None)
             tp = getattr(message, "tp", None)
-            if tp is not None and plain(tp.topic):
+            if tp is not None and not tp.topic.endswith("-changelog"):
                 firsts[tp] = min(message.offset, firsts.get(tp, message.offset))
         now = time.monotonic()
         for tp, offset in firsts.items():

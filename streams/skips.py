@@ -20,10 +20,15 @@ not commit past it, the hole is logged, and within a second the worker's
 reads the skipped messages again (at-least-once; the deterministic ids make
 repeats harmless). The messages after the hole that were processed are not
 handed to the streams a second time. Records faust fetched and never handed
-out (``SkipLedger.dropped``) are sought back to the same way. A hole still
-there after ``give_up_s`` is taken for a real gap (a transaction marker) and
-committed past, as faust would. Compacted topics (``rules.v1``, the table
-changelogs) keep faust's behaviour.
+out, and messages a flow resume cleared from the streams' queues
+(``SkipLedger.dropped``), are sought back to the same way: faust's recovery
+resumes the stream partitions, asks the broker for their committed offsets
+(messages arrive and are queued meanwhile) and then resumes the flow, which
+clears every stream's queue; a replay worker lost a whole partition so until
+the stall watchdog found it. A hole still there after ``give_up_s`` is taken
+for a real gap (a transaction marker) and committed past, as faust would.
+Compacted topics (``rules.v1``, the table changelogs) keep faust's behaviour,
+except that a rule cleared from its queue is read again too.
 
 A hole is measured from the partition's committed offset, or, for a partition
 committed at its start (faust keeps 0 as "none"), from the position faust's
@@ -35,7 +40,8 @@ start was known once let a hole at a partition's head through).
 The bookkeeping is pure (``SkipLedger``);
 ``streams.faust_private.install_skip_guard`` wraps private methods of faust's
 ``Consumer`` with it (its fetch, its drain loop's callback, the recovery's seek
-and the commit's bookkeeping), which is why faust-streaming is pinned exactly.
+and the commit's bookkeeping) and mode's queue clearing, which is why
+faust-streaming and mode are pinned exactly.
 """
 
 from __future__ import annotations
@@ -85,15 +91,18 @@ class SkipLedger:
         return False
 
     def dropped(self, tp: Any, offset: int, now: float) -> None:
-        """faust's fetch dropped ``tp``'s records from ``offset`` on: seek back to them.
+        """faust dropped ``tp``'s records from ``offset`` on, unprocessed: seek back to them.
+
+        Its fetch drops records of a partition paused meanwhile, and a flow resume
+        clears the streams' queues (``faust_private.install_skip_guard``).
 
         A hole below it (held already) is re-read first; its re-read reads these too.
         """
         held = self.holes.get(tp)
         if held is None or held[0] > offset:
             self.holes[tp] = (offset, now, None)
-            logger.warning("Fetched records dropped partition=%s from offset=%s: seeking "
-                           "back to read them", tp, offset)
+            logger.warning("Records dropped before processing partition=%s from offset=%s: "
+                           "seeking back to read them", tp, offset)
 
     def due(self, now: float) -> list[tuple[Any, int]]:
         """Partitions to seek back to their hole now: once, then every ``retry_s``."""
