@@ -69,12 +69,22 @@ def _raw_keys(table: Any) -> Any:
 def make_table(name: str, help_text: str, *, everywhere: bool = False) -> Any:
     """A table of the pipeline: raw ``str`` keys, JSON values, bounded RocksDB memory.
 
-    ``everywhere``: a GlobalTable, every worker holds all of it.
+    ``everywhere``: a GlobalTable, every worker holds all of it, and applies each
+    changelog event as it comes (``recovery_buffer_size=1``). Why: faust's assignor
+    lists every partition of a global table's changelog as *active* on every worker
+    (the ones it does not own as standbys too), and its recovery buffers an active
+    partition's events ``recovery_buffer_size`` (1,000) at a time, flushed only while
+    a recovery runs. A rule written by the worker owning its ``rules.v1`` partition
+    therefore never reached the other one, which raised no alert on its articles (the
+    benchmark's two-worker phase: 3,527 alerts of 6,715). A buffer of 1 is also
+    faust's own switch to keep tailing the partitions a worker owns (faust-streaming
+    issue 283); a global table is small and written rarely.
     """
     kind = app.GlobalTable if everywhere else app.Table
+    extra = {"recovery_buffer_size": 1} if everywhere else {}
     return _raw_keys(kind(name, schema=_schema(), partitions=_parts, options=_store_options(),
                           extra_topic_configs=replication_configs(settings.topic_replication or 1),
-                          help=help_text))
+                          help=help_text, **extra))
 
 
 #: article id -> revision counter, content hashes seen (with where they were first

@@ -262,3 +262,26 @@ def test_a_rule_update_through_the_topic_applies_without_restart(world: dict) ->
     new = [a for a in alerts_of(collect(dep, "alerts.v1", lambda ms: len(ms) >= len(messages)))
            if a["article_id"] == geneva.key and a["rule_id"] == "votel-quotes"]
     assert sorted(a["record_id"] for a in new) == sorted(want)
+
+
+def test_rules_loaded_while_two_workers_run_reach_both(kafka_bootstrap: str,
+                                                       tmp_path: Path) -> None:
+    # Each worker holds the whole ``alert-rules`` global table: the partitions it owns are
+    # written by its own rules agent, the others it reads from the changelog as a standby.
+    # faust applied a standby's changelog events 1,000 at a time, so a rule written by the
+    # worker owning its ``rules.v1`` partition never reached the other one, which raised
+    # no alert on its articles (the benchmark's two-worker phase: 3,527 alerts of 6,715).
+    dep = new_deployment(kafka_bootstrap, tmp_path)
+    asyncio.run(ensure_topics(Settings(broker_url=kafka_bootstrap, topic_prefix=dep.prefix,
+                                       topic_partitions=dep.partitions)))
+    text = rules_yaml("http://127.0.0.1:9/hook", "http://127.0.0.1:9/dead")
+    (tmp_path / "rules.yaml").write_text(text)
+    ids = {rule.id for rule in load_rule_file(text)}
+    with running_worker(dep, "w1") as (_, port1), running_worker(dep, "w2") as (_, port2):
+        wait_for(port2, "/health", lambda s, b: s == 200 and b["status"] == "ok"
+                 and b["group"]["members"] == 2, timeout=60)
+        assert load_rules(dep, tmp_path / "rules.yaml").returncode == 0
+        for port in (port1, port2):
+            held = wait_for(port, "/alerts/rules", lambda s, b: s == 200
+                            and {r["id"] for r in b["rules"]} == ids, timeout=20)
+            assert held["total"] == len(ids) == 4
