@@ -20,7 +20,6 @@ once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -31,7 +30,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaError
 
 from streams import topics as t
 from streams.settings import Settings
@@ -518,19 +517,15 @@ async def create_changelogs(settings: Settings, version: int, timeout: float = 6
     try:
         replication = await t.resolve_replication(settings, admin)
         specs = changelog_specs(settings, version)
-        existing = set(await admin.list_topics())
-        missing = [s for s in specs if s.name not in existing]
-        if missing:
-            with contextlib.suppress(TopicAlreadyExistsError):  # a worker was first
-                await admin.create_topics([NewTopic(s.name, s.partitions, replication,
-                                                    topic_configs=s.config) for s in missing])
+        created = await t.create_missing(admin, [
+            NewTopic(s.name, s.partitions, replication, topic_configs=s.config) for s in specs])
         deadline = time.monotonic() + timeout
         while not _all_led(await admin.describe_topics([s.name for s in specs]), specs):
             if time.monotonic() > deadline:
                 raise ReplayError(f"changelogs without a leader after {timeout:g}s: "
                                   + ", ".join(s.name for s in specs))
             await asyncio.sleep(0.1)
-        return [s.name for s in missing]
+        return created
     finally:
         await admin.close()
 

@@ -33,6 +33,7 @@ __all__ = [
     "RULES",
     "VIEW_UPDATES",
     "TopicSpec",
+    "create_missing",
     "dlq",
     "ensure_topics",
     "full_name",
@@ -139,17 +140,27 @@ async def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:
     await asyncio.wait_for(admin.start(), timeout)
     try:
         replication = await resolve_replication(settings, admin)
-        existing = set(await admin.list_topics())
-        wanted = [s for s in topic_specs(settings) if s.name not in existing]
-        created: list[str] = []
-        if wanted:
-            extra = replication_configs(replication)
-            new = [NewTopic(s.name, s.partitions, replication,
-                            topic_configs={**s.config, **extra}) for s in wanted]
-            with contextlib.suppress(TopicAlreadyExistsError):  # another worker was first
-                await admin.create_topics(new, timeout_ms=int(timeout * 1000))
-            created = [s.name for s in wanted]
+        extra = replication_configs(replication)
+        created = await create_missing(admin, [
+            NewTopic(s.name, s.partitions, replication, topic_configs={**s.config, **extra})
+            for s in topic_specs(settings)], timeout)
+        if created:
             logger.info("Created topics count=%s names=%s", len(created), ",".join(created))
         return created
     finally:
         await admin.close()
+
+
+async def create_missing(admin: AIOKafkaAdminClient, wanted: list[NewTopic],
+                         timeout: float = 30.0) -> list[str]:
+    """Create the topics of ``wanted`` the broker does not list; return their names.
+
+    Topics that exist are left as they are; one created meanwhile by another worker
+    (or ``wiredesk replay``) is not an error.
+    """
+    existing = set(await admin.list_topics())
+    missing = [topic for topic in wanted if topic.name not in existing]
+    if missing:
+        with contextlib.suppress(TopicAlreadyExistsError):  # another worker was first
+            await admin.create_topics(missing, timeout_ms=int(timeout * 1000))
+    return [topic.name for topic in missing]
